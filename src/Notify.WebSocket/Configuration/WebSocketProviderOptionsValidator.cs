@@ -1,0 +1,222 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Notify.WebSocket;
+
+/// <summary>
+/// Validates provider options at start and on every change, listing every problem at once with its full key path
+/// and the fix. Validating a provider's base configuration also validates every tenant it configures, so a broken
+/// tenant override stops the host at start instead of failing that tenant's first send.
+/// </summary>
+internal sealed class WebSocketProviderOptionsValidator(IServiceProvider services, ProviderRegistrations registrations, IEnumerable<IAuthStrategy> authStrategies)
+    : IValidateOptions<WebSocketProviderOptions>
+{
+    private static readonly string[] KnownStrategies =
+        [MessageHandlingStrategies.None, MessageHandlingStrategies.Callback, MessageHandlingStrategies.Database, MessageHandlingStrategies.Kafka, MessageHandlingStrategies.All];
+
+    private static readonly string[] KnownTransports = ["websocket", "polling"];
+
+    public ValidateOptionsResult Validate(string? name, WebSocketProviderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>(options.BindingErrors);
+        ValidateOne(options, errors);
+
+        var (providerName, tenantId) = ProviderOptionsNames.Parse(name);
+        if (tenantId is null && registrations.TryGet(providerName, out var registration))
+        {
+            ValidateTenants(providerName, registration, errors);
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private void ValidateTenants(string providerName, ProviderRegistration registration, List<string> errors)
+    {
+        var factory = services.GetRequiredService<IOptionsFactory<WebSocketProviderOptions>>();
+        foreach (var tenant in registration.KnownTenants(services))
+        {
+            try
+            {
+                factory.Create(ProviderOptionsNames.For(providerName, tenant));
+            }
+            catch (OptionsValidationException ex)
+            {
+                errors.AddRange(ex.Failures);
+            }
+        }
+    }
+
+    private void ValidateOne(WebSocketProviderOptions o, List<string> errors)
+    {
+        string Key(string key) => o.KeyPath + ":" + key;
+
+        if (o.ProviderType is not null && !string.Equals(o.ProviderType, WebSocketProviderDefaults.ProviderType, StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add($"{Key("providerType")} is \"{o.ProviderType}\"; it must be \"websocket\" (or be left out).");
+        }
+
+        if (o.Channel is not null && !string.Equals(o.Channel, WebSocketProviderDefaults.ProviderType, StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add($"{Key("channel")} is \"{o.Channel}\"; it must be \"websocket\" (or be left out).");
+        }
+
+        if (!Enum.IsDefined(o.Mode))
+        {
+            errors.Add($"{Key("mode")} has an unknown value; use \"internal\" or \"external\".");
+        }
+
+        if (o.Protocol is { } protocol && !Enum.IsDefined(protocol))
+        {
+            errors.Add($"{Key("protocol")} has an unknown value; use \"ws\" or \"socketio\".");
+        }
+
+        if (o.Mode == WebSocketMode.External)
+        {
+            ValidateExternal(o, errors, Key);
+        }
+
+        ValidateAuth(o, errors, Key);
+        ValidateNumbers(o, errors, Key);
+        ValidateLists(o, errors, Key);
+        ValidateMessageHandling(o, errors, Key);
+    }
+
+    private static void ValidateExternal(WebSocketProviderOptions o, List<string> errors, Func<string, string> key)
+    {
+        if (string.IsNullOrWhiteSpace(o.Url))
+        {
+            errors.Add($"{key("url")} is required when mode is \"external\"; set it to the server's ws://, wss://, http:// or https:// address.");
+        }
+        else if (!Uri.TryCreate(o.Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("ws" or "wss" or "http" or "https"))
+        {
+            errors.Add($"{key("url")} \"{SecretRedactor.RedactUrl(o.Url)}\" is not an absolute ws://, wss://, http:// or https:// URL.");
+        }
+
+        if (o.Protocol is null)
+        {
+            errors.Add($"{key("protocol")} is required when mode is \"external\"; use \"ws\" or \"socketio\".");
+        }
+    }
+
+    private void ValidateAuth(WebSocketProviderOptions o, List<string> errors, Func<string, string> key)
+    {
+        var authType = o.AuthType ?? string.Empty;
+        if (!authStrategies.Any(s => string.Equals(s.AuthType, authType, StringComparison.OrdinalIgnoreCase)))
+        {
+            var known = string.Join(", ", authStrategies.Select(s => $"\"{s.AuthType}\""));
+            errors.Add($"{key("authType")} has the unknown value \"{authType}\"; use one of {known}.");
+            return;
+        }
+
+        switch (authType.ToUpperInvariant())
+        {
+            case "BEARER" when string.IsNullOrWhiteSpace(o.AuthToken):
+                errors.Add($"{key("authToken")} is required when authType is \"bearer\".");
+                break;
+            case "BASIC" when string.IsNullOrWhiteSpace(o.Username):
+                errors.Add($"{key("username")} is required when authType is \"basic\".");
+                break;
+            case "QUERY" when o.AuthQuery.Count == 0:
+                errors.Add($"{key("authQuery")} must hold at least one parameter when authType is \"query\".");
+                break;
+            case "CUSTOM" when o.AuthHeaders.Count == 0:
+                errors.Add($"{key("authHeaders")} must hold at least one header when authType is \"custom\".");
+                break;
+        }
+    }
+
+    private static void ValidateNumbers(WebSocketProviderOptions o, List<string> errors, Func<string, string> key)
+    {
+        void NotNegative(string name, int value)
+        {
+            if (value < 0)
+            {
+                errors.Add($"{key(name)} is {value}; it must be 0 or greater.");
+            }
+        }
+
+        void Positive(string name, int value)
+        {
+            if (value <= 0)
+            {
+                errors.Add($"{key(name)} is {value}; it must be greater than 0 (milliseconds or bytes).");
+            }
+        }
+
+        NotNegative("reconnectionAttempts", o.ReconnectionAttempts);
+        NotNegative("reconnectionDelay", o.ReconnectionDelay);
+        NotNegative("maxReconnectionDelay", o.MaxReconnectionDelay);
+        NotNegative("heartbeatInterval", o.HeartbeatInterval);
+        NotNegative("sendQueueCapacity", o.SendQueueCapacity);
+        Positive("timeout", o.Timeout);
+        Positive("requestTimeout", o.RequestTimeout);
+        Positive("acknowledgmentTimeout", o.AcknowledgmentTimeout);
+        Positive("heartbeatTimeout", o.HeartbeatTimeout);
+        Positive("maxMessageSize", o.MaxMessageSize);
+        if (o.MaxReconnectionDelay >= 0 && o.ReconnectionDelay > o.MaxReconnectionDelay)
+        {
+            errors.Add($"{key("reconnectionDelay")} ({o.ReconnectionDelay}) is greater than {key("maxReconnectionDelay")} ({o.MaxReconnectionDelay}); raise maxReconnectionDelay or lower reconnectionDelay.");
+        }
+    }
+
+    private static void ValidateLists(WebSocketProviderOptions o, List<string> errors, Func<string, string> key)
+    {
+        if (o.Transports.Count == 0)
+        {
+            errors.Add($"{key("transports")} is empty; use [\"websocket\"], [\"polling\"] or both.");
+        }
+
+        for (var i = 0; i < o.Transports.Count; i++)
+        {
+            if (!KnownTransports.Contains(o.Transports[i], StringComparer.OrdinalIgnoreCase))
+            {
+                errors.Add($"{key("transports")}:{i} has the unknown value \"{o.Transports[i]}\"; use \"websocket\" or \"polling\".");
+            }
+        }
+
+        if (string.IsNullOrEmpty(o.Path) || o.Path[0] != '/')
+        {
+            errors.Add($"{key("path")} \"{o.Path}\" must start with \"/\" (default \"/socket.io\").");
+        }
+
+        for (var i = 0; i < o.DefaultChannels.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(o.DefaultChannels[i]))
+            {
+                errors.Add($"{key("defaultChannels")}:{i} is empty; give a channel name or remove the entry.");
+            }
+        }
+
+        for (var i = 0; i < o.SubscribeToEvents.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(o.SubscribeToEvents[i]))
+            {
+                errors.Add($"{key("subscribeToEvents")}:{i} is empty; give an event name or remove the entry.");
+            }
+        }
+    }
+
+    private static void ValidateMessageHandling(WebSocketProviderOptions o, List<string> errors, Func<string, string> key)
+    {
+        var handling = o.MessageHandling;
+        var strategy = handling.Strategy ?? string.Empty;
+        if (!KnownStrategies.Contains(strategy, StringComparer.OrdinalIgnoreCase))
+        {
+            errors.Add($"{key("messageHandling:strategy")} has the unknown value \"{strategy}\"; use one of {string.Join(", ", KnownStrategies.Select(s => $"\"{s}\""))}.");
+            return;
+        }
+
+        var usesCallback = string.Equals(strategy, MessageHandlingStrategies.Callback, StringComparison.OrdinalIgnoreCase)
+            || (string.Equals(strategy, MessageHandlingStrategies.All, StringComparison.OrdinalIgnoreCase) && handling.CallbackUrl is not null);
+        if (usesCallback && (handling.CallbackUrl is null || !Uri.TryCreate(handling.CallbackUrl, UriKind.Absolute, out var callback) || callback.Scheme is not ("http" or "https")))
+        {
+            errors.Add($"{key("messageHandling:callbackUrl")} must be an absolute http:// or https:// URL when the callback strategy is used.");
+        }
+
+        if (string.IsNullOrWhiteSpace(handling.KafkaTopic))
+        {
+            errors.Add($"{key("messageHandling:kafkaTopic")} is empty; give a topic name or leave it out for \"{WebSocketProviderDefaults.KafkaTopic}\".");
+        }
+    }
+}

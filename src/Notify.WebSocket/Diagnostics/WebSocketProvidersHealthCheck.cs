@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Notify.WebSocket.Diagnostics;
+
+/// <summary>Reports the state of every provider the registry has created: unhealthy when any has failed, degraded while any reconnects.</summary>
+internal sealed class WebSocketProvidersHealthCheck(ProviderRegistry registry) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var data = new Dictionary<string, object>(StringComparer.Ordinal);
+        var failed = 0;
+        var degraded = 0;
+        foreach (var (providerName, tenantId, provider) in registry.Snapshot())
+        {
+            var state = provider.State;
+            data[$"{providerName}/{tenantId}"] = state.ToString();
+            if (state == WebSocketConnectionState.Failed)
+            {
+                failed++;
+            }
+            else if (state is WebSocketConnectionState.Reconnecting or WebSocketConnectionState.Connecting or WebSocketConnectionState.Disconnected)
+            {
+                degraded++;
+            }
+        }
+
+        data["pooledConnections"] = registry.PooledConnectionCount;
+        var result = failed > 0
+            ? HealthCheckResult.Unhealthy($"{failed} WebSocket provider(s) failed.", data: data)
+            : degraded > 0
+                ? HealthCheckResult.Degraded($"{degraded} WebSocket provider(s) not connected.", data: data)
+                : HealthCheckResult.Healthy($"{data.Count - 1} WebSocket provider(s) ready.", data: data);
+        return Task.FromResult(result);
+    }
+}

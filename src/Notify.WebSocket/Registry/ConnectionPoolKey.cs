@@ -1,0 +1,61 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Notify.WebSocket.Registry;
+
+/// <summary>
+/// Everything that makes a physical connection distinct. Two providers share a connection only when all of it is
+/// equal, credentials included: the credentials enter as a keyed hash (the key is random per process), so two
+/// tenants with different tokens never share a socket and the key itself never reveals a secret.
+/// </summary>
+internal sealed record ConnectionPoolKey(
+    WebSocketProtocol Protocol,
+    string Url,
+    string Path,
+    string Transports,
+    bool Compression,
+    string AuthType,
+    string CredentialHash)
+{
+    private static readonly byte[] HashKey = RandomNumberGenerator.GetBytes(32);
+
+    public static ConnectionPoolKey From(WebSocketProviderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new ConnectionPoolKey(
+            options.Protocol ?? WebSocketProtocol.Ws,
+            options.Url ?? string.Empty,
+            options.Protocol == WebSocketProtocol.SocketIo ? options.Path : string.Empty,
+            options.Protocol == WebSocketProtocol.SocketIo ? string.Join(',', options.Transports).ToUpperInvariant() : string.Empty,
+            options.EnableCompression,
+            options.AuthType.ToUpperInvariant(),
+            HashCredentials(options));
+    }
+
+    /// <summary>Shows the endpoint and a prefix of the keyed hash only.</summary>
+    public override string ToString() =>
+        $"{Protocol} {SecretRedactor.RedactUrl(Url)}{Path} auth={AuthType.ToLowerInvariant()}#{CredentialHash[..8]}";
+
+    private static string HashCredentials(WebSocketProviderOptions options)
+    {
+        var material = new StringBuilder();
+        void Add(string? value) => material.Append(value?.Length ?? -1).Append(':').Append(value).Append('|');
+
+        Add(options.AuthToken);
+        Add(options.Username);
+        Add(options.Password);
+        foreach (var (key, value) in options.AuthQuery.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            Add(key);
+            Add(value);
+        }
+
+        foreach (var (key, value) in options.AuthHeaders.OrderBy(p => p.Key, StringComparer.OrdinalIgnoreCase))
+        {
+            Add(key.ToUpperInvariant());
+            Add(value);
+        }
+
+        return Convert.ToHexString(HMACSHA256.HashData(HashKey, Encoding.UTF8.GetBytes(material.ToString())));
+    }
+}

@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Logging;
+using Notify.WebSocket.Internal;
+
+namespace Notify.WebSocket.Registry;
+
+/// <summary>Creates the provider a configuration asks for.</summary>
+internal sealed class ProviderFactory(
+    IServiceProvider services,
+    IEnumerable<IExternalProviderFactory> externalFactories,
+    TimeProvider timeProvider,
+    ILoggerFactory loggerFactory)
+{
+    public WebSocketProviderBase Create(string tenantId, WebSocketProviderOptions options, ConnectionPool pool)
+    {
+        if (!options.Enabled)
+        {
+            return new DisabledProvider(tenantId, options, timeProvider, loggerFactory.CreateLogger<DisabledProvider>());
+        }
+
+        if (options.Mode == WebSocketMode.Internal)
+        {
+            var gateway = (INotificationGateway?)services.GetService(typeof(INotificationGateway))
+                ?? throw new InvalidOperationException("Internal mode needs an INotificationGateway; AddWebSocketNotifications registers the in-process gateway unless another one replaced it.");
+            return new InternalGatewayProvider(tenantId, options, gateway, timeProvider, loggerFactory.CreateLogger<InternalGatewayProvider>());
+        }
+
+        var protocol = options.Protocol ?? WebSocketProtocol.Ws;
+        var factory = externalFactories.LastOrDefault(f => f.Protocol == protocol)
+            ?? throw new WebSocketNotificationException(
+                WebSocketErrorCodes.NotConfigured,
+                $"No transport is registered for protocol \"{(protocol == WebSocketProtocol.Ws ? "ws" : "socketio")}\".",
+                retryable: false);
+        return factory.Create(tenantId, options, pool);
+    }
+}

@@ -1,0 +1,32 @@
+namespace Notify.WebSocket;
+
+/// <summary>The error codes carried by <see cref="WebSocketError"/> and <see cref="WebSocketNotificationException"/>.</summary>
+public static class WebSocketErrorCodes
+{
+    /// <summary>The connection could not be opened or was lost (including exhausted reconnection attempts).</summary>
+    public const string ConnectionError = "WEBSOCKET_CONNECTION_ERROR";
+
+    /// <summary>A connect, acknowledgment or query timed out.</summary>
+    public const string Timeout = "WEBSOCKET_TIMEOUT";
+
+    /// <summary>The server refused the credentials (HTTP 401/403 or a rejected Socket.IO handshake).</summary>
+    public const string AuthError = "WEBSOCKET_AUTH_ERROR";
+
+    /// <summary>The provider is disabled, or the operation is not available in its configuration.</summary>
+    public const string NotConfigured = "WEBSOCKET_NOT_CONFIGURED";
+
+    /// <summary>Any other failure.</summary>
+    public const string Error = "WEBSOCKET_ERROR";
+
+    /// <summary>A channel send while <c>supportChannelBroadcast</c> is false.</summary>
+    public const string ChannelBroadcastDisabled = "WEBSOCKET_CHANNEL_BROADCAST_DISABLED";
+
+    /// <summary>Nobody was connected to receive the notification (only when <c>failWhenRecipientOffline</c> is on).</summary>
+    public const string RecipientOffline = "WEBSOCKET_RECIPIENT_OFFLINE";
+
+    /// <summary>The send queue was full while the connection was down.</summary>
+    public const string QueueFull = "WEBSOCKET_QUEUE_FULL";
+
+    /// <summary>A rate limit refused the send.</summary>
+    public const string RateLimited = "WEBSOCKET_RATE_LIMITED";
+}

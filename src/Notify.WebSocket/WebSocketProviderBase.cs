@@ -1,0 +1,170 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Notify.WebSocket.Diagnostics;
+using Notify.WebSocket.Handling;
+
+namespace Notify.WebSocket;
+
+/// <summary>
+/// What every provider shares: argument checks, ids, the broadcast switch, metrics and logging of outcomes,
+/// typed queries and the incoming-message stream. Subclasses only deliver.
+/// </summary>
+internal abstract class WebSocketProviderBase : IWebSocketProvider, IAsyncDisposable
+{
+    private const string UserTarget = "user";
+    private const string ChannelTarget = "channel";
+    private const int SubscriberBufferCapacity = 1024;
+
+    private int _disposed;
+
+    protected WebSocketProviderBase(string tenantId, WebSocketProviderOptions options, TimeProvider timeProvider, ILogger logger)
+    {
+        TenantId = tenantId;
+        Options = options;
+        TimeProvider = timeProvider;
+        Logger = logger;
+        Incoming = new IncomingMessageFanout(SubscriberBufferCapacity);
+    }
+
+    public string TenantId { get; }
+
+    public abstract WebSocketMode Mode { get; }
+
+    public abstract WebSocketConnectionState State { get; }
+
+    protected WebSocketProviderOptions Options { get; }
+
+    protected TimeProvider TimeProvider { get; }
+
+    protected ILogger Logger { get; }
+
+    protected IncomingMessageFanout Incoming { get; }
+
+    protected bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
+    public ValueTask<SendResult> SendAsync(NotificationMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(message.Recipient, nameof(message));
+        ArgumentNullException.ThrowIfNull(message.Content, nameof(message));
+        var recipient = message.Recipient;
+        var hasUser = !string.IsNullOrWhiteSpace(recipient.UserId);
+        var hasChannel = !string.IsNullOrWhiteSpace(recipient.Channel);
+        if (hasUser == hasChannel)
+        {
+            throw new ArgumentException(
+                hasUser
+                    ? "The recipient names both a userId and a channel; send to one of them."
+                    : "The recipient names neither a userId nor a channel; set one of them.",
+                nameof(message));
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+
+        var id = string.IsNullOrEmpty(message.Id) ? NewId() : message.Id;
+        var target = hasChannel ? ChannelTarget : UserTarget;
+        if (hasChannel && !Options.SupportChannelBroadcast)
+        {
+            return new ValueTask<SendResult>(Record(target, SendResult.Failed(id, TimeProvider.GetUtcNow(), new WebSocketError(
+                WebSocketErrorCodes.ChannelBroadcastDisabled,
+                "Channel broadcasts are disabled for this provider; set supportChannelBroadcast to true to send to channels.",
+                Retryable: false))));
+        }
+
+        var pending = hasChannel
+            ? SendToChannelCoreAsync(id, recipient.Channel!, message.Content, cancellationToken)
+            : SendToUserCoreAsync(id, recipient.UserId!, message.Content, cancellationToken);
+
+        // Synchronously completed sends (the in-process gateway, a queued external send) skip the async state machine.
+        return pending.IsCompletedSuccessfully
+            ? new ValueTask<SendResult>(Record(target, pending.Result))
+            : AwaitAndRecordAsync(target, pending);
+    }
+
+    public ValueTask<SendResult> SendToUserAsync(string userId, NotificationContent content, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(userId);
+        return SendAsync(new NotificationMessage(NotificationRecipient.ForUser(userId), content), cancellationToken);
+    }
+
+    public ValueTask<SendResult> SendToChannelAsync(string channel, NotificationContent content, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(channel);
+        return SendAsync(new NotificationMessage(NotificationRecipient.ForChannel(channel), content), cancellationToken);
+    }
+
+    public ValueTask<JsonElement> QueryAsync(QueryRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentException.ThrowIfNullOrWhiteSpace(request.Event, nameof(request));
+        if (request.Timeout is { } timeout && timeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(request), timeout, "A query timeout must be positive.");
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        return QueryCoreAsync(request, request.Timeout ?? TimeSpan.FromMilliseconds(Options.RequestTimeout), cancellationToken);
+    }
+
+    public async ValueTask<T?> QueryAsync<T>(QueryRequest request, CancellationToken cancellationToken = default)
+    {
+        var response = await QueryAsync(request, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return response.Deserialize<T>(JsonSerializerOptions.Web);
+        }
+        catch (JsonException ex)
+        {
+            throw new WebSocketNotificationException(WebSocketErrorCodes.Error, $"The response to \"{request.Event}\" is not a valid {typeof(T).Name}: {ex.Message}", retryable: false, ex);
+        }
+    }
+
+    public abstract ValueTask<ProviderValidationResult> ValidateAsync(CancellationToken cancellationToken = default);
+
+    public IAsyncEnumerable<IncomingMessage> ReceiveAsync(CancellationToken cancellationToken = default) =>
+        Incoming.SubscribeAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        Incoming.Complete();
+        await DisposeCoreAsync().ConfigureAwait(false);
+        GC.SuppressFinalize(this);
+    }
+
+    protected abstract ValueTask<SendResult> SendToUserCoreAsync(string id, string userId, NotificationContent content, CancellationToken cancellationToken);
+
+    protected abstract ValueTask<SendResult> SendToChannelCoreAsync(string id, string channel, NotificationContent content, CancellationToken cancellationToken);
+
+    protected abstract ValueTask<JsonElement> QueryCoreAsync(QueryRequest request, TimeSpan timeout, CancellationToken cancellationToken);
+
+    protected virtual ValueTask DisposeCoreAsync() => ValueTask.CompletedTask;
+
+    protected string NewId() => Guid.CreateVersion7(TimeProvider.GetUtcNow()).ToString("N");
+
+    private async ValueTask<SendResult> AwaitAndRecordAsync(string target, ValueTask<SendResult> pending) =>
+        Record(target, await pending.ConfigureAwait(false));
+
+    private SendResult Record(string target, SendResult result)
+    {
+        var tags = NotifyWebSocketTelemetry.Tags(TenantId, Mode, target);
+        if (result.Success)
+        {
+            NotifyWebSocketTelemetry.MessagesSent.Add(1, tags);
+        }
+        else
+        {
+            tags.Add(NotifyWebSocketTelemetry.ErrorTag, result.Error!.Code);
+            NotifyWebSocketTelemetry.MessagesFailed.Add(1, tags);
+            Log.SendFailed(Logger, result.MessageId, TenantId, result.Error.Code, result.Error.Message);
+        }
+
+        return result;
+    }
+}
