@@ -134,7 +134,7 @@ internal abstract class WebSocketProviderBase : IWebSocketProvider, IAsyncDispos
         }
 
         Incoming.Complete();
-        await DisposeCoreAsync().ConfigureAwait(false);
+        await ReleaseResourcesAsync().ConfigureAwait(false);
         GC.SuppressFinalize(this);
     }
 
@@ -144,7 +144,7 @@ internal abstract class WebSocketProviderBase : IWebSocketProvider, IAsyncDispos
 
     protected abstract ValueTask<JsonElement> QueryCoreAsync(QueryRequest request, TimeSpan timeout, CancellationToken cancellationToken);
 
-    protected virtual ValueTask DisposeCoreAsync() => ValueTask.CompletedTask;
+    protected virtual ValueTask ReleaseResourcesAsync() => ValueTask.CompletedTask;
 
     protected string NewId() => Guid.CreateVersion7(TimeProvider.GetUtcNow()).ToString("N");
 

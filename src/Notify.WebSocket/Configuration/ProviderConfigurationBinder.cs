@@ -68,8 +68,24 @@ internal static class ProviderConfigurationBinder
         }
         catch (InvalidOperationException ex)
         {
-            options.BindingErrors.Add(ex.Message + " Correct or remove that key.");
+            options.BindingErrors.Add(WithConfiguredKeyCasing(ex.Message, keyPath, values.Keys) + " Correct or remove that key.");
         }
+    }
+
+    /// <summary>The binder reports keys with the property's casing (<c>Timeout</c>); show the key as the user wrote it.</summary>
+    private static string WithConfiguredKeyCasing(string message, string keyPath, IEnumerable<string> keys)
+    {
+        foreach (var key in keys)
+        {
+            var full = ConfigurationPath.Combine(keyPath, key);
+            var at = message.IndexOf("'" + full + "'", StringComparison.OrdinalIgnoreCase);
+            if (at >= 0)
+            {
+                return string.Concat(message.AsSpan(0, at + 1), full, message.AsSpan(at + 1 + full.Length));
+            }
+        }
+
+        return message;
     }
 
     private static IList<string> ListProperty(WebSocketProviderOptions options, string key) => key switch

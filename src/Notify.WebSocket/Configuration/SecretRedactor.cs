@@ -23,7 +23,10 @@ internal static class SecretRedactor
             return "(invalid url)";
         }
 
-        var builder = new UriBuilder(uri) { UserName = string.Empty, Password = string.Empty, Query = string.Empty, Fragment = string.Empty };
-        return builder.Uri.GetLeftPart(UriPartial.Path);
+        // Only schemes whose query string .NET parses as such keep their path; for the rest '?' is part of the path.
+        var authority = uri.IsDefaultPort ? uri.Host : uri.Host + ":" + uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return uri.Scheme is "ws" or "wss" or "http" or "https"
+            ? uri.Scheme + "://" + authority + uri.AbsolutePath
+            : uri.Scheme + "://" + authority;
     }
 }

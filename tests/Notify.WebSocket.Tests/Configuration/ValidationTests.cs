@@ -1,0 +1,193 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Notify.WebSocket.Tests.TestSupport;
+
+namespace Notify.WebSocket.Tests.Configuration;
+
+public sealed class ValidationTests
+{
+    private const string Root = "Notifications:WebSocket";
+
+    private static IReadOnlyList<string> Failures(string json)
+    {
+        using var services = TestServices.FromSection(json);
+        var ex = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptionsMonitor<WebSocketProviderOptions>>().Get("websocket"));
+        return [.. ex.Failures];
+    }
+
+    [Fact]
+    public void External_WithoutUrl_NamesTheKeyAndTheFix()
+    {
+        var failures = Failures("""{ "mode": "external", "protocol": "ws" }""");
+
+        Assert.Contains($"{Root}:url is required when mode is \"external\"; set it to the server's ws://, wss://, http:// or https:// address.", failures);
+    }
+
+    [Theory]
+    [InlineData("ftp://example.com/ws")]
+    [InlineData("not a url")]
+    [InlineData("/relative/path")]
+    public void External_WithUnsupportedUrl_Fails(string url)
+    {
+        var failures = Failures($$"""{ "mode": "external", "protocol": "ws", "url": "{{url}}" }""");
+
+        Assert.Contains(failures, f => f.StartsWith($"{Root}:url ", StringComparison.Ordinal) && f.Contains("is not an absolute ws://, wss://, http:// or https:// URL", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("ws://127.0.0.1:1/ws")]
+    [InlineData("wss://example.com")]
+    [InlineData("http://example.com")]
+    [InlineData("https://example.com")]
+    public void External_WithSupportedUrl_IsValid(string url)
+    {
+        using var services = TestServices.FromSection($$"""{ "mode": "external", "protocol": "ws", "url": "{{url}}" }""");
+
+        var options = services.GetRequiredService<IOptionsMonitor<WebSocketProviderOptions>>().Get("websocket");
+
+        Assert.Equal(url, options.Url);
+    }
+
+    [Fact]
+    public void External_WithoutProtocol_Fails()
+    {
+        var failures = Failures("""{ "mode": "external", "url": "ws://x" }""");
+
+        Assert.Contains($"{Root}:protocol is required when mode is \"external\"; use \"ws\" or \"socketio\".", failures);
+    }
+
+    [Fact]
+    public void Bearer_WithoutToken_Fails() =>
+        Assert.Contains($"{Root}:authToken is required when authType is \"bearer\".", Failures("""{ "authType": "bearer" }"""));
+
+    [Fact]
+    public void Basic_WithoutUsername_Fails() =>
+        Assert.Contains($"{Root}:username is required when authType is \"basic\".", Failures("""{ "authType": "basic", "password": "p" }"""));
+
+    [Fact]
+    public void Query_WithoutAuthQuery_Fails() =>
+        Assert.Contains($"{Root}:authQuery must hold at least one parameter when authType is \"query\".", Failures("""{ "authType": "query" }"""));
+
+    [Fact]
+    public void Custom_WithoutHeaders_Fails() =>
+        Assert.Contains($"{Root}:authHeaders must hold at least one header when authType is \"custom\".", Failures("""{ "authType": "custom" }"""));
+
+    [Fact]
+    public void UnknownMode_ListsTheAcceptedValues() =>
+        Assert.Contains($"{Root}:mode has the unknown value \"hybrid\"; use \"internal\" or \"external\".", Failures("""{ "mode": "hybrid" }"""));
+
+    [Fact]
+    public void UnknownProtocol_ListsTheAcceptedValues() =>
+        Assert.Contains($"{Root}:protocol has the unknown value \"mqtt\"; use \"ws\" or \"socketio\".", Failures("""{ "protocol": "mqtt" }"""));
+
+    [Fact]
+    public void UnknownAuthType_ListsTheAcceptedValues()
+    {
+        var failure = Assert.Single(Failures("""{ "authType": "oauth" }"""));
+
+        Assert.StartsWith($"{Root}:authType has the unknown value \"oauth\"; use one of ", failure, StringComparison.Ordinal);
+        Assert.Contains("\"bearer\"", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UnknownStrategy_ListsTheAcceptedValues() =>
+        Assert.Contains(
+            $"{Root}:messageHandling:strategy has the unknown value \"email\"; use one of \"none\", \"callback\", \"database\", \"kafka\", \"all\".",
+            Failures("""{ "messageHandling": { "strategy": "email" } }"""));
+
+    [Theory]
+    [InlineData("reconnectionAttempts", "0 or greater")]
+    [InlineData("reconnectionDelay", "0 or greater")]
+    [InlineData("timeout", "greater than 0")]
+    [InlineData("requestTimeout", "greater than 0")]
+    [InlineData("heartbeatInterval", "0 or greater")]
+    [InlineData("sendQueueCapacity", "0 or greater")]
+    public void NegativeNumbers_Fail(string key, string expectation) =>
+        Assert.Contains($"{Root}:{key} is -1; it must be {expectation}", string.Join("\n", Failures($$"""{ "{{key}}": -1 }""")), StringComparison.Ordinal);
+
+    [Fact]
+    public void UnknownKey_IsReportedInsteadOfIgnored()
+    {
+        var failure = Assert.Single(Failures("""{ "reconectionAttempts": 3 }"""));
+
+        Assert.Contains("reconectionAttempts", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WrongType_NamesTheKey()
+    {
+        var failure = Assert.Single(Failures("""{ "timeout": "soon" }"""));
+
+        Assert.True(failure.Contains($"{Root}:timeout", StringComparison.Ordinal), failure);
+    }
+
+    [Fact]
+    public void UnknownTransport_Fails() =>
+        Assert.Contains($"{Root}:transports:0 has the unknown value \"carrier-pigeon\"; use \"websocket\" or \"polling\".", Failures("""{ "transports": ["carrier-pigeon"] }"""));
+
+    [Fact]
+    public void CallbackStrategy_WithoutUrl_Fails() =>
+        Assert.Contains($"{Root}:messageHandling:callbackUrl must be an absolute http:// or https:// URL when the callback strategy is used.", Failures("""{ "messageHandling": { "strategy": "callback" } }"""));
+
+    [Fact]
+    public void WrongProviderType_Fails() =>
+        Assert.Contains($"{Root}:providerType is \"email\"; it must be \"websocket\" (or be left out).", Failures("""{ "providerType": "email" }"""));
+
+    [Fact]
+    public void EveryProblem_IsListedAtOnce()
+    {
+        var failures = Failures("""{ "mode": "external", "authType": "bearer", "timeout": 0, "reconnectionAttempts": -2 }""");
+
+        Assert.True(failures.Count >= 4, string.Join("\n", failures));
+    }
+
+    [Fact]
+    public void BrokenTenantOverride_IsReportedWithTheTenantPath()
+    {
+        var failures = Failures("""{ "tenants": { "7": { "authType": "bearer" } } }""");
+
+        Assert.Contains($"{Root}:tenants:7:authToken is required when authType is \"bearer\".", failures);
+    }
+
+    [Fact]
+    public void ValidationMessages_NeverContainSecrets()
+    {
+        var failures = Failures("""
+            { "mode": "external", "protocol": "ws", "url": "ftp://user:hunter2@example.com/?token=s3cr3t", "authType": "query",
+              "authQuery": { "token": "s3cr3t" }, "password": "hunter2", "timeout": -1 }
+            """);
+
+        var all = string.Join("\n", failures);
+        Assert.DoesNotContain("s3cr3t", all, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", all, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GenericHost_WithInvalidConfiguration_FailsAtStart()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Notifications:WebSocket:mode"] = "external" });
+        builder.Services.AddWebSocketNotifications(builder.Configuration.GetSection("Notifications:WebSocket"));
+        using var host = builder.Build();
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+
+        Assert.Contains($"{Root}:url is required when mode is \"external\"; set it to the server's ws://, wss://, http:// or https:// address.", ex.Failures);
+    }
+
+    [Fact]
+    public async Task GenericHost_WithValidConfiguration_Starts()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Notifications:WebSocket:mode"] = "internal" });
+        builder.Services.AddWebSocketNotifications();
+        using var host = builder.Build();
+
+        await host.StartAsync(TestContext.Current.CancellationToken);
+        await host.StopAsync(TestContext.Current.CancellationToken);
+
+        Assert.NotNull(host.Services.GetRequiredService<IWebSocketProvider>());
+    }
+}
