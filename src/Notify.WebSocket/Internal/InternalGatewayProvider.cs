@@ -23,19 +23,13 @@ internal sealed class InternalGatewayProvider(string tenantId, WebSocketProvider
     protected override ValueTask<SendResult> SendToUserCoreAsync(string id, string userId, NotificationContent content, CancellationToken cancellationToken)
     {
         var payload = NotificationPayload.Create(id, NotificationRecipient.ForUser(userId), content, TimeProvider.GetUtcNow());
-        var delivered = gateway.SendToUserAsync(TenantId, userId, payload, cancellationToken);
-        return delivered.IsCompletedSuccessfully
-            ? new ValueTask<SendResult>(Complete(id, "user " + userId, delivered.Result))
-            : CompleteAsync(id, "user " + userId, delivered);
+        return Deliver(id, "user " + userId, static (g, tenant, name, p, ct) => g.SendToUserAsync(tenant, name, p, ct), userId, payload, cancellationToken);
     }
 
     protected override ValueTask<SendResult> SendToChannelCoreAsync(string id, string channel, NotificationContent content, CancellationToken cancellationToken)
     {
         var payload = NotificationPayload.Create(id, NotificationRecipient.ForChannel(channel), content, TimeProvider.GetUtcNow());
-        var delivered = gateway.SendToChannelAsync(TenantId, channel, payload, cancellationToken);
-        return delivered.IsCompletedSuccessfully
-            ? new ValueTask<SendResult>(Complete(id, "channel " + channel, delivered.Result))
-            : CompleteAsync(id, "channel " + channel, delivered);
+        return Deliver(id, "channel " + channel, static (g, tenant, name, p, ct) => g.SendToChannelAsync(tenant, name, p, ct), channel, payload, cancellationToken);
     }
 
     protected override ValueTask<JsonElement> QueryCoreAsync(QueryRequest request, TimeSpan timeout, CancellationToken cancellationToken) =>
@@ -44,8 +38,49 @@ internal sealed class InternalGatewayProvider(string tenantId, WebSocketProvider
             "QueryAsync is not supported in internal mode: request-response needs an external server (mode \"external\" with enableRequestResponse).",
             retryable: false);
 
-    private async ValueTask<SendResult> CompleteAsync(string id, string target, ValueTask<int> delivered) =>
-        Complete(id, target, await delivered.ConfigureAwait(false));
+    /// <summary>
+    /// A gateway reports refusals (rate limits, its own outages) by throwing; they become failed results here, so
+    /// callers see one contract whatever gateway the host plugs in.
+    /// </summary>
+    private ValueTask<SendResult> Deliver(
+        string id,
+        string target,
+        Func<INotificationGateway, string, string, NotificationPayload, CancellationToken, ValueTask<int>> send,
+        string name,
+        NotificationPayload payload,
+        CancellationToken cancellationToken)
+    {
+        ValueTask<int> delivered;
+        try
+        {
+            delivered = send(gateway, TenantId, name, payload, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not ArgumentException)
+        {
+            return new ValueTask<SendResult>(GatewayFailure(id, ex));
+        }
+
+        return delivered.IsCompletedSuccessfully
+            ? new ValueTask<SendResult>(Complete(id, target, delivered.Result))
+            : CompleteAsync(id, target, delivered);
+    }
+
+    private async ValueTask<SendResult> CompleteAsync(string id, string target, ValueTask<int> delivered)
+    {
+        try
+        {
+            return Complete(id, target, await delivered.ConfigureAwait(false));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not ArgumentException)
+        {
+            return GatewayFailure(id, ex);
+        }
+    }
+
+    private SendResult GatewayFailure(string id, Exception exception) =>
+        SendResult.Failed(id, TimeProvider.GetUtcNow(), exception is WebSocketNotificationException known
+            ? known.Error
+            : new WebSocketError(WebSocketErrorCodes.Error, "The notification gateway failed: " + exception.Message, Retryable: true));
 
     private SendResult Complete(string id, string target, int connections)
     {

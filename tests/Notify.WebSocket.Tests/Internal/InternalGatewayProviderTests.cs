@@ -176,4 +176,32 @@ public sealed class InternalGatewayProviderTests
         Assert.Equal("my-id", result.MessageId);
         Assert.Equal("my-id", (await NextAsync(connection)).Id);
     }
+
+    [Fact]
+    public async Task GatewayRefusal_BecomesAFailedResultWithItsCode()
+    {
+        await using var services = TestServices.FromSection(Section, services: s => s.AddSingleton<INotificationGateway, RefusingGateway>());
+        var provider = await services.GetRequiredService<ProviderRegistry>().GetProviderAsync("1", Ct);
+
+        var refused = await provider.SendToUserAsync("u", new NotificationContent(), Ct);
+        var broken = await provider.SendToChannelAsync("c", new NotificationContent(), Ct);
+
+        Assert.Equal(WebSocketErrorCodes.RateLimited, refused.Error!.Code);
+        Assert.True(refused.Error.Retryable);
+        Assert.Equal(WebSocketErrorCodes.Error, broken.Error!.Code);
+        Assert.Contains("backplane down", broken.Error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Refuses users synchronously (as a rate limiter does) and fails channels asynchronously (as a broken backplane does).</summary>
+    private sealed class RefusingGateway : INotificationGateway
+    {
+        public ValueTask<int> SendToUserAsync(string tenantId, string userId, NotificationPayload payload, CancellationToken cancellationToken = default) =>
+            throw new WebSocketNotificationException(WebSocketErrorCodes.RateLimited, "Tenant send rate exceeded.", retryable: true);
+
+        public async ValueTask<int> SendToChannelAsync(string tenantId, string channel, NotificationPayload payload, CancellationToken cancellationToken = default)
+        {
+            await Task.Yield();
+            throw new IOException("backplane down");
+        }
+    }
 }
