@@ -73,6 +73,9 @@ public sealed class WebSocketProviderOptions
     /// <summary><c>customEvents</c>: the event names used on the wire.</summary>
     public CustomEventsOptions CustomEvents { get; set; } = new();
 
+    /// <summary><c>envelope</c> (native ws): the JSON field names on the wire.</summary>
+    public EnvelopeOptions Envelope { get; set; } = new();
+
     /// <summary><c>enableReceiving</c>: listen for incoming messages.</summary>
     public bool EnableReceiving { get; set; }
 
@@ -132,6 +135,7 @@ public sealed class WebSocketProviderOptions
         copy.Transports = [.. Transports];
         copy.DefaultChannels = [.. DefaultChannels];
         copy.CustomEvents = CustomEvents.Clone();
+        copy.Envelope = Envelope.Clone();
         copy.MessageHandling = MessageHandling.Clone();
         return copy;
     }

@@ -8,7 +8,11 @@ namespace Notify.WebSocket;
 /// and the fix. Validating a provider's base configuration also validates every tenant it configures, so a broken
 /// tenant override stops the host at start instead of failing that tenant's first send.
 /// </summary>
-internal sealed class WebSocketProviderOptionsValidator(IServiceProvider services, ProviderRegistrations registrations, IEnumerable<IAuthStrategy> authStrategies)
+internal sealed class WebSocketProviderOptionsValidator(
+    IServiceProvider services,
+    ProviderRegistrations registrations,
+    IEnumerable<IAuthStrategy> authStrategies,
+    IEnumerable<IMessageHandlingStrategy> handlingStrategies)
     : IValidateOptions<WebSocketProviderOptions>
 {
     private static readonly string[] KnownStrategies =
@@ -175,6 +179,22 @@ internal sealed class WebSocketProviderOptionsValidator(IServiceProvider service
             }
         }
 
+        foreach (var (field, value) in o.Envelope.Fields())
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                errors.Add($"{key("envelope:" + field)} is empty; give a field name or leave it out for the default.");
+            }
+        }
+
+        foreach (var (name, value) in new[] { ("notification", o.CustomEvents.Notification), ("channelBroadcast", o.CustomEvents.ChannelBroadcast), ("incomingMessage", o.CustomEvents.IncomingMessage), ("join", o.CustomEvents.Join), ("leave", o.CustomEvents.Leave) })
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                errors.Add($"{key("customEvents:" + name)} is empty; give an event name or leave it out for the default.");
+            }
+        }
+
         if (string.IsNullOrEmpty(o.Path) || o.Path[0] != '/')
         {
             errors.Add($"{key("path")} \"{o.Path}\" must start with \"/\" (default \"/socket.io\").");
@@ -197,13 +217,14 @@ internal sealed class WebSocketProviderOptionsValidator(IServiceProvider service
         }
     }
 
-    private static void ValidateMessageHandling(WebSocketProviderOptions o, List<string> errors, Func<string, string> key)
+    private void ValidateMessageHandling(WebSocketProviderOptions o, List<string> errors, Func<string, string> key)
     {
         var handling = o.MessageHandling;
         var strategy = handling.Strategy ?? string.Empty;
-        if (!KnownStrategies.Contains(strategy, StringComparer.OrdinalIgnoreCase))
+        var known = KnownStrategies.Concat(handlingStrategies.Select(s => s.Name)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        if (!known.Contains(strategy, StringComparer.OrdinalIgnoreCase))
         {
-            errors.Add($"{key("messageHandling:strategy")} has the unknown value \"{strategy}\"; use one of {string.Join(", ", KnownStrategies.Select(s => $"\"{s}\""))}.");
+            errors.Add($"{key("messageHandling:strategy")} has the unknown value \"{strategy}\"; use one of {string.Join(", ", known.Select(s => $"\"{s}\""))}.");
             return;
         }
 

@@ -5,6 +5,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Notify.WebSocket;
 using Notify.WebSocket.Auth;
+using Notify.WebSocket.External.Transports.NativeWebSocket;
+using Notify.WebSocket.Handling;
 using Notify.WebSocket.Registry;
 using Notify.WebSocket.Sending;
 
@@ -129,6 +131,12 @@ public static class WebSocketNotificationsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthStrategy, QueryAuthStrategy>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthStrategy, CustomHeadersAuthStrategy>());
         services.TryAddSingleton<AuthStrategyResolver>();
+        services.TryAddSingleton(sp => new IncomingPipelineFactory(sp.GetServices<IMessageHandlingStrategy>(), Loggers(sp)));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IExternalProviderFactory, NativeWebSocketProviderFactory>(sp => new NativeWebSocketProviderFactory(
+            sp.GetRequiredService<AuthStrategyResolver>(),
+            sp.GetRequiredService<IncomingPipelineFactory>(),
+            sp.GetRequiredService<TimeProvider>(),
+            Loggers(sp))));
 
         services.TryAddSingleton(sp => new InProcessNotificationGateway(
             sp.GetService<IOptions<InProcessGatewayOptions>>()?.Value ?? new InProcessGatewayOptions(),

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Notify.WebSocket.Diagnostics;
 
-/// <summary>Source-generated log messages. Event ids: 1xxx providers, 2xxx registry and configuration.</summary>
+/// <summary>Source-generated log messages. Event ids: 1xxx providers, 2xxx registry and configuration, 3xxx external connections, 4xxx incoming messages.</summary>
 internal static partial class Log
 {
     [LoggerMessage(1001, LogLevel.Debug, "Sent notification {MessageId} to {Target} for tenant {TenantId}: {Connections} connection(s)")]
@@ -25,4 +25,34 @@ internal static partial class Log
 
     [LoggerMessage(2005, LogLevel.Warning, "Disposing a replaced provider for tenant {TenantId} failed")]
     public static partial void ProviderDisposeFailed(ILogger logger, Exception exception, string tenantId);
+
+    [LoggerMessage(3001, LogLevel.Information, "Connected to {Endpoint}")]
+    public static partial void Connected(ILogger logger, string endpoint);
+
+    [LoggerMessage(3002, LogLevel.Warning, "Connection to {Endpoint} lost: {Reason}")]
+    public static partial void Disconnected(ILogger logger, string endpoint, string reason);
+
+    [LoggerMessage(3003, LogLevel.Information, "Reconnecting to {Endpoint}: attempt {Attempt} in {DelayMs} ms")]
+    public static partial void Reconnecting(ILogger logger, string endpoint, int attempt, long delayMs);
+
+    [LoggerMessage(3004, LogLevel.Error, "Max reconnection attempts ({Attempts}) reached for {Endpoint}; the connection has failed")]
+    public static partial void MaxReconnectionAttempts(ILogger logger, int attempts, string endpoint);
+
+    [LoggerMessage(3005, LogLevel.Error, "The server {Endpoint} refused the connection: {Reason}. Not retrying")]
+    public static partial void ConnectRefused(ILogger logger, string endpoint, string reason);
+
+    [LoggerMessage(3006, LogLevel.Warning, "Writing to {Endpoint} failed; the message will be sent after the reconnect")]
+    public static partial void WriteFailed(ILogger logger, Exception exception, string endpoint);
+
+    [LoggerMessage(3007, LogLevel.Warning, "Dropped an incoming frame from {Endpoint}: {Reason}")]
+    public static partial void FrameDropped(ILogger logger, string endpoint, string reason);
+
+    [LoggerMessage(4001, LogLevel.Warning, "Incoming message {MessageId} ({Event}) for tenant {TenantId} was dropped: the handling queue is full")]
+    public static partial void IncomingQueueFull(ILogger logger, string messageId, string @event, string tenantId);
+
+    [LoggerMessage(4002, LogLevel.Warning, "Strategy {Strategy} failed on incoming message {MessageId} ({Event}) for tenant {TenantId}")]
+    public static partial void StrategyFailed(ILogger logger, Exception exception, string strategy, string messageId, string @event, string tenantId);
+
+    [LoggerMessage(4003, LogLevel.Debug, "Strategy {Strategy} handled incoming message {MessageId} ({Event})")]
+    public static partial void StrategyHandled(ILogger logger, string strategy, string messageId, string @event);
 }

@@ -15,7 +15,8 @@ internal sealed record ConnectionPoolKey(
     string Transports,
     bool Compression,
     string AuthType,
-    string CredentialHash)
+    string CredentialHash,
+    string WireFormat)
 {
     private static readonly byte[] HashKey = RandomNumberGenerator.GetBytes(32);
 
@@ -29,7 +30,8 @@ internal sealed record ConnectionPoolKey(
             options.Protocol == WebSocketProtocol.SocketIo ? string.Join(',', options.Transports).ToUpperInvariant() : string.Empty,
             options.EnableCompression,
             options.AuthType.ToUpperInvariant(),
-            HashCredentials(options));
+            HashCredentials(options),
+            options.Protocol == WebSocketProtocol.SocketIo ? string.Empty : options.Envelope.Signature);
     }
 
     /// <summary>Shows the endpoint and a prefix of the keyed hash only.</summary>

@@ -1,0 +1,30 @@
+namespace Notify.WebSocket.External;
+
+/// <summary>A failed open, with whether trying again can help (a refused credential cannot).</summary>
+internal sealed class ConnectException : Exception
+{
+    public ConnectException()
+    {
+        Error = new WebSocketError(WebSocketErrorCodes.ConnectionError, "WebSocket connection failed.", Retryable: true);
+    }
+
+    public ConnectException(string message)
+        : base(message)
+    {
+        Error = new WebSocketError(WebSocketErrorCodes.ConnectionError, message, Retryable: true);
+    }
+
+    public ConnectException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Error = new WebSocketError(WebSocketErrorCodes.ConnectionError, message, Retryable: true);
+    }
+
+    public ConnectException(WebSocketError error, Exception? innerException = null)
+        : base(error?.Message, innerException)
+    {
+        Error = error ?? throw new ArgumentNullException(nameof(error));
+    }
+
+    public WebSocketError Error { get; }
+}

@@ -1,0 +1,140 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Notify.WebSocket.Handling;
+using Notify.WebSocket.Registry;
+
+namespace Notify.WebSocket.External;
+
+/// <summary>
+/// External mode for one tenant, over a pooled connection it shares with every provider of the same endpoint and
+/// identity. Sends, queries and channel joins go through the connection; incoming events it subscribed to reach
+/// <see cref="IWebSocketProvider.ReceiveAsync(CancellationToken)"/> and the tenant's handling strategies.
+/// </summary>
+internal sealed class ExternalProvider : WebSocketProviderBase, IIncomingSubscriber
+{
+    private readonly ConnectionLease<ExternalConnection> _lease;
+    private readonly ExternalConnection _connection;
+    private readonly IncomingPipeline? _pipeline;
+    private readonly HashSet<string> _subscribedEvents;
+    private readonly MessageSource _source;
+    private readonly TimeSpan _ackTimeout;
+    private readonly Task _joinDefaultChannels;
+
+    public ExternalProvider(string tenantId, WebSocketProviderOptions options, ConnectionLease<ExternalConnection> lease, IncomingPipeline? pipeline, TimeProvider timeProvider, ILogger logger)
+        : base(tenantId, options, timeProvider, logger)
+    {
+        _lease = lease;
+        _connection = lease.Connection;
+        _pipeline = pipeline;
+        _subscribedEvents = new HashSet<string>(options.SubscribeToEvents, StringComparer.Ordinal) { options.CustomEvents.IncomingMessage };
+        _source = new MessageSource { Url = SecretRedactor.RedactUrl(options.Url), Protocol = _connection.Protocol };
+        _ackTimeout = TimeSpan.FromMilliseconds(options.AcknowledgmentTimeout);
+        if (options.EnableReceiving)
+        {
+            _connection.Subscribe(this);
+        }
+
+        _joinDefaultChannels = options.DefaultChannels.Count > 0
+            ? _connection.JoinChannelsAsync(options.DefaultChannels, CancellationToken.None).AsTask()
+            : Task.CompletedTask;
+    }
+
+    public override WebSocketMode Mode => WebSocketMode.External;
+
+    public override WebSocketConnectionState State => IsDisposed ? WebSocketConnectionState.Disposed : _connection.State;
+
+    public override async ValueTask<ProviderValidationResult> ValidateAsync(CancellationToken cancellationToken = default)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(Options.Timeout), TimeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        try
+        {
+            return await _connection.WaitUntilConnectedAsync(linked.Token).ConfigureAwait(false)
+                ? ProviderValidationResult.Valid
+                : ProviderValidationResult.Invalid(_connection.Failure ?? ExternalErrors.Closed);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return ProviderValidationResult.Invalid(ExternalErrors.ConnectTimeout);
+        }
+    }
+
+    public void OnIncoming(IncomingFrame frame)
+    {
+        if (!_subscribedEvents.Contains(frame.Event))
+        {
+            return;
+        }
+
+        var message = new IncomingMessage
+        {
+            Id = frame.Id ?? NewId(),
+            Event = frame.Event,
+            Data = frame.Data,
+            Timestamp = TimeProvider.GetUtcNow(),
+            TenantId = TenantId,
+            Source = _source,
+            Metadata = frame.ServerTimestamp is { } serverTimestamp
+                ? new Dictionary<string, string>(1, StringComparer.Ordinal) { ["serverTimestamp"] = serverTimestamp }
+                : EmptyMetadata,
+        };
+        Incoming.Publish(message);
+        _pipeline?.TryEnqueue(message);
+    }
+
+    protected override ValueTask<SendResult> SendToUserCoreAsync(string id, string userId, NotificationContent content, CancellationToken cancellationToken) =>
+        SendEventAsync(id, Options.CustomEvents.Notification, NotificationRecipient.ForUser(userId), content, roomField: null, cancellationToken);
+
+    protected override ValueTask<SendResult> SendToChannelCoreAsync(string id, string channel, NotificationContent content, CancellationToken cancellationToken) =>
+        SendEventAsync(id, Options.CustomEvents.ChannelBroadcast, NotificationRecipient.ForChannel(channel), content, Options.Envelope.Room, cancellationToken);
+
+    protected override async ValueTask<JsonElement> QueryCoreAsync(QueryRequest request, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (!Options.EnableRequestResponse)
+        {
+            throw new WebSocketNotificationException(
+                WebSocketErrorCodes.NotConfigured,
+                "Request-response is disabled for this provider; set enableRequestResponse to true to use QueryAsync.",
+                retryable: false);
+        }
+
+        var message = new OutgoingMessage(OutgoingKind.Query, request.Event, PayloadSerializer.Value(request.Data), NewId(), requiresAck: false);
+        return await _connection.QueryAsync(message, timeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    protected override async ValueTask ReleaseResourcesAsync()
+    {
+        _connection.Unsubscribe(this);
+        await _joinDefaultChannels.ConfigureAwait(false);
+        if (Options.DefaultChannels.Count > 0 && _connection.State == WebSocketConnectionState.Connected)
+        {
+            await _connection.LeaveChannelsAsync(Options.DefaultChannels, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        if (_pipeline is not null)
+        {
+            await _pipeline.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await _lease.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static readonly IReadOnlyDictionary<string, string> EmptyMetadata = new Dictionary<string, string>();
+
+    private async ValueTask<SendResult> SendEventAsync(string id, string eventName, NotificationRecipient recipient, NotificationContent content, string? roomField, CancellationToken cancellationToken)
+    {
+        var data = PayloadSerializer.Notification(id, recipient, content, TimeProvider.GetUtcNow(), roomField);
+        var acks = Options.EnableAcknowledgments;
+        var message = new OutgoingMessage(OutgoingKind.Event, eventName, data, acks ? id : null, acks);
+        var error = await _connection.SendAsync(message, _ackTimeout, cancellationToken).ConfigureAwait(false);
+        return error is null
+            ? SendResult.Succeeded(id, TimeProvider.GetUtcNow(), acks ? AcknowledgedMetadata : SentMetadata)
+            : SendResult.Failed(id, TimeProvider.GetUtcNow(), error);
+    }
+
+    private static readonly IReadOnlyDictionary<string, object?> AcknowledgedMetadata =
+        new Dictionary<string, object?>(StringComparer.Ordinal) { ["mode"] = "external", ["acknowledged"] = true };
+
+    private static readonly IReadOnlyDictionary<string, object?> SentMetadata =
+        new Dictionary<string, object?>(StringComparer.Ordinal) { ["mode"] = "external", ["acknowledged"] = false };
+}

@@ -1,0 +1,9 @@
+namespace Notify.WebSocket.External;
+
+internal enum OutgoingKind : byte
+{
+    Event,
+    Query,
+    Join,
+    Leave,
+}

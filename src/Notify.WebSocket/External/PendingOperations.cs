@@ -1,0 +1,64 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+
+namespace Notify.WebSocket.External;
+
+/// <summary>
+/// Acknowledgments and queries waiting for the server, by id. Acks survive a reconnect (their messages are sent
+/// again with the same id); queries fail on a drop, since re-asking is the caller's decision.
+/// </summary>
+internal sealed class PendingOperations
+{
+    private readonly ConcurrentDictionary<string, Pending> _byId = new(StringComparer.Ordinal);
+
+    public int Count => _byId.Count;
+
+    public Pending Add(OutgoingMessage message)
+    {
+        var pending = new Pending(message);
+        if (!_byId.TryAdd(message.Id!, pending))
+        {
+            throw new ArgumentException($"A message with id \"{message.Id}\" is already waiting for the server.", nameof(message));
+        }
+
+        return pending;
+    }
+
+    public bool TryComplete(string id, JsonElement data) =>
+        _byId.TryRemove(id, out var pending) && pending.Completion.TrySetResult(data);
+
+    public void Remove(Pending pending) => _byId.TryRemove(KeyValuePair.Create(pending.Message.Id!, pending));
+
+    /// <summary>Ack'd messages that were written but not acknowledged, oldest first, to send again after a reconnect.</summary>
+    public IReadOnlyList<OutgoingMessage> Unacknowledged() =>
+        [.. _byId.Values.Where(p => p.Message.Kind == OutgoingKind.Event && p.Written).OrderBy(p => p.Sequence).Select(p => p.Message)];
+
+    public void FailQueries(WebSocketError error) => Fail(error, p => p.Message.Kind == OutgoingKind.Query);
+
+    public void FailAll(WebSocketError error) => Fail(error, static _ => true);
+
+    private void Fail(WebSocketError error, Func<Pending, bool> which)
+    {
+        foreach (var pending in _byId.Values)
+        {
+            if (which(pending) && _byId.TryRemove(KeyValuePair.Create(pending.Message.Id!, pending)))
+            {
+                pending.Completion.TrySetException(new WebSocketNotificationException(error));
+            }
+        }
+    }
+
+    internal sealed class Pending(OutgoingMessage message)
+    {
+        private static long _sequence;
+
+        public OutgoingMessage Message { get; } = message;
+
+        public long Sequence { get; } = Interlocked.Increment(ref _sequence);
+
+        public TaskCompletionSource<JsonElement> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Set once the message reached the socket: only those are re-sent; unwritten ones are still queued.</summary>
+        public bool Written { get; set; }
+    }
+}

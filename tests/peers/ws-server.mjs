@@ -1,0 +1,143 @@
+// Reference native WebSocket server (npm `ws`) speaking Notify.WebSocket's JSON envelope.
+// Prints {"port":N} on its first stdout line. An HTTP control API on the same port lets tests
+// drive it: GET /stats, POST /push, POST /malformed, POST /drop, POST /freeze, POST /reset.
+//
+// Options (argv, all optional):
+//   --port N            listen port (0 = any free port; give the old port to "restart on the same port")
+//   --auth-bearer TOKEN require "Authorization: Bearer TOKEN", else answer the upgrade with 401
+//   --auth-query k=v    require the query parameter k=v, else 401
+//   --no-ack            never acknowledge
+//   --log FILE          append every received message id to FILE (survives restarts)
+import http from 'node:http';
+import fs from 'node:fs';
+import { WebSocketServer } from 'ws';
+
+const args = process.argv.slice(2);
+const opt = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const flag = (name) => args.includes(name);
+
+const port = Number(opt('--port', '0'));
+const authBearer = opt('--auth-bearer');
+const authQuery = opt('--auth-query');
+const ack = !flag('--no-ack');
+const logFile = opt('--log');
+
+const stats = () => ({ upgrades: 0, rejected: 0, connections: 0, open: 0, messages: [], handshakes: [], rooms: [] });
+let s = stats();
+const sockets = new Set();
+
+const server = http.createServer(async (req, res) => {
+  const url = new URL(req.url, 'http://localhost');
+  const body = await new Promise((resolve) => {
+    let data = '';
+    req.on('data', (c) => (data += c));
+    req.on('end', () => resolve(data ? JSON.parse(data) : {}));
+  });
+  const reply = (obj) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(obj));
+  };
+  switch (url.pathname) {
+    case '/stats':
+      return reply({ ...s, open: sockets.size });
+    case '/reset':
+      s = stats();
+      return reply({});
+    case '/push': {
+      // body: { frames: [ <object or raw string> ... ] } sent to every open socket
+      for (const ws of sockets) {
+        for (const f of body.frames ?? []) ws.send(typeof f === 'string' ? f : JSON.stringify(f));
+      }
+      return reply({ sent: sockets.size });
+    }
+    case '/malformed': {
+      // body: { count, size } - a mix of non-JSON, wrong-shape and oversized frames
+      const count = body.count ?? 1000;
+      const big = 'x'.repeat(body.size ?? 2 * 1024 * 1024);
+      for (const ws of sockets) {
+        for (let i = 0; i < count; i++) {
+          switch (i % 4) {
+            case 0: ws.send('this is not json {'); break;
+            case 1: ws.send(JSON.stringify([1, 2, 3])); break;
+            case 2: ws.send(JSON.stringify({ neither: 'event nor ack' })); break;
+            case 3: ws.send(JSON.stringify({ event: 'status', data: big })); break;
+          }
+        }
+      }
+      return reply({ sent: count * sockets.size });
+    }
+    case '/drop':
+      for (const ws of sockets) ws.terminate();
+      return reply({});
+    case '/freeze':
+      // Stop reading from every socket: pings go unanswered while TCP stays open (a dead peer).
+      for (const ws of sockets) ws._socket.pause();
+      return reply({});
+    default:
+      res.writeHead(404);
+      res.end();
+  }
+});
+
+const wss = new WebSocketServer({ noServer: true, perMessageDeflate: true, maxPayload: 16 * 1024 * 1024 });
+
+server.on('upgrade', (req, socket, head) => {
+  s.upgrades++;
+  const url = new URL(req.url, 'http://localhost');
+  const authorized =
+    (!authBearer || req.headers['authorization'] === `Bearer ${authBearer}`) &&
+    (!authQuery || url.searchParams.get(authQuery.split('=')[0]) === authQuery.split('=').slice(1).join('='));
+  if (!authorized) {
+    s.rejected++;
+    socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    socket.destroy();
+    return;
+  }
+  wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+});
+
+wss.on('connection', (ws, req) => {
+  s.connections++;
+  sockets.add(ws);
+  s.handshakes.push({
+    url: req.url,
+    headers: req.headers,
+    extensions: Object.keys(ws.extensions ? { [ws.extensions]: 1 } : {}).join(','),
+    negotiated: Object.keys(ws._extensions ?? {}),
+  });
+  ws.on('close', () => sockets.delete(ws));
+  ws.on('message', (raw) => {
+    let msg;
+    try {
+      msg = JSON.parse(raw.toString());
+    } catch {
+      return;
+    }
+    s.messages.push(msg);
+    if (logFile && msg.id) fs.appendFileSync(logFile, msg.id + '\n');
+    if (msg.event === 'join_room' || msg.event === 'leave_room') s.rooms.push({ event: msg.event, room: msg.data?.room });
+    if (msg.requiresAck && ack) ws.send(JSON.stringify({ ack: true, id: msg.id }));
+    if (msg.requiresResponse) {
+      const delay = msg.data?.delayMs ?? 0;
+      const respond = () => ws.send(JSON.stringify({ response: true, id: msg.id, data: { event: msg.event, echo: msg.data } }));
+      delay > 0 ? setTimeout(respond, delay) : respond();
+    }
+  });
+});
+
+server.listen(port, '127.0.0.1', () => {
+  process.stdout.write(JSON.stringify({ port: server.address().port }) + '\n');
+});
+
+const shutdown = () => {
+  for (const ws of sockets) ws.terminate();
+  server.close(() => process.exit(0));
+  setTimeout(() => process.exit(0), 500).unref();
+};
+process.on('SIGTERM', shutdown);
+process.on('SIGINT', shutdown);
+process.stdin.on('end', shutdown); // the test process died: do not outlive it
+process.stdin.resume();
