@@ -1,0 +1,90 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Notify.WebSocket.Tests.TestSupport;
+
+namespace Notify.WebSocket.Tests.External.NativeWebSocket;
+
+public sealed class RobustnessTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task MalformedAndOversizedFrames_AreDroppedAndCounted_AndTheConnectionStaysUp()
+    {
+        long dropped = 0;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (i, l) =>
+        {
+            if (i.Meter.Name == "Notify.WebSocket" && i.Name == "notify.websocket.messages.dropped")
+            {
+                l.EnableMeasurementEvents(i);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, v, _, _) => Interlocked.Add(ref dropped, v));
+        listener.Start();
+
+        await using var server = await NodePeer.StartAsync("ws-server.mjs");
+        await using var harness = ExternalHarness.Create(server.WsUrl(), """
+             "enableReceiving": true, "subscribeToEvents": ["status"], "messageHandling": { "strategy": "recording" }, "maxMessageSize": 65536
+            """);
+        var provider = await harness.ConnectedAsync();
+
+        await server.PostAsync("/malformed", new { count = 1000, size = 100_000 });
+        await server.PostAsync("/push", new { frames = new[] { new { @event = "status", data = new { still = "alive" } } } });
+
+        await Eventually.TrueAsync(() => !harness.Strategy.Handled.IsEmpty, "the valid event after the flood arrived", timeoutMs: 30_000);
+        Assert.Equal("alive", Assert.Single(harness.Strategy.Handled).Data.GetProperty("still").GetString());
+        Assert.True(Interlocked.Read(ref dropped) >= 1000, $"dropped {dropped}");
+        Assert.Equal(1, (await server.GetAsync("/stats")).GetProperty("connections").GetInt32());
+        Assert.True((await provider.SendToUserAsync("u", new NotificationContent(), Ct)).Success);
+        Assert.Contains(harness.Logs.Lines, l => l.Contains("exceeds maxMessageSize", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task SendsFromManyThreads_AllArrive()
+    {
+        await using var server = await NodePeer.StartAsync("ws-server.mjs");
+        await using var harness = ExternalHarness.Create(server.WsUrl());
+        var provider = await harness.ConnectedAsync();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(t => Task.Run(async () =>
+        {
+            var ok = 0;
+            for (var i = 0; i < 125; i++)
+            {
+                ok += (await provider.SendToUserAsync("u", new NotificationContent { Body = $"{t}:{i}" }, Ct)).Success ? 1 : 0;
+            }
+
+            return ok;
+        }, Ct)));
+
+        Assert.Equal(2000, results.Sum());
+        await Eventually.TrueAsync(async () => (await server.GetAsync("/stats")).GetProperty("messages").GetArrayLength() == 2000, "all 2000 arrived");
+        var bodies = (await server.GetAsync("/stats")).GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("data").GetProperty("body").GetString()).ToHashSet();
+        Assert.Equal(2000, bodies.Count);
+    }
+
+    [Fact]
+    public async Task ProvidersWithTheSamePoolKey_ShareOneSocket_AndTheLastReleaseClosesIt()
+    {
+        await using var server = await NodePeer.StartAsync("ws-server.mjs");
+        await using var harness = ExternalHarness.Create(server.WsUrl(), """ "authType": "bearer", "authToken": "shared" """);
+        var tenantOne = await harness.ConnectedAsync("1");
+        var tenantTwo = await harness.ConnectedAsync("2");
+        Assert.NotSame(tenantOne, tenantTwo);
+        Assert.Equal(1, (await server.GetAsync("/stats")).GetProperty("open").GetInt32());
+
+        var configuration = harness.Services.GetRequiredService<ITenantConfigurationService>();
+        await configuration.UpdateProviderConfigAsync("1", o => o.AuthToken = "rotated", Ct);
+        await harness.ConnectedAsync("1");
+        await Eventually.TrueAsync(async () => (await server.GetAsync("/stats")).GetProperty("open").GetInt32() == 2, "tenant 1 has its own socket with the new token");
+
+        await configuration.UpdateProviderConfigAsync("2", o => o.AuthToken = "rotated", Ct);
+        await harness.ConnectedAsync("2");
+        await Eventually.TrueAsync(async () => (await server.GetAsync("/stats")).GetProperty("open").GetInt32() == 1, "the old socket closed with its last lease");
+        Assert.Equal(1, harness.Registry.PooledConnectionCount);
+
+        await harness.Registry.DisposeAsync();
+        await Eventually.TrueAsync(async () => (await server.GetAsync("/stats")).GetProperty("open").GetInt32() == 0, "disposing the registry closed everything");
+    }
+}
