@@ -1,0 +1,51 @@
+using System.Security.Claims;
+
+namespace Notify.WebSocket.AspNetCore;
+
+/// <summary>
+/// Options of the SignalR notification gateway: who may connect, which channels they may join, and how fast.
+/// Per-tenant behaviour (<c>defaultChannels</c>, <c>supportChannelBroadcast</c>) comes from the provider's own
+/// configuration (<c>Notifications:WebSocket</c> and its <c>tenants</c> overrides).
+/// </summary>
+public sealed class SignalRGatewayOptions
+{
+    /// <summary>The claim types tried, in order, for the user id. Default <c>sub</c>, then <see cref="ClaimTypes.NameIdentifier"/>.</summary>
+    public IList<string> UserIdClaimTypes { get; set; } = new List<string> { "sub", ClaimTypes.NameIdentifier };
+
+    /// <summary>The claim type of the tenant id. Default <c>tenant_id</c>.</summary>
+    public string TenantIdClaimType { get; set; } = "tenant_id";
+
+    /// <summary>
+    /// Accept connections without an authenticated user. Default false: the hub endpoint requires authorization and
+    /// connections without a user id and tenant id claim are refused. Anonymous connections belong to
+    /// <see cref="AnonymousTenantId"/>, receive no user notifications and may join only permitted channels.
+    /// </summary>
+    public bool AllowAnonymous { get; set; }
+
+    /// <summary>The tenant of anonymous connections; required when <see cref="AllowAnonymous"/> is true.</summary>
+    public string? AnonymousTenantId { get; set; }
+
+    /// <summary>
+    /// Channel name patterns any connected user may join, besides the tenant's <c>defaultChannels</c>; <c>*</c> matches
+    /// any run of characters (for example <c>public.*</c>). Matching is ordinal and case-sensitive. Default none.
+    /// </summary>
+    public IList<string> AllowedChannelPatterns { get; set; } = new List<string>();
+
+    /// <summary>The longest channel name a client may join. Default 128.</summary>
+    public int MaxChannelNameLength { get; set; } = 128;
+
+    /// <summary>How many channels one connection may be in at once. Default 100.</summary>
+    public int MaxChannelsPerConnection { get; set; } = 100;
+
+    /// <summary><c>channel:join</c> and <c>channel:leave</c> requests one connection may make per <see cref="ChannelRequestWindow"/>; null means unlimited. Default 20.</summary>
+    public int? ChannelRequestPermitLimit { get; set; } = 20;
+
+    /// <summary>The window of <see cref="ChannelRequestPermitLimit"/>. Default 10 seconds.</summary>
+    public TimeSpan ChannelRequestWindow { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Notifications one tenant may send through the gateway per <see cref="TenantSendWindow"/>; null means unlimited. Default null.</summary>
+    public int? TenantSendPermitLimit { get; set; }
+
+    /// <summary>The window of <see cref="TenantSendPermitLimit"/>. Default 1 second.</summary>
+    public TimeSpan TenantSendWindow { get; set; } = TimeSpan.FromSeconds(1);
+}

@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Options;
+
+namespace Notify.WebSocket.AspNetCore.Configuration;
+
+/// <summary>Checks the gateway options at start and lists every problem at once.</summary>
+internal sealed class SignalRGatewayOptionsValidator : IValidateOptions<SignalRGatewayOptions>
+{
+    private const string Prefix = "SignalR gateway: ";
+
+    public ValidateOptionsResult Validate(string? name, SignalRGatewayOptions options)
+    {
+        var errors = new List<string>();
+        if (options.UserIdClaimTypes.Count == 0 || options.UserIdClaimTypes.Any(string.IsNullOrWhiteSpace))
+        {
+            errors.Add(Prefix + "userIdClaimTypes must list at least one claim type and no empty ones.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.TenantIdClaimType))
+        {
+            errors.Add(Prefix + "tenantIdClaimType is required.");
+        }
+
+        if (options.AllowAnonymous && string.IsNullOrWhiteSpace(options.AnonymousTenantId))
+        {
+            errors.Add(Prefix + "anonymousTenantId is required when allowAnonymous is true (anonymous connections need a tenant).");
+        }
+
+        if (options.AllowedChannelPatterns.Any(string.IsNullOrWhiteSpace))
+        {
+            errors.Add(Prefix + "allowedChannelPatterns must not contain empty patterns.");
+        }
+
+        AddIfBelowOne(errors, options.MaxChannelNameLength, "maxChannelNameLength");
+        AddIfBelowOne(errors, options.MaxChannelsPerConnection, "maxChannelsPerConnection");
+        AddIfBelowOne(errors, options.ChannelRequestPermitLimit, "channelRequestPermitLimit");
+        AddIfBelowOne(errors, options.TenantSendPermitLimit, "tenantSendPermitLimit");
+        AddIfNotPositive(errors, options.ChannelRequestWindow, "channelRequestWindow");
+        AddIfNotPositive(errors, options.TenantSendWindow, "tenantSendWindow");
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void AddIfBelowOne(List<string> errors, int? value, string key)
+    {
+        if (value is < 1)
+        {
+            errors.Add($"{Prefix}{key} must be at least 1 (leave it unset for no limit); it is {value}.");
+        }
+    }
+
+    private static void AddIfNotPositive(List<string> errors, TimeSpan value, string key)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            errors.Add($"{Prefix}{key} must be positive; it is {value}.");
+        }
+    }
+}

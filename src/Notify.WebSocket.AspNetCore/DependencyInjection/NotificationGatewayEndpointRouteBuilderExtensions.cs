@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Notify.WebSocket.AspNetCore;
+using Notify.WebSocket.AspNetCore.Configuration;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Maps the notification hub.</summary>
+public static class NotificationGatewayEndpointRouteBuilderExtensions
+{
+    /// <summary>The path the hub is mapped to when none is given.</summary>
+    public const string DefaultPattern = "/notifications";
+
+    /// <summary>
+    /// Maps <see cref="NotificationHub"/> at <paramref name="pattern"/>. The endpoint requires an authenticated user
+    /// (the host's default authorization policy) unless <see cref="SignalRGatewayOptions.AllowAnonymous"/> is set.
+    /// </summary>
+    /// <param name="endpoints">The app.</param>
+    /// <param name="pattern">The path, default <c>/notifications</c>.</param>
+    /// <returns>The hub endpoint, for further conventions.</returns>
+    /// <exception cref="InvalidOperationException"><c>AddSignalRGateway</c> was not called, or registered another hub type.</exception>
+    public static HubEndpointConventionBuilder MapNotificationGateway(this IEndpointRouteBuilder endpoints, string pattern = DefaultPattern) =>
+        endpoints.MapNotificationGateway<NotificationHub>(pattern);
+
+    /// <summary>Maps the host's own hub, derived from <see cref="NotificationHub"/> and registered with <c>AddSignalRGateway&lt;THub&gt;()</c>.</summary>
+    /// <typeparam name="THub">The hub.</typeparam>
+    /// <param name="endpoints">The app.</param>
+    /// <param name="pattern">The path, default <c>/notifications</c>.</param>
+    /// <returns>The hub endpoint, for further conventions.</returns>
+    /// <exception cref="InvalidOperationException"><c>AddSignalRGateway</c> was not called, or registered another hub type.</exception>
+    public static HubEndpointConventionBuilder MapNotificationGateway<THub>(this IEndpointRouteBuilder endpoints, string pattern = DefaultPattern)
+        where THub : NotificationHub
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentException.ThrowIfNullOrWhiteSpace(pattern);
+        var registration = endpoints.ServiceProvider.GetService<GatewayRegistration>()
+            ?? throw new InvalidOperationException("The notification gateway is not registered: call services.AddWebSocketNotifications(...).AddSignalRGateway() first.");
+        if (registration.HubType != typeof(THub))
+        {
+            throw new InvalidOperationException(
+                $"The notification gateway was registered with hub {registration.HubType.Name}, not {typeof(THub).Name}: map the same hub type you registered.");
+        }
+
+        var hub = endpoints.MapHub<THub>(pattern);
+        if (!endpoints.ServiceProvider.GetRequiredService<IOptions<SignalRGatewayOptions>>().Value.AllowAnonymous)
+        {
+            hub.RequireAuthorization();
+        }
+
+        return hub;
+    }
+}

@@ -1,0 +1,27 @@
+using System.Security.Claims;
+using Microsoft.Extensions.Options;
+
+namespace Notify.WebSocket.AspNetCore.Identity;
+
+/// <summary>
+/// Reads the user id and tenant id from the claims the host's authentication established (never from anything the
+/// client sends). Returns null to refuse: an authenticated user without both claims, or an anonymous connection
+/// when anonymous access is off.
+/// </summary>
+internal sealed class ConnectionIdentityResolver(IOptions<SignalRGatewayOptions> options)
+{
+    public ConnectionIdentity? Resolve(ClaimsPrincipal? user)
+    {
+        var o = options.Value;
+        if (user?.Identity?.IsAuthenticated == true)
+        {
+            var userId = o.UserIdClaimTypes.Select(type => user.FindFirst(type)?.Value).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
+            var tenantId = user.FindFirst(o.TenantIdClaimType)?.Value;
+            return userId is null || string.IsNullOrWhiteSpace(tenantId) ? null : new ConnectionIdentity(tenantId, userId);
+        }
+
+        return o.AllowAnonymous && !string.IsNullOrWhiteSpace(o.AnonymousTenantId)
+            ? new ConnectionIdentity(o.AnonymousTenantId, UserId: null)
+            : null;
+    }
+}

@@ -1,0 +1,38 @@
+using System.Collections.Concurrent;
+
+namespace Notify.WebSocket.AspNetCore.Presence;
+
+/// <summary>Presence of this instance only: the default when there is no Redis scale-out.</summary>
+internal sealed class LocalPresenceTracker : IPresenceTracker
+{
+    private readonly ConcurrentDictionary<string, int> _counts = new(StringComparer.Ordinal);
+
+    public ValueTask AddAsync(string group, CancellationToken cancellationToken)
+    {
+        Add(group);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask RemoveAsync(string group, CancellationToken cancellationToken)
+    {
+        Remove(group);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<int> CountAsync(string group, CancellationToken cancellationToken) => new(Count(group));
+
+    public void Add(string group) => _counts.AddOrUpdate(group, 1, static (_, n) => n + 1);
+
+    public void Remove(string group)
+    {
+        while (_counts.TryGetValue(group, out var n))
+        {
+            if (n <= 1 ? _counts.TryRemove(KeyValuePair.Create(group, n)) : _counts.TryUpdate(group, n - 1, n))
+            {
+                return;
+            }
+        }
+    }
+
+    public int Count(string group) => _counts.TryGetValue(group, out var n) ? n : 0;
+}
