@@ -153,13 +153,17 @@ internal abstract class WebSocketProviderBase : IWebSocketProvider, IAsyncDispos
 
     private SendResult Record(string target, SendResult result)
     {
-        var tags = NotifyWebSocketTelemetry.Tags(TenantId, Mode, target);
         if (result.Success)
         {
-            NotifyWebSocketTelemetry.MessagesSent.Add(1, tags);
+            // Tags are only built when someone listens: the send path stays allocation-light without a collector.
+            if (NotifyWebSocketTelemetry.MessagesSent.Enabled)
+            {
+                NotifyWebSocketTelemetry.MessagesSent.Add(1, NotifyWebSocketTelemetry.Tags(TenantId, Mode, target));
+            }
         }
         else
         {
+            var tags = NotifyWebSocketTelemetry.Tags(TenantId, Mode, target);
             tags.Add(NotifyWebSocketTelemetry.ErrorTag, result.Error!.Code);
             NotifyWebSocketTelemetry.MessagesFailed.Add(1, tags);
             Log.SendFailed(Logger, result.MessageId, TenantId, result.Error.Code, result.Error.Message);

@@ -8,6 +8,7 @@
 //   --auth-query k=v    require the query parameter k=v, else 401
 //   --no-ack            never acknowledge
 //   --log FILE          append every received message id to FILE (survives restarts)
+//   --sink              count messages instead of keeping them (load runs)
 import http from 'node:http';
 import fs from 'node:fs';
 import { WebSocketServer } from 'ws';
@@ -24,8 +25,9 @@ const authBearer = opt('--auth-bearer');
 const authQuery = opt('--auth-query');
 const ack = !flag('--no-ack');
 const logFile = opt('--log');
+const sink = flag('--sink');
 
-const stats = () => ({ upgrades: 0, rejected: 0, connections: 0, open: 0, messages: [], handshakes: [], rooms: [] });
+const stats = () => ({ upgrades: 0, rejected: 0, connections: 0, open: 0, received: 0, messages: [], handshakes: [], rooms: [] });
 let s = stats();
 const sockets = new Set();
 
@@ -110,13 +112,15 @@ wss.on('connection', (ws, req) => {
   });
   ws.on('close', () => sockets.delete(ws));
   ws.on('message', (raw) => {
+    s.received++;
+    if (sink && raw.length > 0 && !raw.includes('"requiresAck"') && !raw.includes('"requiresResponse"')) return;
     let msg;
     try {
       msg = JSON.parse(raw.toString());
     } catch {
       return;
     }
-    s.messages.push(msg);
+    if (!sink) s.messages.push(msg);
     if (logFile && msg.id) fs.appendFileSync(logFile, msg.id + '\n');
     if (msg.event === 'join_room' || msg.event === 'leave_room') s.rooms.push({ event: msg.event, room: msg.data?.room });
     if (msg.requiresAck && ack) ws.send(JSON.stringify({ ack: true, id: msg.id }));

@@ -2,14 +2,14 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 
-namespace Notify.WebSocket.Tests.TestSupport;
+namespace Notify.WebSocket.Testing;
 
 /// <summary>
 /// A reference Node server from tests/peers, started on 127.0.0.1 with a random port (or a given one, to restart on
 /// the same port), controlled over its HTTP API, and killed with the test. Installs the peers' npm packages on first
 /// use when CI has not already (<c>npm ci</c>).
 /// </summary>
-internal sealed class NodePeer : IAsyncDisposable
+public sealed class NodePeer : IAsyncDisposable
 {
     private static readonly SemaphoreSlim InstallLock = new(1, 1);
     private static bool _installed;

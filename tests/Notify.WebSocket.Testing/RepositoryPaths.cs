@@ -1,6 +1,6 @@
-namespace Notify.WebSocket.Tests.TestSupport;
+namespace Notify.WebSocket.Testing;
 
-internal static class RepositoryPaths
+public static class RepositoryPaths
 {
     public static string Root { get; } = FindRoot();
 
