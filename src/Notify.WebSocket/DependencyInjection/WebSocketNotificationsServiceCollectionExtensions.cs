@@ -5,15 +5,13 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Notify.WebSocket;
 using Notify.WebSocket.Auth;
-using Notify.WebSocket.External.Transports.NativeWebSocket;
-using Notify.WebSocket.Handling;
 using Notify.WebSocket.Registry;
 using Notify.WebSocket.Sending;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers Notify.WebSocket.</summary>
-public static class WebSocketNotificationsServiceCollectionExtensions
+public static partial class WebSocketNotificationsServiceCollectionExtensions
 {
     /// <summary>The configuration section read when none is given: <c>Notifications:WebSocket</c>.</summary>
     public const string DefaultSectionPath = "Notifications:WebSocket";
@@ -131,12 +129,8 @@ public static class WebSocketNotificationsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthStrategy, QueryAuthStrategy>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthStrategy, CustomHeadersAuthStrategy>());
         services.TryAddSingleton<AuthStrategyResolver>();
-        services.TryAddSingleton(sp => new IncomingPipelineFactory(sp.GetServices<IMessageHandlingStrategy>(), Loggers(sp)));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IExternalProviderFactory, NativeWebSocketProviderFactory>(sp => new NativeWebSocketProviderFactory(
-            sp.GetRequiredService<AuthStrategyResolver>(),
-            sp.GetRequiredService<IncomingPipelineFactory>(),
-            sp.GetRequiredService<TimeProvider>(),
-            Loggers(sp))));
+        AddIncomingHandling(services);
+        AddExternalTransports(services);
 
         services.TryAddSingleton(sp => new InProcessNotificationGateway(
             sp.GetService<IOptions<InProcessGatewayOptions>>()?.Value ?? new InProcessGatewayOptions(),

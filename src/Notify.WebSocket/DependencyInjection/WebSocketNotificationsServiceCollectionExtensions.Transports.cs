@@ -1,0 +1,19 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Notify.WebSocket;
+using Notify.WebSocket.Auth;
+using Notify.WebSocket.External.Transports.NativeWebSocket;
+using Notify.WebSocket.Handling;
+using Notify.WebSocket.Registry;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static partial class WebSocketNotificationsServiceCollectionExtensions
+{
+    /// <summary>One <see cref="IExternalProviderFactory"/> per protocol.</summary>
+    private static void AddExternalTransports(IServiceCollection services) =>
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IExternalProviderFactory, NativeWebSocketProviderFactory>(sp => new NativeWebSocketProviderFactory(
+            sp.GetRequiredService<AuthStrategyResolver>(),
+            sp.GetRequiredService<IncomingPipelineFactory>(),
+            sp.GetRequiredService<TimeProvider>(),
+            Loggers(sp))));
+}
