@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Notify.WebSocket;
 using Notify.WebSocket.Auth;
 using Notify.WebSocket.External.Transports.NativeWebSocket;
 using Notify.WebSocket.Handling;
