@@ -49,6 +49,12 @@ public sealed class NodePeer : IAsyncDisposable
         }
     }
 
+    /// <summary>Freezes the server process (SIGSTOP): its sockets stay open but nothing is sent or answered, like a hung peer.</summary>
+    public Task SuspendAsync() => SignalAsync("-STOP");
+
+    /// <summary>Lets a suspended server run again (SIGCONT).</summary>
+    public Task ResumeAsync() => SignalAsync("-CONT");
+
     /// <summary>Starts the server again on the same port.</summary>
     public Task RestartAsync() => LaunchAsync(Port);
 
@@ -67,6 +73,12 @@ public sealed class NodePeer : IAsyncDisposable
         await KillAsync();
         _process?.Dispose();
         _http.Dispose();
+    }
+
+    private async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", [signal, _process!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
     }
 
     private static async Task EnsureInstalledAsync()

@@ -47,6 +47,15 @@ internal static partial class Log
     [LoggerMessage(3007, LogLevel.Warning, "Dropped an incoming frame from {Endpoint}: {Reason}")]
     public static partial void FrameDropped(ILogger logger, string endpoint, string reason);
 
+    [LoggerMessage(3008, LogLevel.Warning, "No heartbeat from {Endpoint} within {DeadlineMs} ms; treating the connection as dead")]
+    public static partial void HeartbeatMissed(ILogger logger, string endpoint, long deadlineMs);
+
+    [LoggerMessage(3009, LogLevel.Warning, "The server {Endpoint} reported an error: {Message}")]
+    public static partial void ServerError(ILogger logger, string endpoint, string message);
+
+    [LoggerMessage(3010, LogLevel.Warning, "enableCompression has no effect with the Socket.IO polling transport; it applies to the websocket transport only ({Endpoint})")]
+    public static partial void CompressionIgnored(ILogger logger, string endpoint);
+
     [LoggerMessage(4001, LogLevel.Warning, "Incoming message {MessageId} ({Event}) for tenant {TenantId} was dropped: the handling queue is full")]
     public static partial void IncomingQueueFull(ILogger logger, string messageId, string @event, string tenantId);
 

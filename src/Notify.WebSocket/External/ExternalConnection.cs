@@ -49,11 +49,11 @@ internal abstract class ExternalConnection : PooledConnection
 
     public string Protocol => Key.Protocol == WebSocketProtocol.Ws ? "ws" : "socketio";
 
-    protected WebSocketProviderOptions Options { get; }
+    protected internal WebSocketProviderOptions Options { get; }
 
-    protected TimeProvider TimeProvider { get; }
+    protected internal TimeProvider TimeProvider { get; }
 
-    protected ILogger Logger { get; }
+    protected internal ILogger Logger { get; }
 
     protected CancellationToken Lifetime => _lifetime.Token;
 
@@ -276,9 +276,16 @@ internal abstract class ExternalConnection : PooledConnection
     }
 
     /// <summary>Completes the pending ack or query with this id; unknown ids (late or foreign responses) are ignored.</summary>
-    protected bool CompletePending(string id, JsonElement data) => _pending.TryComplete(id, data);
+    protected internal bool CompletePending(string id, JsonElement data) => _pending.TryComplete(id, data);
 
     protected static void CountDropped(string reason) => ExternalTelemetry.Dropped.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>Counts and logs an incoming frame that could not be used; the connection stays up.</summary>
+    protected internal void DropFrame(string reason, string tag)
+    {
+        CountDropped(tag);
+        Log.FrameDropped(Logger, Key.ToString(), reason);
+    }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -4,7 +4,6 @@ using System.Net.WebSockets;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Notify.WebSocket.Auth;
-using Notify.WebSocket.Diagnostics;
 using Notify.WebSocket.Registry;
 
 namespace Notify.WebSocket.External.Transports.NativeWebSocket;
@@ -130,7 +129,7 @@ internal sealed class NativeWebSocketConnection(
 
                 if (oversized)
                 {
-                    Drop($"frame of {total} bytes exceeds maxMessageSize ({Options.MaxMessageSize})", "oversized");
+                    DropFrame($"frame of {total} bytes exceeds maxMessageSize ({Options.MaxMessageSize})", "oversized");
                 }
                 else
                 {
@@ -210,7 +209,7 @@ internal sealed class NativeWebSocketConnection(
         }
         catch (JsonException)
         {
-            Drop("not JSON", "not-json");
+            DropFrame("not JSON", "not-json");
             return;
         }
 
@@ -219,7 +218,7 @@ internal sealed class NativeWebSocketConnection(
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                Drop("not a JSON object", "wrong-shape");
+                DropFrame("not a JSON object", "wrong-shape");
                 return;
             }
 
@@ -239,16 +238,11 @@ internal sealed class NativeWebSocketConnection(
                 return;
             }
 
-            Drop("neither an event, an acknowledgment nor a response", "wrong-shape");
+            DropFrame("neither an event, an acknowledgment nor a response", "wrong-shape");
         }
     }
 
     private static bool IsTrue(JsonElement root, string property) =>
         root.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.True;
 
-    private void Drop(string reason, string tag)
-    {
-        CountDropped(tag);
-        Log.FrameDropped(Logger, Key.ToString(), reason);
-    }
 }

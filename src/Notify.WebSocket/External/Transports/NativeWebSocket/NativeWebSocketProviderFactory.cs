@@ -5,22 +5,11 @@ using Notify.WebSocket.Registry;
 
 namespace Notify.WebSocket.External.Transports.NativeWebSocket;
 
-internal sealed class NativeWebSocketProviderFactory(
-    AuthStrategyResolver auth,
-    IncomingPipelineFactory pipelines,
-    TimeProvider timeProvider,
-    ILoggerFactory loggerFactory) : IExternalProviderFactory
+internal sealed class NativeWebSocketProviderFactory(AuthStrategyResolver auth, IncomingPipelineFactory pipelines, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    : ExternalProviderFactory(auth, pipelines, timeProvider, loggerFactory)
 {
-    public WebSocketProtocol Protocol => WebSocketProtocol.Ws;
+    public override WebSocketProtocol Protocol => WebSocketProtocol.Ws;
 
-    public WebSocketProviderBase Create(string tenantId, WebSocketProviderOptions options, ConnectionPool pool)
-    {
-        var lease = pool.Acquire<ExternalConnection>(ConnectionPoolKey.From(options), key =>
-        {
-            var connection = new NativeWebSocketConnection(key, options, auth, timeProvider, loggerFactory.CreateLogger<NativeWebSocketConnection>());
-            connection.Start();
-            return connection;
-        });
-        return new ExternalProvider(tenantId, options, lease, pipelines.Create(tenantId, options), timeProvider, loggerFactory.CreateLogger<ExternalProvider>());
-    }
+    protected override ExternalConnection CreateConnection(ConnectionPoolKey key, WebSocketProviderOptions options) =>
+        new NativeWebSocketConnection(key, options, Auth, TimeProvider, LoggerFactory.CreateLogger<NativeWebSocketConnection>());
 }

@@ -1,0 +1,140 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text;
+using SocketIOClient.Transport;
+
+namespace Notify.WebSocket.External.Transports.SocketIo;
+
+/// <summary>
+/// The websocket SocketIOClient talks through. Owning it lets the transport: hold the <see cref="FrameGate"/> while
+/// the library processes each frame, negotiate permessage-deflate (the library's own socket cannot), drop oversized
+/// frames and frames the library cannot parse without losing the connection, and watch for activity.
+/// </summary>
+internal sealed class GatedClientWebSocket(
+    FrameGate gate,
+    ActivityMonitor activity,
+    WebSocketProviderOptions options,
+    Action<string, string> drop,
+    CancellationToken abandoned) : IClientWebSocket
+{
+    private const int ChunkSize = 16 * 1024;
+
+    private readonly ClientWebSocket _socket = CreateSocket(options);
+    private readonly FrameSubject<string> _text = new();
+    private readonly FrameSubject<byte[]> _bytes = new();
+    private readonly ArrayBufferWriter<byte> _frame = new(ChunkSize);
+
+    public IObservable<string> TextObservable => _text;
+
+    public IObservable<byte[]> BytesObservable => _bytes;
+
+    public async Task ConnectAsync(Uri uri, CancellationToken cancellationToken)
+    {
+        await _socket.ConnectAsync(uri, cancellationToken).ConfigureAwait(false);
+        _ = Task.Run(ListenAsync, CancellationToken.None);
+    }
+
+    public Task DisconnectAsync(CancellationToken cancellationToken) =>
+        _socket.State == WebSocketState.Open
+            ? _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, string.Empty, cancellationToken)
+            : Task.CompletedTask;
+
+    public Task SendAsync(byte[] bytes, TransportMessageType type, bool endOfMessage, CancellationToken cancellationToken) =>
+        _socket.SendAsync(bytes, type == TransportMessageType.Binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text, endOfMessage, cancellationToken);
+
+    public void AddHeader(string key, string val) => _socket.Options.SetRequestHeader(key, val);
+
+    public void Abort() => _socket.Abort();
+
+    public void Dispose() => _socket.Dispose();
+
+    private static ClientWebSocket CreateSocket(WebSocketProviderOptions options)
+    {
+        var socket = new ClientWebSocket();
+
+        // Engine.IO has its own ping/pong; the ActivityMonitor watches it.
+        socket.Options.KeepAliveInterval = TimeSpan.Zero;
+        if (options.EnableCompression)
+        {
+            socket.Options.DangerousDeflateOptions = new WebSocketDeflateOptions();
+        }
+
+        return socket;
+    }
+
+    private async Task ListenAsync()
+    {
+        var chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        try
+        {
+            while (true)
+            {
+                _frame.ResetWrittenCount();
+                var total = 0;
+                var oversized = false;
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    result = await _socket.ReceiveAsync(chunk.AsMemory(), abandoned).ConfigureAwait(false);
+                    if (result.MessageType == WebSocketMessageType.Close)
+                    {
+                        _text.OnError(new WebSocketException("The server closed the connection."));
+                        return;
+                    }
+
+                    total += result.Count;
+                    oversized |= total > options.MaxMessageSize;
+                    if (!oversized)
+                    {
+                        _frame.Write(chunk.AsSpan(0, result.Count));
+                    }
+                }
+                while (!result.EndOfMessage);
+
+                activity.Touch();
+                if (oversized)
+                {
+                    drop($"frame of {total} bytes exceeds maxMessageSize ({options.MaxMessageSize})", "oversized");
+                    continue;
+                }
+
+                await DeliverAsync(result.MessageType).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            _text.OnError(ex as WebSocketException ?? new WebSocketException("The connection was abandoned.", ex));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+    }
+
+    private async Task DeliverAsync(WebSocketMessageType type)
+    {
+        await gate.EnterAsync(abandoned).ConfigureAwait(false);
+        try
+        {
+            if (type == WebSocketMessageType.Text)
+            {
+                var text = Encoding.UTF8.GetString(_frame.WrittenSpan);
+                activity.Observe(text);
+                _text.OnNext(text);
+            }
+            else
+            {
+                _bytes.OnNext(_frame.WrittenSpan.ToArray());
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The library throws on frames it cannot parse; one bad frame must not end the connection.
+            drop("the Socket.IO client could not process a frame: " + ex.GetType().Name, "malformed");
+        }
+        finally
+        {
+            gate.Exit();
+        }
+    }
+}

@@ -1,0 +1,267 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Notify.WebSocket.Auth;
+using Notify.WebSocket.Diagnostics;
+using Notify.WebSocket.Registry;
+using SocketIOClient;
+using SocketIOClient.Transport;
+
+namespace Notify.WebSocket.External.Transports.SocketIo;
+
+/// <summary>
+/// The Socket.IO transport on SocketIOClient 3.0.6, hardened: one <see cref="SocketIO"/> per connection attempt with
+/// the library's reconnection off (ours drives it, so there is never a second socket or a doubled handler), a cached
+/// serializer, a <see cref="FrameGate"/> around the library's ack table, our own timeouts for acks and queries, and
+/// a handshake rejection (<c>connect_error</c>) reported at once as an auth error instead of a silent non-connection.
+/// </summary>
+internal sealed class SocketIoConnection(
+    ConnectionPoolKey key,
+    WebSocketProviderOptions options,
+    AuthStrategyResolver auth,
+    TimeProvider timeProvider,
+    ILogger logger)
+    : ExternalConnection(key, options, timeProvider, logger)
+{
+    private Session? _session;
+
+    protected override ConnectionRequest CreateRequest() => auth.CreateRequest(Options);
+
+    protected override async Task OpenAsync(ConnectionRequest request, CancellationToken cancellationToken)
+    {
+        var session = new Session(this, request);
+        try
+        {
+            await session.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+
+        Interlocked.Exchange(ref _session, session)?.Dispose();
+    }
+
+    protected override async Task ReceiveLoopAsync(CancellationToken cancellationToken)
+    {
+        var session = _session ?? throw new InvalidOperationException("Not connected.");
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var watchdog = WatchAsync(session, stop.Token);
+        await Task.WhenAny(session.Disconnected, watchdog).ConfigureAwait(false);
+        await stop.CancelAsync().ConfigureAwait(false);
+        session.Abandon();
+    }
+
+    protected override async ValueTask WriteAsync(OutgoingMessage message, CancellationToken cancellationToken)
+    {
+        var session = _session ?? throw new InvalidOperationException("Not connected.");
+        await session.EmitAsync(message, cancellationToken).ConfigureAwait(false);
+    }
+
+    protected override void AbortTransport() => _session?.Abandon();
+
+    protected override async ValueTask CloseTransportAsync()
+    {
+        if (Interlocked.Exchange(ref _session, null) is { } session)
+        {
+            await session.CloseAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task WatchAsync(Session session, CancellationToken cancellationToken)
+    {
+        if (Options.HeartbeatInterval == 0)
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, TimeProvider, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var period = TimeSpan.FromMilliseconds(Math.Max(100, Math.Min(Options.HeartbeatInterval, 1000)));
+        while (true)
+        {
+            await Task.Delay(period, TimeProvider, cancellationToken).ConfigureAwait(false);
+            if (session.Activity.SinceLastActivity > session.Activity.Deadline)
+            {
+                Log.HeartbeatMissed(Logger, Key.ToString(), (long)session.Activity.Deadline.TotalMilliseconds);
+                return;
+            }
+        }
+    }
+
+    private void OnEvent(string eventName, SocketIOResponse response)
+    {
+        var data = response.Count > 0 ? response.GetValue(0).Clone() : default;
+        Dispatch(new IncomingFrame(eventName, data, Id: null, ServerTimestamp: null));
+        if (response.PacketId >= 0)
+        {
+            // The server asked for an acknowledgment of its event: confirm receipt.
+            _ = response.CallbackAsync().ContinueWith(static _ => { }, TaskScheduler.Default);
+        }
+    }
+
+    private static JsonElement FirstValue(SocketIOResponse response) => response.Count > 0 ? response.GetValue(0).Clone() : default;
+
+    private static Uri WithoutQuery(Uri uri) => new UriBuilder(uri) { Query = string.Empty }.Uri;
+
+    /// <summary>Everything that belongs to one connection attempt, thrown away whole when it ends.</summary>
+    private sealed class Session : IDisposable
+    {
+        private readonly SocketIoConnection _owner;
+        private readonly SocketIO _socket;
+        private readonly FrameGate _gate = new();
+        private readonly CancellationTokenSource _abandoned = new();
+        private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _disconnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly HttpClient _http;
+        private GatedClientWebSocket? _webSocket;
+        private int _disposed;
+
+        public Session(SocketIoConnection owner, ConnectionRequest request)
+        {
+            _owner = owner;
+            var options = owner.Options;
+            Activity = new ActivityMonitor(owner.TimeProvider, TimeSpan.FromMilliseconds(options.HeartbeatInterval + options.HeartbeatTimeout));
+            var websocket = options.Transports.Contains("websocket", StringComparer.OrdinalIgnoreCase);
+            var polling = options.Transports.Contains("polling", StringComparer.OrdinalIgnoreCase);
+            var query = request.Url.Query.TrimStart('?')
+                .Split('&', StringSplitOptions.RemoveEmptyEntries)
+                .Select(pair => pair.Split('=', 2))
+                .Select(parts => KeyValuePair.Create(parts[0], parts.Length > 1 ? parts[1] : string.Empty))
+                .Concat(request.QueryParameters.Select(p => KeyValuePair.Create(Uri.EscapeDataString(p.Key), Uri.EscapeDataString(p.Value))))
+                .ToList();
+
+            _socket = new SocketIO(WithoutQuery(request.Url), new SocketIOOptions
+            {
+                Path = options.Path,
+                EIO = 4,
+                Reconnection = false,
+                ConnectionTimeout = TimeSpan.FromMilliseconds(options.Timeout),
+                Query = query.Count > 0 ? query : null,
+                ExtraHeaders = request.Headers.Count > 0 ? new Dictionary<string, string>(request.Headers) : null,
+                Auth = request.AuthPayload.Count > 0 ? new Dictionary<string, object?>(request.AuthPayload) : null,
+                Transport = websocket && !polling ? TransportProtocol.WebSocket : TransportProtocol.Polling,
+                AutoUpgrade = websocket && polling,
+            });
+            _socket.HttpClient.Dispose();
+            _http = new HttpClient(new PollingGateHandler(_gate, Activity, _abandoned.Token) { InnerHandler = new SocketsHttpHandler() });
+            _socket.HttpClient = _http;
+            _socket.JsonSerializer = SocketIoJsonSerializer.Instance;
+            _socket.ClientWebSocketProvider = () =>
+            {
+                _webSocket?.Dispose();
+                return _webSocket = new GatedClientWebSocket(_gate, Activity, options, owner.DropFrame, _abandoned.Token);
+            };
+            _socket.OnConnected += (_, _) => _connected.TrySetResult();
+            _socket.OnError += (_, message) => OnServerError(message);
+            _socket.OnDisconnected += (_, _) => _disconnected.TrySetResult();
+            _socket.OnAny(owner.OnEvent);
+        }
+
+        public ActivityMonitor Activity { get; }
+
+        public Task Disconnected => _disconnected.Task;
+
+        public async Task ConnectAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                await _socket.ConnectAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                throw new ConnectException(ExternalErrors.ConnectFailed(ex.GetBaseException().Message), ex);
+            }
+
+            // The library's ConnectAsync returns once the transport is open; the namespace connect (or its
+            // rejection, connect_error) comes after.
+            await _connected.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        public async ValueTask EmitAsync(OutgoingMessage message, CancellationToken cancellationToken)
+        {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _abandoned.Token);
+            await _gate.EnterAsync(linked.Token).ConfigureAwait(false);
+            Task emit;
+            try
+            {
+                var data = new RawJson(message.Data);
+                emit = message switch
+                {
+                    { Kind: OutgoingKind.Join or OutgoingKind.Leave } => _socket.EmitAsync(message.EventName, linked.Token, _ => { }, data),
+                    { Kind: OutgoingKind.Query } or { RequiresAck: true } => _socket.EmitAsync(
+                        message.EventName, linked.Token, response => _owner.CompletePending(message.Id!, FirstValue(response)), data),
+                    _ => _socket.EmitAsync(message.EventName, linked.Token, data),
+                };
+            }
+            finally
+            {
+                _gate.Exit();
+            }
+
+            await emit.ConfigureAwait(false);
+        }
+
+        public void Abandon()
+        {
+            if (!_abandoned.IsCancellationRequested)
+            {
+                _abandoned.Cancel();
+            }
+
+            _webSocket?.Abort();
+            _disconnected.TrySetResult();
+        }
+
+        public async Task CloseAsync()
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await _socket.DisconnectAsync().WaitAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Leaving politely is a courtesy; the session is thrown away either way.
+            }
+
+            Dispose();
+        }
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            {
+                return;
+            }
+
+            Abandon();
+            try
+            {
+                _socket.Dispose();
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // SocketIOClient 3.0.6 throws from Dispose when it never connected.
+            }
+
+            _webSocket?.Dispose();
+            _http.Dispose();
+            _abandoned.Dispose();
+            _gate.Dispose();
+        }
+
+        private void OnServerError(string message)
+        {
+            // Before the namespace connect, an error is the handshake's rejection (connect_error): no retry.
+            if (!_connected.Task.IsCompleted)
+            {
+                _connected.TrySetException(new ConnectException(
+                    new WebSocketError(WebSocketErrorCodes.AuthError, $"WebSocket error: the server refused the connection ({message})", Retryable: false)));
+            }
+            else
+            {
+                Log.ServerError(_owner.Logger, _owner.Key.ToString(), message);
+            }
+        }
+    }
+}
