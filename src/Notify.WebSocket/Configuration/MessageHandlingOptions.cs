@@ -1,6 +1,11 @@
+using System.Globalization;
+
 namespace Notify.WebSocket;
 
-/// <summary>What happens to incoming messages (<c>messageHandling</c>).</summary>
+/// <summary>
+/// What happens to incoming messages (<c>messageHandling</c>). Times are in milliseconds, as in the spec.
+/// <see cref="ToString"/> never shows <see cref="CallbackSecret"/> or <see cref="DatabaseConnectionString"/>.
+/// </summary>
 public sealed class MessageHandlingOptions
 {
     /// <summary>One of <see cref="MessageHandlingStrategies"/>. Default <c>none</c>.</summary>
@@ -9,14 +14,58 @@ public sealed class MessageHandlingOptions
     /// <summary>The webhook the callback strategy POSTs to.</summary>
     public string? CallbackUrl { get; set; }
 
+    /// <summary>
+    /// <c>callbackSecret</c>: when set, every webhook is signed (HMAC-SHA256 over timestamp and body); receivers check it
+    /// with <see cref="WebhookSignature.Verify(string, string?, string?, ReadOnlySpan{byte}, DateTimeOffset, TimeSpan?)"/>.
+    /// </summary>
+    public string? CallbackSecret { get; set; }
+
+    /// <summary><c>callbackTimeout</c>: how long one webhook attempt may take, in ms. Default 10000.</summary>
+    public int CallbackTimeout { get; set; } = MessageHandlingDefaults.CallbackTimeoutMs;
+
     /// <summary>With <c>all</c>: include the database strategy.</summary>
     public bool StoreInDatabase { get; set; }
+
+    /// <summary><c>databaseProvider</c>: <c>sqlite</c> (the embedded default) or <c>postgresql</c> (register Npgsql's factory with <c>AddDatabaseProvider</c>).</summary>
+    public string DatabaseProvider { get; set; } = MessageHandlingDefaults.SqliteProvider;
+
+    /// <summary><c>databasePath</c>: the SQLite file the database strategy writes to (with <c>databaseProvider</c> <c>sqlite</c>).</summary>
+    public string? DatabasePath { get; set; }
+
+    /// <summary><c>databaseConnectionString</c>: the ADO.NET connection string of the notifications database; wins over <see cref="DatabasePath"/>.</summary>
+    public string? DatabaseConnectionString { get; set; }
+
+    /// <summary><c>databaseTable</c>: the table the database strategy writes to. Default <c>notifications</c>.</summary>
+    public string DatabaseTable { get; set; } = MessageHandlingDefaults.DatabaseTable;
 
     /// <summary>With <c>all</c>: include the Kafka strategy.</summary>
     public bool PublishToKafka { get; set; }
 
     /// <summary>The topic the Kafka strategy publishes to. Default <c>websocket.incoming.messages</c>.</summary>
     public string KafkaTopic { get; set; } = WebSocketProviderDefaults.KafkaTopic;
+
+    /// <summary>
+    /// <c>spoolPath</c>: the SQLite file where accepted messages wait until every strategy has handled them (they survive
+    /// a restart). Default <c>notify-websocket-spool.db</c> in the application's base directory.
+    /// </summary>
+    public string? SpoolPath { get; set; }
+
+    /// <summary><c>spoolCapacity</c>: how many messages may wait in the spool; beyond it a message is rejected, logged and counted. Default 100000.</summary>
+    public int SpoolCapacity { get; set; } = MessageHandlingDefaults.SpoolCapacity;
+
+    /// <summary><c>retryDelay</c>: the first delay before a failed strategy is retried, in ms; it doubles per attempt. Default 1000.</summary>
+    public int RetryDelay { get; set; } = MessageHandlingDefaults.RetryDelayMs;
+
+    /// <summary><c>maxRetryDelay</c>: the cap on the retry delay, in ms. Default 60000.</summary>
+    public int MaxRetryDelay { get; set; } = MessageHandlingDefaults.MaxRetryDelayMs;
+
+    /// <summary><c>maxConcurrency</c>: how many messages are handled at once. Default 64.</summary>
+    public int MaxConcurrency { get; set; } = MessageHandlingDefaults.MaxConcurrency;
+
+    /// <inheritdoc />
+    public override string ToString() => string.Create(
+        CultureInfo.InvariantCulture,
+        $"MessageHandlingOptions {{ Strategy = {Strategy}, CallbackUrl = {SecretRedactor.RedactUrl(CallbackUrl)}, CallbackSecret = {SecretRedactor.Mask(CallbackSecret)}, StoreInDatabase = {StoreInDatabase}, DatabaseProvider = {DatabaseProvider}, DatabaseConnectionString = {SecretRedactor.Mask(DatabaseConnectionString)}, PublishToKafka = {PublishToKafka}, KafkaTopic = {KafkaTopic}, SpoolCapacity = {SpoolCapacity} }}");
 
     internal MessageHandlingOptions Clone() => (MessageHandlingOptions)MemberwiseClone();
 }

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Notify.WebSocket.Handling;
+using Notify.WebSocket.Handling.Database;
 
 namespace Notify.WebSocket;
 
@@ -12,7 +14,8 @@ internal sealed class WebSocketProviderOptionsValidator(
     IServiceProvider services,
     ProviderRegistrations registrations,
     IEnumerable<IAuthStrategy> authStrategies,
-    IEnumerable<IMessageHandlingStrategy> handlingStrategies)
+    IEnumerable<IMessageHandlingStrategy> handlingStrategies,
+    IEnumerable<DatabaseProviderRegistration> databaseProviders)
     : IValidateOptions<WebSocketProviderOptions>
 {
     private static readonly string[] KnownStrategies =
@@ -238,6 +241,77 @@ internal sealed class WebSocketProviderOptionsValidator(
         if (string.IsNullOrWhiteSpace(handling.KafkaTopic))
         {
             errors.Add($"{key("messageHandling:kafkaTopic")} is empty; give a topic name or leave it out for \"{WebSocketProviderDefaults.KafkaTopic}\".");
+        }
+
+        ValidateHandlingNumbers(handling, errors, key);
+
+        // Strategies only run when receiving is on; then each one named must also be set up.
+        if (o.EnableReceiving)
+        {
+            ValidateStrategiesSetUp(handling, strategy, errors, key);
+        }
+    }
+
+    private static void ValidateHandlingNumbers(MessageHandlingOptions handling, List<string> errors, Func<string, string> key)
+    {
+        foreach (var (name, value) in new[] { ("callbackTimeout", handling.CallbackTimeout), ("spoolCapacity", handling.SpoolCapacity), ("retryDelay", handling.RetryDelay), ("maxRetryDelay", handling.MaxRetryDelay), ("maxConcurrency", handling.MaxConcurrency) })
+        {
+            if (value <= 0)
+            {
+                errors.Add($"{key("messageHandling:" + name)} is {value}; it must be greater than 0.");
+            }
+        }
+
+        if (handling.RetryDelay > 0 && handling.RetryDelay > handling.MaxRetryDelay)
+        {
+            errors.Add($"{key("messageHandling:retryDelay")} ({handling.RetryDelay}) is greater than {key("messageHandling:maxRetryDelay")} ({handling.MaxRetryDelay}); raise maxRetryDelay or lower retryDelay.");
+        }
+    }
+
+    private void ValidateStrategiesSetUp(MessageHandlingOptions handling, string strategy, List<string> errors, Func<string, string> key)
+    {
+        var all = string.Equals(strategy, MessageHandlingStrategies.All, StringComparison.OrdinalIgnoreCase);
+        bool Uses(string name) => all ? IncomingPipelineFactory.IsWantedByAll(name, handling) : string.Equals(strategy, name, StringComparison.OrdinalIgnoreCase);
+
+        if (all && !handlingStrategies.Any(s => IncomingPipelineFactory.IsWantedByAll(s.Name, handling)))
+        {
+            errors.Add($"{key("messageHandling:strategy")} is \"all\" but no strategy is configured; set callbackUrl, storeInDatabase or publishToKafka.");
+        }
+
+        if (Uses(MessageHandlingStrategies.Database))
+        {
+            ValidateDatabase(handling, errors, key);
+        }
+
+        if (Uses(MessageHandlingStrategies.Kafka) && !handlingStrategies.Any(s => string.Equals(s.Name, MessageHandlingStrategies.Kafka, StringComparison.OrdinalIgnoreCase)))
+        {
+            errors.Add($"{key("messageHandling:strategy")} uses Kafka but Kafka is not added; reference the Notify.WebSocket.Kafka package and call .AddKafka(...) on the builder AddWebSocketNotifications returns.");
+        }
+    }
+
+    private void ValidateDatabase(MessageHandlingOptions handling, List<string> errors, Func<string, string> key)
+    {
+        var provider = handling.DatabaseProvider ?? string.Empty;
+        if (NotificationsDialect.For(provider) is null)
+        {
+            errors.Add($"{key("messageHandling:databaseProvider")} has the unknown value \"{provider}\"; use \"{MessageHandlingDefaults.SqliteProvider}\" or \"{MessageHandlingDefaults.PostgreSqlProvider}\".");
+            return;
+        }
+
+        if (NotificationsDatabases.ConnectionString(handling) is null)
+        {
+            errors.Add($"{key("messageHandling:databasePath")} (a SQLite file) or {key("messageHandling:databaseConnectionString")} is required when the database strategy is used.");
+        }
+
+        var registered = databaseProviders.Any(p => string.Equals(p.Name, provider, StringComparison.OrdinalIgnoreCase));
+        if (!registered && !string.Equals(provider, MessageHandlingDefaults.SqliteProvider, StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add($"{key("messageHandling:databaseProvider")} is \"{provider}\" but no ADO.NET provider is registered for it; call .AddDatabaseProvider(\"{provider}\", NpgsqlFactory.Instance) on the builder AddWebSocketNotifications returns.");
+        }
+
+        if (!NotificationsDialect.IsValidTableName(handling.DatabaseTable))
+        {
+            errors.Add($"{key("messageHandling:databaseTable")} \"{handling.DatabaseTable}\" is not a plain table name (letters, digits, _ and an optional schema prefix).");
         }
     }
 }

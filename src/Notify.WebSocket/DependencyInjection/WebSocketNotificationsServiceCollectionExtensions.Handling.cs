@@ -1,12 +1,33 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Notify.WebSocket;
 using Notify.WebSocket.Handling;
+using Notify.WebSocket.Handling.Callback;
+using Notify.WebSocket.Handling.Database;
+using Notify.WebSocket.Handling.Spool;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
 public static partial class WebSocketNotificationsServiceCollectionExtensions
 {
-    /// <summary>The incoming-message pipeline and the built-in handling strategies.</summary>
-    private static void AddIncomingHandling(IServiceCollection services) =>
-        services.TryAddSingleton(sp => new IncomingPipelineFactory(sp.GetServices<IMessageHandlingStrategy>(), Loggers(sp)));
+    /// <summary>The incoming-message pipeline, its spool and the built-in callback and database strategies.</summary>
+    private static void AddIncomingHandling(IServiceCollection services)
+    {
+        services.AddHttpClient(MessageHandlingDefaults.CallbackHttpClientName);
+        services.TryAddSingleton<SpoolRegistry>();
+        services.TryAddSingleton(sp => new NotificationsDatabases(
+            sp.GetServices<DatabaseProviderRegistration>(),
+            Loggers(sp).CreateLogger<NotificationsDatabases>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMessageHandlingStrategy, CallbackStrategy>(sp => new CallbackStrategy(
+            sp.GetRequiredService<IHttpClientFactory>(),
+            sp.GetRequiredService<TimeProvider>(),
+            Loggers(sp).CreateLogger<CallbackStrategy>())));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMessageHandlingStrategy, DatabaseStrategy>(sp => new DatabaseStrategy(
+            sp.GetRequiredService<NotificationsDatabases>())));
+        services.TryAddSingleton(sp => new IncomingPipelineFactory(
+            sp.GetServices<IMessageHandlingStrategy>(),
+            sp.GetRequiredService<SpoolRegistry>(),
+            sp.GetRequiredService<TimeProvider>(),
+            Loggers(sp)));
+    }
 }

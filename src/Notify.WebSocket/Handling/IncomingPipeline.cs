@@ -1,89 +1,367 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Notify.WebSocket.Diagnostics;
+using Notify.WebSocket.Handling.Spool;
 
 namespace Notify.WebSocket.Handling;
 
 /// <summary>
-/// Hands incoming messages to a tenant's handling strategies off the socket's receive loop, through a bounded queue,
-/// so a slow sink never stalls the connection. Strategies run concurrently per message; a failing one does not stop
-/// the others, and each outcome is logged.
+/// Hands a tenant's incoming messages to its handling strategies off the socket's receive loop, with nothing lost:
+/// <list type="number">
+/// <item><see cref="TryEnqueue"/> never blocks: it writes to a bounded in-memory queue (full = logged, counted drop).</item>
+/// <item>A writer loop stores queued messages in the durable spool, many per transaction, before any strategy sees them.</item>
+/// <item>A delivery loop runs each message's outstanding strategies concurrently (up to <c>maxConcurrency</c> messages at
+/// once); one failing does not stop or undo the others. Per-strategy completion is recorded in the spool row.</item>
+/// <item>Failed strategies alone are retried with capped exponential backoff; the row is removed when all have succeeded.</item>
+/// <item>On start, pending rows of the same tenant left by an earlier pipeline (or process) are delivered.</item>
+/// </list>
 /// </summary>
 internal sealed class IncomingPipeline : IAsyncDisposable
 {
     public const int DefaultCapacity = 10_000;
+    private const int BatchSize = 512;
+    private static readonly TimeSpan DrainGrace = TimeSpan.FromSeconds(10);
 
-    private readonly Channel<IncomingMessage> _queue;
+    private readonly Channel<IncomingMessage> _incoming;
+    private readonly Channel<SpoolEntry> _ready = Channel.CreateUnbounded<SpoolEntry>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<(SpoolEntry Entry, bool Remove)> _ops = Channel.CreateUnbounded<(SpoolEntry, bool)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentDictionary<SpoolEntry, byte> _live = new();
+    private readonly ConcurrentDictionary<Task, byte> _inFlight = new();
     private readonly IReadOnlyList<IMessageHandlingStrategy> _strategies;
     private readonly WebSocketProviderOptions _options;
+    private readonly string _owner;
+    private readonly string _tenantId;
+    private readonly SpoolRegistry _spools;
+    private readonly IncomingSpool _spool;
+    private readonly long _spoolCapacity;
+    private readonly RetryBackoff _backoff;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly SemaphoreSlim _slots;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Task _consumer;
+    private readonly CancellationTokenSource _retries = new();
+    private readonly TaskCompletionSource _incomingSpooled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Task _writer;
+    private readonly Task _deliverer;
+    private int _disposed;
 
-    public IncomingPipeline(IReadOnlyList<IMessageHandlingStrategy> strategies, WebSocketProviderOptions options, ILogger logger, int capacity = DefaultCapacity)
+    public IncomingPipeline(
+        string tenantId,
+        string owner,
+        IReadOnlyList<IMessageHandlingStrategy> strategies,
+        WebSocketProviderOptions options,
+        SpoolRegistry spools,
+        TimeProvider time,
+        ILogger logger,
+        int capacity = DefaultCapacity)
     {
+        _tenantId = tenantId;
+        _owner = owner;
         _strategies = strategies;
         _options = options;
+        _spools = spools;
+        _time = time;
         _logger = logger;
-        _queue = Channel.CreateBounded<IncomingMessage>(new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-        _consumer = Task.Run(ConsumeAsync);
+        var handling = options.MessageHandling;
+        _spoolCapacity = handling.SpoolCapacity;
+        _backoff = new RetryBackoff(TimeSpan.FromMilliseconds(handling.RetryDelay), TimeSpan.FromMilliseconds(handling.MaxRetryDelay));
+        _slots = new SemaphoreSlim(Math.Max(1, handling.MaxConcurrency));
+        _incoming = Channel.CreateBounded<IncomingMessage>(new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        _spool = spools.Acquire(MessageHandlingDefaults.SpoolPath(handling));
+
+        var resumed = _spool.ClaimPending(owner);
+        if (resumed.Count > 0)
+        {
+            Log.SpoolResumed(_logger, resumed.Count, tenantId, _spool.Path);
+            foreach (var entry in resumed)
+            {
+                Track(entry);
+                _ready.Writer.TryWrite(entry);
+            }
+        }
+
+        _writer = Task.Run(WriteLoopAsync);
+        _deliverer = Task.Run(DeliverLoopAsync);
     }
 
     public IReadOnlyList<IMessageHandlingStrategy> Strategies => _strategies;
 
+    /// <summary>Messages accepted and not yet handled by every strategy (in memory; the spool holds them too).</summary>
+    public int Pending => _live.Count;
+
+    /// <summary>Accepts a message without blocking; false (logged and counted) when the in-memory queue is full.</summary>
     public bool TryEnqueue(IncomingMessage message)
     {
-        if (_queue.Writer.TryWrite(message))
+        if (_incoming.Writer.TryWrite(message))
         {
             return true;
         }
 
         ExternalTelemetry.Dropped.Add(1, new KeyValuePair<string, object?>("reason", "handling-queue-full"));
+        HandlingTelemetry.Rejected.Add(1, new KeyValuePair<string, object?>(HandlingTelemetry.ReasonTag, "queue-full"));
         Log.IncomingQueueFull(_logger, message.Id, message.Event, message.TenantId);
         return false;
     }
 
+    /// <summary>
+    /// Stops accepting, spools what was queued, lets running strategies finish (cut off after a grace period) and
+    /// leaves whatever is still pending in the spool for the next pipeline of the same tenant.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        _incoming.Writer.TryComplete();
+        await _incomingSpooled.Task.ConfigureAwait(false);
+        await _retries.CancelAsync().ConfigureAwait(false);
+        _ready.Writer.TryComplete();
         try
         {
-            // Queued messages still get handled; a stuck sink is cut off after a grace period.
-            await _consumer.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            await _deliverer.WaitAsync(DrainGrace).ConfigureAwait(false);
+            await Task.WhenAll(_inFlight.Keys).WaitAsync(DrainGrace).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
             await _stopping.CancelAsync().ConfigureAwait(false);
+            await _deliverer.ConfigureAwait(false);
+            await Task.WhenAll(_inFlight.Keys).ConfigureAwait(false);
         }
 
+        _ops.Writer.TryComplete();
+        await _writer.ConfigureAwait(false);
+
+        var left = _live.Keys.ToList();
+        if (left.Count > 0)
+        {
+            foreach (var entry in left)
+            {
+                Untrack(entry);
+            }
+
+            _spool.Unclaim(left);
+            Log.PipelineStoppedWithPending(_logger, _tenantId, left.Count, _spool.Path);
+        }
+
+        _spools.Release(_spool);
         _stopping.Dispose();
+        _retries.Dispose();
+        _slots.Dispose();
     }
 
-    private async Task ConsumeAsync()
+    private async Task WriteLoopAsync()
     {
-        await foreach (var message in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
+        var inserts = new List<SpoolEntry>(BatchSize);
+        var updates = new List<SpoolEntry>();
+        var removals = new List<SpoolEntry>();
+        while (true)
         {
-            if (_strategies.Count == 1)
+            while (inserts.Count < BatchSize && _incoming.Reader.TryRead(out var message))
             {
-                await RunAsync(_strategies[0], message).ConfigureAwait(false);
+                inserts.Add(new SpoolEntry(_owner, message));
+            }
+
+            while (updates.Count + removals.Count < BatchSize * 4 && _ops.Reader.TryRead(out var op))
+            {
+                (op.Remove ? removals : updates).Add(op.Entry);
+            }
+
+            if (inserts.Count + updates.Count + removals.Count > 0)
+            {
+                Apply(inserts, updates, removals);
+                inserts.Clear();
+                updates.Clear();
+                removals.Clear();
+                continue;
+            }
+
+            var incomingOpen = !_incoming.Reader.Completion.IsCompleted;
+            if (!incomingOpen)
+            {
+                _incomingSpooled.TrySetResult();
+            }
+
+            var opsOpen = !_ops.Reader.Completion.IsCompleted;
+            if (!incomingOpen && !opsOpen)
+            {
+                return;
+            }
+
+            if (incomingOpen && opsOpen)
+            {
+                await Task.WhenAny(_incoming.Reader.WaitToReadAsync().AsTask(), _ops.Reader.WaitToReadAsync().AsTask()).ConfigureAwait(false);
+            }
+            else if (incomingOpen)
+            {
+                await _incoming.Reader.WaitToReadAsync().ConfigureAwait(false);
             }
             else
             {
-                await Task.WhenAll(_strategies.Select(s => RunAsync(s, message))).ConfigureAwait(false);
+                await _ops.Reader.WaitToReadAsync().ConfigureAwait(false);
             }
         }
     }
 
-    private async Task RunAsync(IMessageHandlingStrategy strategy, IncomingMessage message)
+    private void Apply(List<SpoolEntry> inserts, List<SpoolEntry> updates, List<SpoolEntry> removals)
     {
+        InsertOutcome[] outcomes;
         try
         {
-            await strategy.HandleAsync(message, _options, _stopping.Token).ConfigureAwait(false);
-            Log.StrategyHandled(_logger, strategy.Name, message.Id, message.Event);
+            outcomes = _spool.Apply(inserts, updates, removals, _spoolCapacity);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            Log.StrategyFailed(_logger, ex, strategy.Name, message.Id, message.Event, message.TenantId);
+            // Handled in memory rather than dropped; rows already stored stay and are retried by the next pipeline.
+            Log.SpoolWriteFailed(_logger, ex, _spool.Path, inserts.Count);
+            outcomes = new InsertOutcome[inserts.Count];
+        }
+
+        for (var i = 0; i < inserts.Count; i++)
+        {
+            var entry = inserts[i];
+            switch (outcomes[i])
+            {
+                case InsertOutcome.Stored:
+                    Track(entry);
+                    _ready.Writer.TryWrite(entry);
+                    break;
+                case InsertOutcome.Duplicate:
+                    Log.SpoolDuplicate(_logger, entry.Message.Id);
+                    break;
+                default:
+                    HandlingTelemetry.Rejected.Add(1, new KeyValuePair<string, object?>(HandlingTelemetry.ReasonTag, "spool-full"));
+                    Log.SpoolFull(_logger, entry.Message.Id, entry.Message.Event, _tenantId, _spool.Path, _spoolCapacity);
+                    break;
+            }
+        }
+    }
+
+    private async Task DeliverLoopAsync()
+    {
+        try
+        {
+            await foreach (var entry in _ready.Reader.ReadAllAsync().ConfigureAwait(false))
+            {
+                await _slots.WaitAsync(_stopping.Token).ConfigureAwait(false);
+                var delivery = DeliverAsync(entry);
+                _inFlight.TryAdd(delivery, 0);
+                _ = delivery.ContinueWith(t => _inFlight.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // Stopping: what was not started stays in the spool.
+        }
+    }
+
+    private async Task DeliverAsync(SpoolEntry entry)
+    {
+        await Task.Yield();
+        try
+        {
+            var pending = _strategies.Where(s => !entry.IsDone(s.Name)).ToArray();
+            if (pending.Length == 1)
+            {
+                await RunAsync(pending[0], entry).ConfigureAwait(false);
+            }
+            else if (pending.Length > 1)
+            {
+                await Task.WhenAll(pending.Select(s => RunAsync(s, entry))).ConfigureAwait(false);
+            }
+
+            var failed = _strategies.Where(s => !entry.IsDone(s.Name)).ToArray();
+            if (failed.Length == 0)
+            {
+                _live.TryRemove(entry, out _);
+                _ops.Writer.TryWrite((entry, true));
+                return;
+            }
+
+            entry.Attempts++;
+            _ops.Writer.TryWrite((entry, false));
+            var delay = _backoff.Delay(entry.Attempts);
+            foreach (var strategy in failed)
+            {
+                HandlingTelemetry.Retried.Add(1, HandlingTelemetry.Tags(strategy.Name, _tenantId));
+                Log.StrategyRetryScheduled(_logger, strategy.Name, entry.Message.Id, (long)delay.TotalMilliseconds, entry.Attempts + 1);
+            }
+
+            _ = RetryLaterAsync(entry, delay);
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    private async Task RetryLaterAsync(SpoolEntry entry, TimeSpan delay)
+    {
+        try
+        {
+            await Task.Delay(delay, _time, _retries.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return; // stopping: the entry stays in the spool
+        }
+
+        _ready.Writer.TryWrite(entry);
+    }
+
+    private async Task RunAsync(IMessageHandlingStrategy strategy, SpoolEntry entry)
+    {
+        var message = entry.Message;
+        try
+        {
+            await strategy.HandleAsync(message, _options, _stopping.Token).ConfigureAwait(false);
+            Done(strategy, entry);
+            HandlingTelemetry.Handled.Add(1, HandlingTelemetry.Tags(strategy.Name, _tenantId));
+            Log.StrategyHandled(_logger, strategy.Name, message.Id, message.Event);
+        }
+        catch (WebSocketNotificationException ex) when (!ex.Retryable)
+        {
+            // The sink refused this message for good (for example a webhook answering 400): retrying cannot help.
+            Done(strategy, entry);
+            HandlingTelemetry.Failed.Add(1, HandlingTelemetry.Tags(strategy.Name, _tenantId));
+            Log.StrategyRejected(_logger, ex, strategy.Name, message.Id, message.Event, _tenantId);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            HandlingTelemetry.Failed.Add(1, HandlingTelemetry.Tags(strategy.Name, _tenantId));
+            Log.StrategyFailed(_logger, ex, strategy.Name, message.Id, message.Event, _tenantId);
+        }
+    }
+
+    private static void Done(IMessageHandlingStrategy strategy, SpoolEntry entry)
+    {
+        entry.MarkDone(strategy.Name);
+        HandlingTelemetry.AddPending(strategy.Name, -1);
+    }
+
+    private void Track(SpoolEntry entry)
+    {
+        _live.TryAdd(entry, 0);
+        foreach (var strategy in _strategies)
+        {
+            if (!entry.IsDone(strategy.Name))
+            {
+                HandlingTelemetry.AddPending(strategy.Name, 1);
+            }
+        }
+    }
+
+    private void Untrack(SpoolEntry entry)
+    {
+        _live.TryRemove(entry, out _);
+        foreach (var strategy in _strategies)
+        {
+            if (!entry.IsDone(strategy.Name))
+            {
+                HandlingTelemetry.AddPending(strategy.Name, -1);
+            }
         }
     }
 }

@@ -1,9 +1,14 @@
 using Microsoft.Extensions.Logging;
+using Notify.WebSocket.Handling.Spool;
 
 namespace Notify.WebSocket.Handling;
 
 /// <summary>Chooses the strategies a configuration names and builds the pipeline that runs them.</summary>
-internal sealed class IncomingPipelineFactory(IEnumerable<IMessageHandlingStrategy> strategies, ILoggerFactory loggerFactory)
+internal sealed class IncomingPipelineFactory(
+    IEnumerable<IMessageHandlingStrategy> strategies,
+    SpoolRegistry spools,
+    TimeProvider timeProvider,
+    ILoggerFactory loggerFactory)
 {
     public IncomingPipeline? Create(string tenantId, WebSocketProviderOptions options)
     {
@@ -13,8 +18,13 @@ internal sealed class IncomingPipelineFactory(IEnumerable<IMessageHandlingStrate
         }
 
         var selected = Select(options);
-        return selected.Count == 0 ? null : new IncomingPipeline(selected, options, loggerFactory.CreateLogger<IncomingPipeline>());
+        return selected.Count == 0
+            ? null
+            : new IncomingPipeline(tenantId, Owner(tenantId, options), selected, options, spools, timeProvider, loggerFactory.CreateLogger<IncomingPipeline>());
     }
+
+    /// <summary>Spool rows belong to one tenant of one configuration: <c>{tenant}@{key path}</c>.</summary>
+    public static string Owner(string tenantId, WebSocketProviderOptions options) => tenantId + "@" + options.KeyPath;
 
     public IReadOnlyList<IMessageHandlingStrategy> Select(WebSocketProviderOptions options)
     {
@@ -30,14 +40,15 @@ internal sealed class IncomingPipelineFactory(IEnumerable<IMessageHandlingStrate
             return [.. strategies.Where(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase)).TakeLast(1)];
         }
 
-        bool Wanted(IMessageHandlingStrategy s) => s.Name.ToUpperInvariant() switch
-        {
-            "CALLBACK" => handling.CallbackUrl is not null,
-            "DATABASE" => handling.StoreInDatabase,
-            "KAFKA" => handling.PublishToKafka,
-            _ => true,
-        };
-
-        return [.. strategies.GroupBy(s => s.Name, StringComparer.OrdinalIgnoreCase).Select(g => g.Last()).Where(Wanted)];
+        return [.. strategies.GroupBy(s => s.Name, StringComparer.OrdinalIgnoreCase).Select(g => g.Last()).Where(s => IsWantedByAll(s.Name, handling))];
     }
+
+    /// <summary>With <c>all</c>: callback when <c>callbackUrl</c> is set, database when <c>storeInDatabase</c>, Kafka when <c>publishToKafka</c>, custom strategies always.</summary>
+    public static bool IsWantedByAll(string strategy, MessageHandlingOptions handling) => strategy.ToUpperInvariant() switch
+    {
+        "CALLBACK" => handling.CallbackUrl is not null,
+        "DATABASE" => handling.StoreInDatabase,
+        "KAFKA" => handling.PublishToKafka,
+        _ => true,
+    };
 }

@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Logging;
+using Notify.WebSocket.Diagnostics;
+
+namespace Notify.WebSocket.Handling.Callback;
+
+/// <summary>
+/// The spec's callback strategy: one POST of the webhook payload per attempt, through <see cref="IHttpClientFactory"/>,
+/// signed when <c>callbackSecret</c> is set. 5xx, 408, 429, timeouts and network errors are retryable (the pipeline
+/// retries with backoff); any other 4xx is a permanent refusal.
+/// </summary>
+internal sealed class CallbackStrategy(IHttpClientFactory httpClients, TimeProvider time, ILogger<CallbackStrategy> logger) : IMessageHandlingStrategy
+{
+    private static readonly MediaTypeHeaderValue Json = new(WebhookPayload.ContentType);
+
+    public string Name => MessageHandlingStrategies.Callback;
+
+    public async ValueTask HandleAsync(IncomingMessage message, WebSocketProviderOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(options);
+        var handling = options.MessageHandling;
+        if (!Uri.TryCreate(handling.CallbackUrl, UriKind.Absolute, out var url))
+        {
+            throw new WebSocketNotificationException(WebSocketErrorCodes.NotConfigured, "messageHandling:callbackUrl is not set.", retryable: false);
+        }
+
+        var body = WebhookPayload.Serialize(message);
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = Json;
+        request.Headers.Add(WebhookHeaders.MessageId, message.Id);
+        if (!string.IsNullOrEmpty(handling.CallbackSecret))
+        {
+            var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
+            request.Headers.Add(WebhookHeaders.Timestamp, timestamp.ToString(CultureInfo.InvariantCulture));
+            request.Headers.Add(WebhookHeaders.Signature, WebhookSignature.Compute(handling.CallbackSecret, timestamp, body));
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(handling.CallbackTimeout), time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        HttpResponseMessage response;
+        try
+        {
+            response = await httpClients.CreateClient(MessageHandlingDefaults.CallbackHttpClientName)
+                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new WebSocketNotificationException(WebSocketErrorCodes.Timeout, $"The webhook {Redacted(url)} did not answer within {handling.CallbackTimeout} ms.", retryable: true, ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new WebSocketNotificationException(WebSocketErrorCodes.ConnectionError, $"The webhook {Redacted(url)} is unreachable: {ex.HttpRequestError}.", retryable: true, ex);
+        }
+
+        using (response)
+        {
+            var status = (int)response.StatusCode;
+            Log.WebhookAnswered(logger, message.Id, status);
+            if (response.IsSuccessStatusCode)
+            {
+                return;
+            }
+
+            var retryable = status >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
+            throw new WebSocketNotificationException(
+                WebSocketErrorCodes.Error,
+                $"The webhook {Redacted(url)} answered {status} {response.ReasonPhrase}" + (retryable ? "; retrying later." : "; not retrying (a client error)."),
+                retryable);
+        }
+    }
+
+    private static string Redacted(Uri url) => SecretRedactor.RedactUrl(url.OriginalString);
+}

@@ -1,0 +1,89 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Notify.WebSocket.Diagnostics;
+
+namespace Notify.WebSocket.Handling.Database;
+
+/// <summary>
+/// One <see cref="DbDataSource"/> per configured database (shared by every tenant that names it) and the table created
+/// once per data source and table, idempotently.
+/// </summary>
+internal sealed class NotificationsDatabases(IEnumerable<DatabaseProviderRegistration> providers, ILogger<NotificationsDatabases> logger) : IAsyncDisposable, IDisposable
+{
+    private readonly ConcurrentDictionary<(string Provider, string ConnectionString), DbDataSource> _sources = new();
+    private readonly ConcurrentDictionary<(DbDataSource Source, string Table), Lazy<Task>> _schemas = new();
+
+    public static string? ConnectionString(MessageHandlingOptions handling) =>
+        !string.IsNullOrWhiteSpace(handling.DatabaseConnectionString) ? handling.DatabaseConnectionString
+        : !string.IsNullOrWhiteSpace(handling.DatabasePath) ? new SqliteConnectionStringBuilder { DataSource = Path.GetFullPath(handling.DatabasePath) }.ToString()
+        : null;
+
+    public DbProviderFactory? Factory(string provider) =>
+        providers.LastOrDefault(p => string.Equals(p.Name, provider, StringComparison.OrdinalIgnoreCase))?.Factory
+        ?? (string.Equals(provider, MessageHandlingDefaults.SqliteProvider, StringComparison.OrdinalIgnoreCase) ? SqliteFactory.Instance : null);
+
+    public async ValueTask<(DbDataSource Source, NotificationsDialect Dialect)> GetAsync(MessageHandlingOptions handling, CancellationToken cancellationToken)
+    {
+        var dialect = NotificationsDialect.For(handling.DatabaseProvider)
+            ?? throw new WebSocketNotificationException(WebSocketErrorCodes.NotConfigured, $"messageHandling:databaseProvider \"{handling.DatabaseProvider}\" is not supported.", retryable: false);
+        var connectionString = ConnectionString(handling)
+            ?? throw new WebSocketNotificationException(WebSocketErrorCodes.NotConfigured, "messageHandling:databasePath or messageHandling:databaseConnectionString is not set.", retryable: false);
+        var factory = Factory(handling.DatabaseProvider)
+            ?? throw new WebSocketNotificationException(WebSocketErrorCodes.NotConfigured, $"No ADO.NET provider is registered for \"{handling.DatabaseProvider}\".", retryable: false);
+        var source = _sources.GetOrAdd((dialect.Name, connectionString), key => Create(factory, key.ConnectionString, handling));
+
+        var schema = _schemas.GetOrAdd((source, handling.DatabaseTable), key => new Lazy<Task>(() => CreateTableAsync(key.Source, dialect, key.Table)));
+        try
+        {
+            await schema.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (schema.Value.IsFaulted)
+        {
+            _schemas.TryRemove(new KeyValuePair<(DbDataSource, string), Lazy<Task>>((source, handling.DatabaseTable), schema));
+            throw;
+        }
+
+        return (source, dialect);
+    }
+
+    public void Dispose()
+    {
+        foreach (var source in _sources.Values)
+        {
+            source.Dispose();
+        }
+
+        _sources.Clear();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var source in _sources.Values)
+        {
+            await source.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _sources.Clear();
+    }
+
+    private static DbDataSource Create(DbProviderFactory factory, string connectionString, MessageHandlingOptions handling)
+    {
+        // SQLite creates the file but not its directory.
+        if (string.IsNullOrWhiteSpace(handling.DatabaseConnectionString) && Path.GetDirectoryName(Path.GetFullPath(handling.DatabasePath!)) is { Length: > 0 } directory)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        return factory.CreateDataSource(connectionString);
+    }
+
+    private async Task CreateTableAsync(DbDataSource source, NotificationsDialect dialect, string table)
+    {
+        var command = source.CreateCommand(dialect.CreateTable(table));
+        await using var disposeCommand = command.ConfigureAwait(false);
+        await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+        Log.NotificationsSchemaEnsured(logger, table, dialect.Name);
+    }
+}
