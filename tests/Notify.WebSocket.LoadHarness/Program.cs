@@ -13,7 +13,11 @@ if (args.Contains("--quick"))
     repeat = 1;
 }
 
-Scenario[] scenarios = [new WsOneWayScenario(), new WsOneWayPrebuiltScenario(), new WsAckScenario(), new WsQueryScenario()];
+Scenario[] scenarios =
+[
+    new WsOneWayScenario(), new WsOneWayPrebuiltScenario(), new WsAckScenario(), new WsQueryScenario(),
+    new SocketIoFireAndForgetScenario(), new SocketIoAckScenario(),
+];
 var rows = new List<string[]>();
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>

@@ -184,6 +184,7 @@ internal abstract class ExternalConnection : PooledConnection
             if (pending is not null)
             {
                 _pending.Remove(pending);
+                OnPendingRemoved(message.Id!);
             }
         }
     }
@@ -220,6 +221,7 @@ internal abstract class ExternalConnection : PooledConnection
         {
             // A late response finds nothing to complete and is ignored.
             _pending.Remove(pending);
+            OnPendingRemoved(message.Id!);
         }
     }
 
@@ -262,6 +264,11 @@ internal abstract class ExternalConnection : PooledConnection
     protected abstract ConnectionRequest CreateRequest();
 
     protected abstract ValueTask CloseTransportAsync();
+
+    /// <summary>An ack or query with this id is no longer awaited (answered, timed out or failed).</summary>
+    protected virtual void OnPendingRemoved(string id)
+    {
+    }
 
     /// <summary>Tells the connection the transport died (from a failed write, a missed heartbeat, …).</summary>
     protected abstract void AbortTransport();

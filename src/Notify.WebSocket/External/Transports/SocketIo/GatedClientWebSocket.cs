@@ -15,11 +15,14 @@ internal sealed class GatedClientWebSocket(
     ActivityMonitor activity,
     WebSocketProviderOptions options,
     Action<string, string> drop,
+    OwnAckHandler ownAck,
     CancellationToken abandoned) : IClientWebSocket
 {
     private const int ChunkSize = 16 * 1024;
 
     private readonly ClientWebSocket _socket = CreateSocket(options);
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly ArrayBufferWriter<byte> _packet = new(1024);
     private readonly FrameSubject<string> _text = new();
     private readonly FrameSubject<byte[]> _bytes = new();
     private readonly ArrayBufferWriter<byte> _frame = new(ChunkSize);
@@ -39,14 +42,51 @@ internal sealed class GatedClientWebSocket(
             ? _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, string.Empty, cancellationToken)
             : Task.CompletedTask;
 
-    public Task SendAsync(byte[] bytes, TransportMessageType type, bool endOfMessage, CancellationToken cancellationToken) =>
-        _socket.SendAsync(bytes, type == TransportMessageType.Binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text, endOfMessage, cancellationToken);
+    public bool IsOpen => _socket.State == WebSocketState.Open;
+
+    /// <summary>The library's own sends (connect packet, pongs, joins): serialized with ours, since a socket takes one send at a time.</summary>
+    public async Task SendAsync(byte[] bytes, TransportMessageType type, bool endOfMessage, CancellationToken cancellationToken)
+    {
+        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _socket.SendAsync(bytes, type == TransportMessageType.Binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text, endOfMessage, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <summary>Writes an EVENT packet ourselves (see <see cref="SocketIoPacketWriter"/>).</summary>
+    public async ValueTask SendEventAsync(string? @namespace, int? ackId, string eventName, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        if (!_sendLock.Wait(0, cancellationToken))
+        {
+            await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            _packet.ResetWrittenCount();
+            SocketIoPacketWriter.WriteEvent(_packet, @namespace, ackId, eventName, data.Span);
+            await _socket.SendAsync(_packet.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
 
     public void AddHeader(string key, string val) => _socket.Options.SetRequestHeader(key, val);
 
     public void Abort() => _socket.Abort();
 
-    public void Dispose() => _socket.Dispose();
+    public void Dispose()
+    {
+        _socket.Dispose();
+        _sendLock.Dispose();
+    }
 
     private static ClientWebSocket CreateSocket(WebSocketProviderOptions options)
     {
@@ -95,6 +135,15 @@ internal sealed class GatedClientWebSocket(
                 if (oversized)
                 {
                     drop($"frame of {total} bytes exceeds maxMessageSize ({options.MaxMessageSize})", "oversized");
+                    continue;
+                }
+
+                // Acks of the packets we wrote ourselves are ours to complete, straight from the bytes: the library
+                // never saw their ids, so they need neither the gate nor a string.
+                if (result.MessageType == WebSocketMessageType.Text
+                    && SocketIoPacketWriter.TryReadAckHeader(_frame.WrittenSpan, out var ackId, out var argumentsStart)
+                    && ownAck(ackId, _frame.WrittenSpan[argumentsStart..]))
+                {
                     continue;
                 }
 

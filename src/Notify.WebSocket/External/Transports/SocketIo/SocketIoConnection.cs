@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Notify.WebSocket.Auth;
@@ -22,7 +23,13 @@ internal sealed class SocketIoConnection(
     ILogger logger)
     : ExternalConnection(key, options, timeProvider, logger)
 {
+    /// <summary>Ack ids of the packets we write ourselves start far above the library's own counter, which starts at 0.</summary>
+    private const int FirstOwnAckId = 1 << 30;
+
+    private readonly ConcurrentDictionary<int, (string MessageId, bool WantsResponse)> _ownAcks = new();
+    private readonly ConcurrentDictionary<string, int> _ownAckIds = new(StringComparer.Ordinal);
     private Session? _session;
+    private int _nextAckId = FirstOwnAckId;
 
     protected override ConnectionRequest CreateRequest() => auth.CreateRequest(Options);
 
@@ -99,6 +106,52 @@ internal sealed class SocketIoConnection(
         }
     }
 
+    protected override void OnPendingRemoved(string id)
+    {
+        if (_ownAckIds.TryRemove(id, out var ackId))
+        {
+            _ownAcks.TryRemove(ackId, out _);
+        }
+    }
+
+    /// <summary>True when the ack was for a packet we wrote: the library must not see it. Only a query's response is parsed.</summary>
+    private bool TryCompleteOwnAck(int ackId, ReadOnlySpan<byte> arguments)
+    {
+        if (ackId < FirstOwnAckId)
+        {
+            return false;
+        }
+
+        if (_ownAcks.TryRemove(ackId, out var own))
+        {
+            _ownAckIds.TryRemove(own.MessageId, out _);
+            CompletePending(own.MessageId, own.WantsResponse ? SocketIoPacketWriter.FirstArgument(arguments) : default);
+        }
+
+        return true;
+    }
+
+    private int RegisterOwnAck(string messageId, bool wantsResponse)
+    {
+        var id = Interlocked.Increment(ref _nextAckId);
+        if (id < FirstOwnAckId)
+        {
+            // Wrapped after two billion acks: start the range again.
+            Interlocked.CompareExchange(ref _nextAckId, FirstOwnAckId, id);
+            id = Interlocked.Increment(ref _nextAckId);
+        }
+
+        // A message sent again after a reconnect gets a new packet id; the old one can no longer be answered.
+        if (_ownAckIds.TryGetValue(messageId, out var previous))
+        {
+            _ownAcks.TryRemove(previous, out _);
+        }
+
+        _ownAcks[id] = (messageId, wantsResponse);
+        _ownAckIds[messageId] = id;
+        return id;
+    }
+
     private static JsonElement FirstValue(SocketIOResponse response) => response.Count > 0 ? response.GetValue(0).Clone() : default;
 
     private static Uri WithoutQuery(Uri uri) => new UriBuilder(uri) { Query = string.Empty }.Uri;
@@ -149,7 +202,7 @@ internal sealed class SocketIoConnection(
             _socket.ClientWebSocketProvider = () =>
             {
                 _webSocket?.Dispose();
-                return _webSocket = new GatedClientWebSocket(_gate, Activity, options, owner.DropFrame, _abandoned.Token);
+                return _webSocket = new GatedClientWebSocket(_gate, Activity, options, owner.DropFrame, owner.TryCompleteOwnAck, _abandoned.Token);
             };
             _socket.OnConnected += (_, _) => _connected.TrySetResult();
             _socket.OnError += (_, message) => OnServerError(message);
@@ -177,7 +230,21 @@ internal sealed class SocketIoConnection(
             await _connected.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        public async ValueTask EmitAsync(OutgoingMessage message, CancellationToken cancellationToken)
+        public ValueTask EmitAsync(OutgoingMessage message, CancellationToken cancellationToken)
+        {
+            // On the websocket transport, events, acks and queries are written and correlated by us; joins and the
+            // polling transport go through the library.
+            if (message.Kind is OutgoingKind.Event or OutgoingKind.Query && _webSocket is { IsOpen: true } webSocket)
+            {
+                var query = message.Kind == OutgoingKind.Query;
+                int? ackId = message.RequiresAck || query ? _owner.RegisterOwnAck(message.Id!, wantsResponse: query) : null;
+                return webSocket.SendEventAsync(_socket.Namespace, ackId, message.EventName, message.Data, cancellationToken);
+            }
+
+            return EmitThroughLibraryAsync(message, cancellationToken);
+        }
+
+        private async ValueTask EmitThroughLibraryAsync(OutgoingMessage message, CancellationToken cancellationToken)
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _abandoned.Token);
             await _gate.EnterAsync(linked.Token).ConfigureAwait(false);
