@@ -6,10 +6,37 @@ namespace Notify.WebSocket.Tests.Configuration;
 
 public sealed class SpecConfigurationBindingTests
 {
+    /// <summary>Binding alone: the external blocks name strategies (kafka, database) that a host must also set up to pass validation.</summary>
     private static WebSocketProviderOptions Bind(string json)
     {
-        using var services = TestServices.FromSection(json);
-        return services.GetRequiredService<IOptionsMonitor<WebSocketProviderOptions>>().Get("websocket");
+        var section = TestServices.Configuration($$"""{ "Notifications": { "WebSocket": {{json}} } }""").GetSection("Notifications:WebSocket");
+        var options = new WebSocketProviderOptions();
+        ProviderConfigurationBinder.Bind(section, tenantId: null, options);
+        Assert.Empty(options.BindingErrors);
+        return options;
+    }
+
+    [Fact]
+    public void ExternalSocketIoBlock_IsValid_OnceItsStrategiesAreSetUp()
+    {
+        using var services = TestServices.FromSection(
+            SpecConfigurations.ExternalSocketIo,
+            b => b.ConfigureTenant("1", o => o.MessageHandling.DatabasePath = Path.Combine(Path.GetTempPath(), "spec-" + Guid.NewGuid().ToString("N") + ".db")),
+            s => s.AddSingleton<IMessageHandlingStrategy>(new NamedStrategy("kafka")));
+        var monitor = services.GetRequiredService<IOptionsMonitor<WebSocketProviderOptions>>();
+
+        var tenant = monitor.Get("websocket:tenants:1");
+        var missingDatabase = Assert.Throws<OptionsValidationException>(() => monitor.Get("websocket:tenants:2"));
+
+        Assert.Equal("all", tenant.MessageHandling.Strategy);
+        Assert.Contains(missingDatabase.Failures, f => f.Contains("databasePath", StringComparison.Ordinal));
+    }
+
+    private sealed class NamedStrategy(string name) : IMessageHandlingStrategy
+    {
+        public string Name => name;
+
+        public ValueTask HandleAsync(IncomingMessage message, WebSocketProviderOptions options, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
     }
 
     [Fact]
