@@ -17,6 +17,7 @@ Scenario[] scenarios =
 [
     new WsOneWayScenario(), new WsOneWayPrebuiltScenario(), new WsAckScenario(), new WsQueryScenario(),
     new SocketIoFireAndForgetScenario(), new SocketIoAckScenario(),
+    new SignalRBroadcastScenario(), new InProcessGatewayScenario(),
 ];
 var rows = new List<string[]>();
 using var cancel = new CancellationTokenSource();
@@ -56,6 +57,12 @@ foreach (var scenario in scenarios.Where(s => only is null || s.Name.Contains(on
     {
         await scenario.TearDownAsync();
     }
+}
+
+if (only is null || "memory".Contains(only, StringComparison.OrdinalIgnoreCase))
+{
+    Console.Error.WriteLine("running: memory");
+    rows.AddRange(await MemoryProbe.RunAsync(args.Contains("--quick"), cancel.Token));
 }
 
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}; {repeat} run(s) of {seconds:0.#} s each, median");

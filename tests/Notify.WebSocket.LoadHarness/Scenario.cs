@@ -18,8 +18,8 @@ internal abstract class Scenario
 
     public virtual Task TearDownAsync() => Task.CompletedTask;
 
-    /// <summary>Runs <paramref name="operation"/> on <paramref name="concurrency"/> loops until the duration ends.</summary>
-    protected static async Task<Measurement> TimedAsync(int concurrency, TimeSpan duration, Func<CancellationToken, Task> operation, bool recordLatency, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="operation"/> on <paramref name="concurrency"/> loops until the duration ends; each call counts <paramref name="operationsPerCall"/> operations.</summary>
+    protected static async Task<Measurement> TimedAsync(int concurrency, TimeSpan duration, Func<CancellationToken, Task> operation, bool recordLatency, CancellationToken cancellationToken, int operationsPerCall = 1)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var latencies = recordLatency ? new List<double>[concurrency] : null;
@@ -35,7 +35,7 @@ internal abstract class Scenario
                 var start = System.Diagnostics.Stopwatch.GetTimestamp();
                 await operation(cancellationToken).ConfigureAwait(false);
                 mine?.Add(System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-                count++;
+                count += operationsPerCall;
             }
 
             Interlocked.Add(ref operations, count);
