@@ -146,23 +146,10 @@ internal sealed class NativeWebSocketConnection(
     protected override async ValueTask WriteAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
         var socket = _socket ?? throw new WebSocketException(System.Net.WebSockets.WebSocketError.InvalidState, "Not connected.");
-        var envelope = Options.Envelope;
         _writeBuffer.ResetWrittenCount();
         var writer = _envelopeWriter ??= new Utf8JsonWriter(_writeBuffer, new JsonWriterOptions { SkipValidation = true });
         writer.Reset(_writeBuffer);
-        writer.WriteStartObject();
-        writer.WriteString(envelope.Event, message.EventName);
-        writer.WritePropertyName(envelope.Data);
-        writer.WriteRawValue(message.Data.Span, skipInputValidation: true);
-        writer.WriteString(envelope.Timestamp, TimeProvider.GetUtcNow().UtcDateTime);
-        if (message.Id is not null)
-        {
-            writer.WriteString(envelope.Id, message.Id);
-            writer.WriteBoolean(message.Kind == OutgoingKind.Query ? envelope.RequiresResponse : envelope.RequiresAck, true);
-        }
-
-        writer.WriteEndObject();
-        writer.Flush();
+        WriteEnvelope(writer, Options.Envelope, message, TimeProvider.GetUtcNow().UtcDateTime);
         await socket.SendAsync(_writeBuffer.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
     }
 
@@ -199,9 +186,34 @@ internal sealed class NativeWebSocketConnection(
         _ => uri,
     };
 
-    /// <summary>Decodes one frame: an acknowledgment, a response, or an event; anything else is dropped, never fatal.</summary>
-    private void HandleFrame(ReadOnlyMemory<byte> frame)
+    /// <summary>Writes the JSON envelope of one message and flushes it into the writer's buffer.</summary>
+    internal static void WriteEnvelope(Utf8JsonWriter writer, EnvelopeOptions envelope, OutgoingMessage message, DateTime timestamp)
     {
+        writer.WriteStartObject();
+        writer.WriteString(envelope.Event, message.EventName);
+        writer.WritePropertyName(envelope.Data);
+        writer.WriteRawValue(message.Data.Span, skipInputValidation: true);
+        writer.WriteString(envelope.Timestamp, timestamp);
+        if (message.Id is not null)
+        {
+            writer.WriteString(envelope.Id, message.Id);
+            writer.WriteBoolean(message.Kind == OutgoingKind.Query ? envelope.RequiresResponse : envelope.RequiresAck, true);
+        }
+
+        writer.WriteEndObject();
+        writer.Flush();
+    }
+
+    /// <summary>
+    /// Decodes one frame: an acknowledgment or response (<paramref name="id"/> and <paramref name="data"/>), an event
+    /// (<paramref name="incoming"/>), or something to drop. <paramref name="data"/> and <paramref name="incoming"/>
+    /// outlive <paramref name="frame"/>, whose buffer is reused for the next frame.
+    /// </summary>
+    internal static FrameKind DecodeFrame(ReadOnlyMemory<byte> frame, EnvelopeOptions envelope, out string? id, out JsonElement data, out IncomingFrame incoming)
+    {
+        id = null;
+        data = default;
+        incoming = default;
         JsonDocument document;
         try
         {
@@ -209,8 +221,7 @@ internal sealed class NativeWebSocketConnection(
         }
         catch (JsonException)
         {
-            DropFrame("not JSON", "not-json");
-            return;
+            return FrameKind.NotJson;
         }
 
         using (document)
@@ -218,31 +229,59 @@ internal sealed class NativeWebSocketConnection(
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                DropFrame("not a JSON object", "wrong-shape");
-                return;
+                return FrameKind.NotObject;
             }
 
-            var envelope = Options.Envelope;
-            var id = root.TryGetProperty(envelope.Id, out var idElement) && idElement.ValueKind == JsonValueKind.String ? idElement.GetString() : null;
-            var data = root.TryGetProperty(envelope.Data, out var dataElement) ? dataElement.Clone() : default;
+            id = root.TryGetProperty(envelope.Id, out var idElement) && idElement.ValueKind == JsonValueKind.String ? idElement.GetString() : null;
+            data = root.TryGetProperty(envelope.Data, out var dataElement) ? dataElement.Clone() : default;
             if (id is not null && (IsTrue(root, envelope.Ack) || IsTrue(root, envelope.Response)))
             {
-                CompletePending(id, data);
-                return;
+                return FrameKind.Reply;
             }
 
             if (root.TryGetProperty(envelope.Event, out var eventElement) && eventElement.ValueKind == JsonValueKind.String)
             {
                 var timestamp = root.TryGetProperty(envelope.Timestamp, out var ts) && ts.ValueKind == JsonValueKind.String ? ts.GetString() : null;
-                Dispatch(new IncomingFrame(eventElement.GetString()!, data, id, timestamp));
-                return;
+                incoming = new IncomingFrame(eventElement.GetString()!, data, id, timestamp);
+                return FrameKind.Event;
             }
 
-            DropFrame("neither an event, an acknowledgment nor a response", "wrong-shape");
+            return FrameKind.Unknown;
+        }
+    }
+
+    /// <summary>Handles one frame; anything that is not an acknowledgment, a response or an event is dropped, never fatal.</summary>
+    private void HandleFrame(ReadOnlyMemory<byte> frame)
+    {
+        switch (DecodeFrame(frame, Options.Envelope, out var id, out var data, out var incoming))
+        {
+            case FrameKind.Reply:
+                CompletePending(id!, data);
+                break;
+            case FrameKind.Event:
+                Dispatch(incoming);
+                break;
+            case FrameKind.NotJson:
+                DropFrame("not JSON", "not-json");
+                break;
+            case FrameKind.NotObject:
+                DropFrame("not a JSON object", "wrong-shape");
+                break;
+            default:
+                DropFrame("neither an event, an acknowledgment nor a response", "wrong-shape");
+                break;
         }
     }
 
     private static bool IsTrue(JsonElement root, string property) =>
         root.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.True;
 
+    internal enum FrameKind
+    {
+        NotJson,
+        NotObject,
+        Reply,
+        Event,
+        Unknown,
+    }
 }
