@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Notify.WebSocket.Diagnostics;
@@ -146,7 +148,28 @@ internal abstract class WebSocketProviderBase : IWebSocketProvider, IAsyncDispos
 
     protected virtual ValueTask ReleaseResourcesAsync() => ValueTask.CompletedTask;
 
-    protected string NewId() => Guid.CreateVersion7(TimeProvider.GetUtcNow()).ToString("N");
+    /// <summary>A version-7 UUID (time-ordered), laid out exactly as <see cref="Guid.CreateVersion7(DateTimeOffset)"/> does.</summary>
+    protected string NewId()
+    {
+        // Guid.CreateVersion7 asks the OS for 16 random bytes per call: on Linux that is a getrandom syscall, about
+        // half the cost of a whole send. The same CSPRNG bytes, fetched for many ids at once, cost nearly nothing.
+        var unixMilliseconds = TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        ArgumentOutOfRangeException.ThrowIfNegative(unixMilliseconds, "timestamp");
+        var random = IdRandomness.Next();
+        var id = new Guid(
+            (int)(unixMilliseconds >> 16),
+            (short)unixMilliseconds,
+            (short)((BinaryPrimitives.ReadUInt16LittleEndian(random) & 0x0FFF) | 0x7000),
+            (byte)((random[2] & 0x3F) | 0x80),
+            random[3],
+            random[4],
+            random[5],
+            random[6],
+            random[7],
+            random[8],
+            random[9]);
+        return id.ToString("N");
+    }
 
     private async ValueTask<SendResult> AwaitAndRecordAsync(string target, ValueTask<SendResult> pending) =>
         Record(target, await pending.ConfigureAwait(false));
@@ -170,5 +193,31 @@ internal abstract class WebSocketProviderBase : IWebSocketProvider, IAsyncDispos
         }
 
         return result;
+    }
+
+    /// <summary>Cryptographically random bytes for ids, drawn from the OS in blocks and handed out ten at a time, per thread.</summary>
+    private static class IdRandomness
+    {
+        private const int BytesPerId = 10;
+        private const int Block = BytesPerId * 256;
+
+        [ThreadStatic]
+        private static byte[]? t_block;
+
+        [ThreadStatic]
+        private static int t_offset;
+
+        public static ReadOnlySpan<byte> Next()
+        {
+            var block = t_block ??= new byte[Block];
+            var offset = t_offset;
+            if (offset == 0)
+            {
+                RandomNumberGenerator.Fill(block);
+            }
+
+            t_offset = offset + BytesPerId == Block ? 0 : offset + BytesPerId;
+            return block.AsSpan(offset, BytesPerId);
+        }
     }
 }

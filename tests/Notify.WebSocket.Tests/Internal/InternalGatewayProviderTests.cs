@@ -192,6 +192,27 @@ public sealed class InternalGatewayProviderTests
         Assert.Contains("backplane down", broken.Error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task GeneratedIds_AreDistinctVersion7UuidsOfTheSendTime()
+    {
+        await using var services = TestServices.FromSection(Section);
+        var provider = await services.GetRequiredService<ProviderRegistry>().GetProviderAsync("1", Ct);
+        var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+        // More ids than one block of pre-fetched randomness, so the refill is crossed.
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < 600; i++)
+        {
+            var id = (await provider.SendToUserAsync("nobody", new NotificationContent(), Ct)).MessageId;
+            Assert.Matches("^[0-9a-f]{32}$", id);
+            var guid = Guid.ParseExact(id, "N");
+            Assert.Equal(7, guid.Version);
+            Assert.InRange(guid.Variant, 8, 11);
+            Assert.InRange(long.Parse(id[..12], System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture), before, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            Assert.True(ids.Add(id));
+        }
+    }
+
     /// <summary>Refuses users synchronously (as a rate limiter does) and fails channels asynchronously (as a broken backplane does).</summary>
     private sealed class RefusingGateway : INotificationGateway
     {
