@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Notify.WebSocket.Testing;
 
@@ -25,21 +23,12 @@ internal abstract class SocketIoScenario : Scenario
     public override async Task SetUpAsync(CancellationToken cancellationToken)
     {
         _server = await NodePeer.StartAsync("socketio-server.mjs", "--sink").ConfigureAwait(false);
-        var json = $$"""
-            { "Notifications": { "WebSocket": {
+        (_services, Provider) = await HarnessProvider.CreateAsync($$"""
+            {
               "mode": "external", "protocol": "socketio", "url": "{{_server.HttpUrl()}}", "transports": ["websocket"],
-              "enableRequestResponse": true, "requestTimeout": 60000, {{ProviderJson}} } } }
-            """;
-        var configuration = new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json))).Build();
-        var services = new ServiceCollection();
-        services.AddWebSocketNotifications(configuration.GetSection("Notifications:WebSocket"));
-        _services = services.BuildServiceProvider();
-        Provider = await _services.GetRequiredService<ProviderRegistry>().GetProviderAsync("load", cancellationToken).ConfigureAwait(false);
-        var validation = await Provider.ValidateAsync(cancellationToken).ConfigureAwait(false);
-        if (!validation.IsValid)
-        {
-            throw new InvalidOperationException(validation.Error!.Message);
-        }
+              "enableRequestResponse": true, "requestTimeout": 60000, {{ProviderJson}}
+            }
+            """, cancellationToken).ConfigureAwait(false);
     }
 
     public override async Task<Measurement> RunBaselineAsync(TimeSpan duration, CancellationToken cancellationToken)

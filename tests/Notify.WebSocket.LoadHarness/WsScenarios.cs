@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Notify.WebSocket.Testing;
 
@@ -23,17 +22,8 @@ internal abstract class WsScenario : Scenario
     public override async Task SetUpAsync(CancellationToken cancellationToken)
     {
         _server = await NodePeer.StartAsync("ws-server.mjs", "--sink").ConfigureAwait(false);
-        var json = $$"""{ "Notifications": { "WebSocket": { "mode": "external", "protocol": "ws", "url": "{{Url}}", {{ProviderJson}} } } }""";
-        var configuration = new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json))).Build();
-        var services = new ServiceCollection();
-        services.AddWebSocketNotifications(configuration.GetSection("Notifications:WebSocket"));
-        _services = services.BuildServiceProvider();
-        Provider = await _services.GetRequiredService<ProviderRegistry>().GetProviderAsync("load", cancellationToken).ConfigureAwait(false);
-        var validation = await Provider.ValidateAsync(cancellationToken).ConfigureAwait(false);
-        if (!validation.IsValid)
-        {
-            throw new InvalidOperationException(validation.Error!.Message);
-        }
+        (_services, Provider) = await HarnessProvider.CreateAsync(
+            $$"""{ "mode": "external", "protocol": "ws", "url": "{{Url}}", {{ProviderJson}} }""", cancellationToken).ConfigureAwait(false);
     }
 
     public override async Task TearDownAsync()
@@ -70,7 +60,7 @@ internal abstract class WsScenario : Scenario
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 }
 
-internal sealed class WsOneWayScenario : WsScenario
+internal class WsOneWayScenario : WsScenario
 {
     public override string Name => "external ws, one-way sends/s";
 
@@ -89,25 +79,19 @@ internal sealed class WsOneWayScenario : WsScenario
     public override async Task<Measurement> RunBaselineAsync(TimeSpan duration, CancellationToken cancellationToken)
     {
         await using var raw = await RawWebSocketClient.ConnectAsync(Url, cancellationToken).ConfigureAwait(false);
-        return await TimedAsync(1, duration, ct => raw.SendAsync(Envelope(id: null, flag: string.Empty), ct), recordLatency: false, cancellationToken).ConfigureAwait(false);
+        return await TimedAsync(1, duration, ct => raw.SendAsync(NextFrame(), ct), recordLatency: false, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>What the baseline sends each time: the envelope serialized anew, as hand-written code does.</summary>
+    protected virtual byte[] NextFrame() => Envelope(id: null, flag: string.Empty);
 }
 
 /// <summary>The one-way baseline at its most flattering: one prebuilt byte array sent again and again.</summary>
-internal sealed class WsOneWayPrebuiltScenario : WsScenario
+internal sealed class WsOneWayPrebuiltScenario : WsOneWayScenario
 {
     public override string Name => "external ws, one-way sends/s vs prebuilt bytes";
 
-    protected override string ProviderJson => "\"heartbeatInterval\": 0";
-
-    public override Task<Measurement> RunOursAsync(TimeSpan duration, CancellationToken cancellationToken) =>
-        TimedAsync(1, duration, async ct => await Provider.SendToUserAsync("u", Content, ct).ConfigureAwait(false), recordLatency: false, cancellationToken);
-
-    public override async Task<Measurement> RunBaselineAsync(TimeSpan duration, CancellationToken cancellationToken)
-    {
-        await using var raw = await RawWebSocketClient.ConnectAsync(Url, cancellationToken).ConfigureAwait(false);
-        return await TimedAsync(1, duration, ct => raw.SendAsync(PrebuiltEnvelope, ct), recordLatency: false, cancellationToken).ConfigureAwait(false);
-    }
+    protected override byte[] NextFrame() => PrebuiltEnvelope;
 }
 
 internal sealed class WsAckScenario : WsScenario
