@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -16,6 +17,11 @@ internal abstract class WebSocketProviderBase : IWebSocketProvider, IAsyncDispos
     private const string UserTarget = "user";
     private const string ChannelTarget = "channel";
     private const int SubscriberBufferCapacity = 1024;
+
+    private static readonly WebSocketError BroadcastDisabled = new(
+        WebSocketErrorCodes.ChannelBroadcastDisabled,
+        "Channel broadcasts are disabled for this provider; set supportChannelBroadcast to true to send to channels.",
+        Retryable: false);
 
     private int _disposed;
 
@@ -66,17 +72,12 @@ internal abstract class WebSocketProviderBase : IWebSocketProvider, IAsyncDispos
 
         var id = string.IsNullOrEmpty(message.Id) ? NewId() : message.Id;
         var target = hasChannel ? ChannelTarget : UserTarget;
-        if (hasChannel && !Options.SupportChannelBroadcast)
+        if (NotifyWebSocketTelemetry.ActivitySource.HasListeners())
         {
-            return new ValueTask<SendResult>(Record(target, SendResult.Failed(id, TimeProvider.GetUtcNow(), new WebSocketError(
-                WebSocketErrorCodes.ChannelBroadcastDisabled,
-                "Channel broadcasts are disabled for this provider; set supportChannelBroadcast to true to send to channels.",
-                Retryable: false))));
+            return SendTracedAsync(id, target, hasChannel, recipient, message.Content, cancellationToken);
         }
 
-        var pending = hasChannel
-            ? SendToChannelCoreAsync(id, recipient.Channel!, message.Content, cancellationToken)
-            : SendToUserCoreAsync(id, recipient.UserId!, message.Content, cancellationToken);
+        var pending = SendCoreAsync(id, hasChannel, recipient, message.Content, cancellationToken);
 
         // Synchronously completed sends (the in-process gateway, a queued external send) skip the async state machine.
         return pending.IsCompletedSuccessfully
@@ -107,7 +108,10 @@ internal abstract class WebSocketProviderBase : IWebSocketProvider, IAsyncDispos
 
         cancellationToken.ThrowIfCancellationRequested();
         ObjectDisposedException.ThrowIf(IsDisposed, this);
-        return QueryCoreAsync(request, request.Timeout ?? TimeSpan.FromMilliseconds(Options.RequestTimeout), cancellationToken);
+        var effectiveTimeout = request.Timeout ?? TimeSpan.FromMilliseconds(Options.RequestTimeout);
+        return NotifyWebSocketTelemetry.ActivitySource.HasListeners()
+            ? QueryTracedAsync(request, effectiveTimeout, cancellationToken)
+            : QueryCoreAsync(request, effectiveTimeout, cancellationToken);
     }
 
     public async ValueTask<T?> QueryAsync<T>(QueryRequest request, CancellationToken cancellationToken = default)
@@ -171,8 +175,58 @@ internal abstract class WebSocketProviderBase : IWebSocketProvider, IAsyncDispos
         return id.ToString("N");
     }
 
+    private ValueTask<SendResult> SendCoreAsync(string id, bool toChannel, NotificationRecipient recipient, NotificationContent content, CancellationToken cancellationToken)
+    {
+        if (!toChannel)
+        {
+            return SendToUserCoreAsync(id, recipient.UserId!, content, cancellationToken);
+        }
+
+        return Options.SupportChannelBroadcast
+            ? SendToChannelCoreAsync(id, recipient.Channel!, content, cancellationToken)
+            : new ValueTask<SendResult>(SendResult.Failed(id, TimeProvider.GetUtcNow(), BroadcastDisabled));
+    }
+
     private async ValueTask<SendResult> AwaitAndRecordAsync(string target, ValueTask<SendResult> pending) =>
         Record(target, await pending.ConfigureAwait(false));
+
+    /// <summary>
+    /// The send inside a <c>notify.websocket.send</c> activity. An async method of its own, so the activity made
+    /// current here never leaks into the caller's context.
+    /// </summary>
+    private async ValueTask<SendResult> SendTracedAsync(string id, string target, bool toChannel, NotificationRecipient recipient, NotificationContent content, CancellationToken cancellationToken)
+    {
+        using var activity = NotifyWebSocketTelemetry.ActivitySource.StartActivity("notify.websocket.send", ActivityKind.Producer);
+        activity?.SetTag(NotifyWebSocketTelemetry.TenantTag, TenantId);
+        activity?.SetTag(NotifyWebSocketTelemetry.ModeTag, Mode == WebSocketMode.Internal ? "internal" : "external");
+        activity?.SetTag(NotifyWebSocketTelemetry.TargetTag, target);
+        activity?.SetTag("notify.websocket.message_id", id);
+        var result = Record(target, await SendCoreAsync(id, toChannel, recipient, content, cancellationToken).ConfigureAwait(false));
+        if (!result.Success)
+        {
+            activity?.SetTag(NotifyWebSocketTelemetry.ErrorTag, result.Error!.Code);
+            activity?.SetStatus(ActivityStatusCode.Error, result.Error!.Message);
+        }
+
+        return result;
+    }
+
+    private async ValueTask<JsonElement> QueryTracedAsync(QueryRequest request, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var activity = NotifyWebSocketTelemetry.ActivitySource.StartActivity("notify.websocket.query", ActivityKind.Client);
+        activity?.SetTag(NotifyWebSocketTelemetry.TenantTag, TenantId);
+        activity?.SetTag("notify.websocket.event", request.Event);
+        try
+        {
+            return await QueryCoreAsync(request, timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (WebSocketNotificationException ex)
+        {
+            activity?.SetTag(NotifyWebSocketTelemetry.ErrorTag, ex.Code);
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            throw;
+        }
+    }
 
     private SendResult Record(string target, SendResult result)
     {
