@@ -45,6 +45,8 @@ internal sealed class IncomingPipeline : IAsyncDisposable
     private readonly Task _writer;
     private readonly Task _deliverer;
     private int _disposed;
+    private int _queued;
+    private long _completed;
 
     public IncomingPipeline(
         string tenantId,
@@ -87,16 +89,22 @@ internal sealed class IncomingPipeline : IAsyncDisposable
 
     public IReadOnlyList<IMessageHandlingStrategy> Strategies => _strategies;
 
-    /// <summary>Messages accepted and not yet handled by every strategy (in memory; the spool holds them too).</summary>
-    public int Pending => _live.Count;
+    /// <summary>Messages accepted and not yet handled by every strategy: queued for the spool, or spooled and in progress.</summary>
+    public int Pending => Volatile.Read(ref _queued) + _live.Count;
+
+    /// <summary>Messages every strategy has handled (and that left the spool) since this pipeline started.</summary>
+    public long Completed => Interlocked.Read(ref _completed);
 
     /// <summary>Accepts a message without blocking; false (logged and counted) when the in-memory queue is full.</summary>
     public bool TryEnqueue(IncomingMessage message)
     {
+        Interlocked.Increment(ref _queued);
         if (_incoming.Writer.TryWrite(message))
         {
             return true;
         }
+
+        Interlocked.Decrement(ref _queued);
 
         ExternalTelemetry.Dropped.Add(1, new KeyValuePair<string, object?>("reason", "handling-queue-full"));
         HandlingTelemetry.Rejected.Add(1, new KeyValuePair<string, object?>(HandlingTelemetry.ReasonTag, "queue-full"));
@@ -222,10 +230,15 @@ internal sealed class IncomingPipeline : IAsyncDisposable
         for (var i = 0; i < inserts.Count; i++)
         {
             var entry = inserts[i];
+            if (outcomes[i] == InsertOutcome.Stored)
+            {
+                Track(entry);
+            }
+
+            Interlocked.Decrement(ref _queued);
             switch (outcomes[i])
             {
                 case InsertOutcome.Stored:
-                    Track(entry);
                     _ready.Writer.TryWrite(entry);
                     break;
                 case InsertOutcome.Duplicate:
@@ -277,6 +290,7 @@ internal sealed class IncomingPipeline : IAsyncDisposable
             {
                 _live.TryRemove(entry, out _);
                 _ops.Writer.TryWrite((entry, true));
+                Interlocked.Increment(ref _completed);
                 return;
             }
 

@@ -53,7 +53,7 @@ public sealed partial class KafkaCluster : IDisposable
     {
         if (IsMock)
         {
-            Assert.Equal(0, rd_kafka_mock_topic_create(_cluster, topic, 1, 1));
+            Check(rd_kafka_mock_topic_create(_cluster, topic, 1, 1), "rd_kafka_mock_topic_create");
             return;
         }
 
@@ -68,9 +68,9 @@ public sealed partial class KafkaCluster : IDisposable
     }
 
     /// <summary>Takes the (only) mock broker down: connections are closed and refused until <see cref="SetUp"/>.</summary>
-    public void SetDown() => Assert.Equal(0, rd_kafka_mock_broker_set_down(_cluster, 1));
+    public void SetDown() => Check(rd_kafka_mock_broker_set_down(_cluster, 1), "rd_kafka_mock_broker_set_down");
 
-    public void SetUp() => Assert.Equal(0, rd_kafka_mock_broker_set_up(_cluster, 1));
+    public void SetUp() => Check(rd_kafka_mock_broker_set_up(_cluster, 1), "rd_kafka_mock_broker_set_up");
 
     /// <summary>Reads <paramref name="count"/> records from the start of the topic's partition 0.</summary>
     public List<ConsumeResult<string?, byte[]>> Consume(string topic, int count, TimeSpan timeout)
@@ -108,6 +108,14 @@ public sealed partial class KafkaCluster : IDisposable
         {
             rd_kafka_destroy(_client);
             _client = IntPtr.Zero;
+        }
+    }
+
+    private static void Check(int error, string call)
+    {
+        if (error != 0)
+        {
+            throw new InvalidOperationException($"{call} returned librdkafka error {error}.");
         }
     }
 
