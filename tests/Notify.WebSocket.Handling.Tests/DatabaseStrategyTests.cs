@@ -29,13 +29,14 @@ public sealed class DatabaseStrategyTests(PostgresServer postgres) : IClassFixtu
     {
         var connectionString = postgres.Require();
         using var files = new TempFiles();
+        var table = "notifications_" + Guid.NewGuid().ToString("N")[..8];
         await using var harness = HandlingHarness.Create(
             h =>
             {
                 h.Strategy = "database";
                 h.DatabaseProvider = "postgresql";
                 h.DatabaseConnectionString = connectionString;
-                h.DatabaseTable = "notifications_" + Guid.NewGuid().ToString("N")[..8];
+                h.DatabaseTable = table;
                 h.SpoolPath = files.Path("spool.db");
             },
             builder: b => b.AddDatabaseProvider("postgresql", NpgsqlFactory.Instance));

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Logging;
 using Notify.WebSocket;
 using Notify.WebSocket.Handling;
@@ -29,5 +31,13 @@ public static partial class WebSocketNotificationsServiceCollectionExtensions
             sp.GetRequiredService<SpoolRegistry>(),
             sp.GetRequiredService<TimeProvider>(),
             Loggers(sp)));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SpoolRecoveryService>(sp => new SpoolRecoveryService(
+            sp,
+            sp.GetRequiredService<ProviderRegistrations>(),
+            sp.GetRequiredService<IOptionsMonitor<WebSocketProviderOptions>>(),
+            sp.GetRequiredService<IncomingPipelineFactory>(),
+            sp.GetRequiredService<SpoolRegistry>(),
+            sp.GetRequiredService<ProviderRegistry>(),
+            Loggers(sp).CreateLogger<SpoolRecoveryService>())));
     }
 }

@@ -31,4 +31,7 @@ internal static partial class Log
 
     [LoggerMessage(4109, LogLevel.Information, "Created the {Table} table in the {Provider} notifications database (if it did not exist)")]
     public static partial void NotificationsSchemaEnsured(ILogger logger, string table, string provider);
+
+    [LoggerMessage(4110, LogLevel.Information, "Starting provider {ProviderName} for tenant {TenantId} at host start: it has incoming messages waiting in {SpoolPath}")]
+    public static partial void SpoolRecovering(ILogger logger, string providerName, string tenantId, string spoolPath);
 }

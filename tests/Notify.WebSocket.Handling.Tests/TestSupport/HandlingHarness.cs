@@ -45,8 +45,12 @@ internal sealed class HandlingHarness : IAsyncDisposable
         return new HandlingHarness(collection.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }), logs);
     }
 
-    public IncomingPipeline StartPipeline(string tenantId = "tenant-7") =>
-        Services.GetRequiredService<IncomingPipelineFactory>().Create(tenantId, Options) ?? throw new InvalidOperationException("No strategy selected.");
+    /// <summary>The tenant's pipeline, built from the tenant's options as the registry does.</summary>
+    public IncomingPipeline StartPipeline(string tenantId = "tenant-7")
+    {
+        var options = Services.GetRequiredService<IOptionsMonitor<WebSocketProviderOptions>>().Get(ProviderOptionsNames.For("websocket", tenantId));
+        return Services.GetRequiredService<IncomingPipelineFactory>().Create(tenantId, options) ?? throw new InvalidOperationException("No strategy selected.");
+    }
 
     public ValueTask DisposeAsync() => Services.DisposeAsync();
 }

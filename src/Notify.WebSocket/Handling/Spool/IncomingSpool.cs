@@ -131,6 +131,18 @@ internal sealed class IncomingSpool : IDisposable
         return entries;
     }
 
+    /// <summary>Whether <paramref name="owner"/> has messages waiting.</summary>
+    public bool HasPending(string owner)
+    {
+        lock (_gate)
+        {
+            using var select = _connection.CreateCommand();
+            select.CommandText = "SELECT EXISTS (SELECT 1 FROM incoming_spool WHERE owner = $owner)";
+            select.Parameters.AddWithValue("$owner", owner);
+            return (long)select.ExecuteScalar()! == 1;
+        }
+    }
+
     /// <summary>Gives claims back (a pipeline stopped with these still pending), so a later pipeline can take them.</summary>
     public void Unclaim(IEnumerable<SpoolEntry> entries)
     {

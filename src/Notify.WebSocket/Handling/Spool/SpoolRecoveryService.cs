@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Notify.WebSocket.Diagnostics;
+
+namespace Notify.WebSocket.Handling.Spool;
+
+/// <summary>
+/// At host start, creates the provider of every configured tenant (and the default one) that has messages left in its
+/// spool by an earlier process, so its pipeline delivers them without waiting for the host's first use of that tenant.
+/// Tenants added only at run time are resumed when their provider is first created.
+/// </summary>
+internal sealed class SpoolRecoveryService(
+    IServiceProvider services,
+    ProviderRegistrations registrations,
+    IOptionsMonitor<WebSocketProviderOptions> options,
+    IncomingPipelineFactory pipelines,
+    SpoolRegistry spools,
+    ProviderRegistry registry,
+    ILogger<SpoolRecoveryService> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var registration in registrations.All)
+        {
+            foreach (var tenant in registration.KnownTenants(services).Append(WebSocketProviderDefaults.DefaultTenantId).Distinct(StringComparer.Ordinal))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var tenantOptions = options.Get(ProviderOptionsNames.For(registration.Name, tenant));
+                if (!tenantOptions.Enabled || tenantOptions.Mode != WebSocketMode.External || !tenantOptions.EnableReceiving || pipelines.Select(tenantOptions).Count == 0)
+                {
+                    continue;
+                }
+
+                var path = MessageHandlingDefaults.SpoolPath(tenantOptions.MessageHandling);
+                if (!File.Exists(path))
+                {
+                    continue;
+                }
+
+                var spool = spools.Acquire(path);
+                try
+                {
+                    if (spool.HasPending(IncomingPipelineFactory.Owner(tenant, tenantOptions)))
+                    {
+                        Log.SpoolRecovering(logger, registration.Name, tenant, path);
+                        registry.GetProvider(tenant, registration.Name);
+                    }
+                }
+                finally
+                {
+                    spools.Release(spool);
+                }
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

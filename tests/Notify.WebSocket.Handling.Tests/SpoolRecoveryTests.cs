@@ -1,0 +1,56 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Notify.WebSocket.Handling.Tests.TestSupport;
+
+namespace Notify.WebSocket.Handling.Tests;
+
+public sealed class SpoolRecoveryTests
+{
+    [Fact]
+    public async Task HostStart_WithMessagesLeftInTheSpool_StartsTheTenantsProvider_WhichDeliversThem()
+    {
+        using var files = new TempFiles();
+        var spool = files.Path("spool.db");
+        var down = new TestStrategy("sink", (_, _) => false);
+        await using (var crashed = HandlingHarness.Create(
+            h => { h.Strategy = "sink"; h.SpoolPath = spool; },
+            services: s => s.AddSingleton<IMessageHandlingStrategy>(down)))
+        {
+            var pipeline = crashed.StartPipeline(tenantId: "default");
+            pipeline.TryEnqueue(Messages.Create("left-1", tenantId: "default"));
+            pipeline.TryEnqueue(Messages.Create("left-2", tenantId: "default"));
+            await Eventually.TrueAsync(() => down.Attempts >= 2, "both messages were tried");
+            await pipeline.DisposeAsync();
+        }
+
+        var up = new TestStrategy("sink");
+        await using var restarted = HandlingHarness.Create(
+            h => { h.Strategy = "sink"; h.SpoolPath = spool; },
+            services: s => s.AddSingleton<IMessageHandlingStrategy>(up));
+        foreach (var hosted in restarted.Services.GetServices<IHostedService>())
+        {
+            await hosted.StartAsync(TestContext.Current.CancellationToken);
+        }
+
+        await Eventually.TrueAsync(() => up.Handled.Count == 2, "the recovered messages were delivered without the host asking for the provider");
+        Assert.Equal(["left-1", "left-2"], up.Handled.Select(m => m.Id).Order());
+        Assert.Contains(restarted.Logs.Lines, l => l.StartsWith("Information 4110:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task HostStart_WithAnEmptySpool_CreatesNoProvider()
+    {
+        using var files = new TempFiles();
+        await using var harness = HandlingHarness.Create(
+            h => { h.Strategy = "sink"; h.SpoolPath = files.Path("spool.db"); },
+            services: s => s.AddSingleton<IMessageHandlingStrategy>(new TestStrategy("sink")));
+
+        foreach (var hosted in harness.Services.GetServices<IHostedService>())
+        {
+            await hosted.StartAsync(TestContext.Current.CancellationToken);
+        }
+
+        Assert.DoesNotContain(harness.Logs.Lines, l => l.StartsWith("Information 4110:", StringComparison.Ordinal));
+        Assert.False(File.Exists(files.Path("spool.db")));
+    }
+}
