@@ -67,34 +67,23 @@ internal abstract class WebSocketProviderBase : IWebSocketProvider, IAsyncDispos
                 nameof(message));
         }
 
-        cancellationToken.ThrowIfCancellationRequested();
-        ObjectDisposedException.ThrowIf(IsDisposed, this);
-
-        var id = string.IsNullOrEmpty(message.Id) ? NewId() : message.Id;
-        var target = hasChannel ? ChannelTarget : UserTarget;
-        if (NotifyWebSocketTelemetry.ActivitySource.HasListeners())
-        {
-            return SendTracedAsync(id, target, hasChannel, recipient, message.Content, cancellationToken);
-        }
-
-        var pending = SendCoreAsync(id, hasChannel, recipient, message.Content, cancellationToken);
-
-        // Synchronously completed sends (the in-process gateway, a queued external send) skip the async state machine.
-        return pending.IsCompletedSuccessfully
-            ? new ValueTask<SendResult>(Record(target, pending.Result))
-            : AwaitAndRecordAsync(target, pending);
+        return Send(message.Id, hasChannel, hasChannel ? recipient.Channel! : recipient.UserId!, message.Content, cancellationToken);
     }
 
     public ValueTask<SendResult> SendToUserAsync(string userId, NotificationContent content, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(userId);
-        return SendAsync(new NotificationMessage(NotificationRecipient.ForUser(userId), content), cancellationToken);
+
+        // What SendAsync would check, without building a message only to take it apart again.
+        ArgumentNullException.ThrowIfNull(content, "message");
+        return Send(messageId: null, toChannel: false, userId, content, cancellationToken);
     }
 
     public ValueTask<SendResult> SendToChannelAsync(string channel, NotificationContent content, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(channel);
-        return SendAsync(new NotificationMessage(NotificationRecipient.ForChannel(channel), content), cancellationToken);
+        ArgumentNullException.ThrowIfNull(content, "message");
+        return Send(messageId: null, toChannel: true, channel, content, cancellationToken);
     }
 
     public ValueTask<JsonElement> QueryAsync(QueryRequest request, CancellationToken cancellationToken = default)
@@ -175,15 +164,36 @@ internal abstract class WebSocketProviderBase : IWebSocketProvider, IAsyncDispos
         return id.ToString("N");
     }
 
-    private ValueTask<SendResult> SendCoreAsync(string id, bool toChannel, NotificationRecipient recipient, NotificationContent content, CancellationToken cancellationToken)
+    /// <summary>A validated send to one user or one channel (<paramref name="name"/>).</summary>
+    private ValueTask<SendResult> Send(string? messageId, bool toChannel, string name, NotificationContent content, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+
+        var id = string.IsNullOrEmpty(messageId) ? NewId() : messageId;
+        var target = toChannel ? ChannelTarget : UserTarget;
+        if (NotifyWebSocketTelemetry.ActivitySource.HasListeners())
+        {
+            return SendTracedAsync(id, target, toChannel, name, content, cancellationToken);
+        }
+
+        var pending = SendCoreAsync(id, toChannel, name, content, cancellationToken);
+
+        // Synchronously completed sends (the in-process gateway, a queued external send) skip the async state machine.
+        return pending.IsCompletedSuccessfully
+            ? new ValueTask<SendResult>(Record(target, pending.Result))
+            : AwaitAndRecordAsync(target, pending);
+    }
+
+    private ValueTask<SendResult> SendCoreAsync(string id, bool toChannel, string name, NotificationContent content, CancellationToken cancellationToken)
     {
         if (!toChannel)
         {
-            return SendToUserCoreAsync(id, recipient.UserId!, content, cancellationToken);
+            return SendToUserCoreAsync(id, name, content, cancellationToken);
         }
 
         return Options.SupportChannelBroadcast
-            ? SendToChannelCoreAsync(id, recipient.Channel!, content, cancellationToken)
+            ? SendToChannelCoreAsync(id, name, content, cancellationToken)
             : new ValueTask<SendResult>(SendResult.Failed(id, TimeProvider.GetUtcNow(), BroadcastDisabled));
     }
 
@@ -194,14 +204,14 @@ internal abstract class WebSocketProviderBase : IWebSocketProvider, IAsyncDispos
     /// The send inside a <c>notify.websocket.send</c> activity. An async method of its own, so the activity made
     /// current here never leaks into the caller's context.
     /// </summary>
-    private async ValueTask<SendResult> SendTracedAsync(string id, string target, bool toChannel, NotificationRecipient recipient, NotificationContent content, CancellationToken cancellationToken)
+    private async ValueTask<SendResult> SendTracedAsync(string id, string target, bool toChannel, string name, NotificationContent content, CancellationToken cancellationToken)
     {
         using var activity = NotifyWebSocketTelemetry.ActivitySource.StartActivity("notify.websocket.send", ActivityKind.Producer);
         activity?.SetTag(NotifyWebSocketTelemetry.TenantTag, TenantId);
         activity?.SetTag(NotifyWebSocketTelemetry.ModeTag, Mode == WebSocketMode.Internal ? "internal" : "external");
         activity?.SetTag(NotifyWebSocketTelemetry.TargetTag, target);
         activity?.SetTag("notify.websocket.message_id", id);
-        var result = Record(target, await SendCoreAsync(id, toChannel, recipient, content, cancellationToken).ConfigureAwait(false));
+        var result = Record(target, await SendCoreAsync(id, toChannel, name, content, cancellationToken).ConfigureAwait(false));
         if (!result.Success)
         {
             activity?.SetTag(NotifyWebSocketTelemetry.ErrorTag, result.Error!.Code);

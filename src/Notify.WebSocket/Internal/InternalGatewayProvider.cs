@@ -23,13 +23,13 @@ internal sealed class InternalGatewayProvider(string tenantId, WebSocketProvider
     protected override ValueTask<SendResult> SendToUserCoreAsync(string id, string userId, NotificationContent content, CancellationToken cancellationToken)
     {
         var payload = NotificationPayload.Create(id, NotificationRecipient.ForUser(userId), content, TimeProvider.GetUtcNow());
-        return Deliver(id, "user " + userId, static (g, tenant, name, p, ct) => g.SendToUserAsync(tenant, name, p, ct), userId, payload, cancellationToken);
+        return Deliver(id, "user ", static (g, tenant, name, p, ct) => g.SendToUserAsync(tenant, name, p, ct), userId, payload, cancellationToken);
     }
 
     protected override ValueTask<SendResult> SendToChannelCoreAsync(string id, string channel, NotificationContent content, CancellationToken cancellationToken)
     {
         var payload = NotificationPayload.Create(id, NotificationRecipient.ForChannel(channel), content, TimeProvider.GetUtcNow());
-        return Deliver(id, "channel " + channel, static (g, tenant, name, p, ct) => g.SendToChannelAsync(tenant, name, p, ct), channel, payload, cancellationToken);
+        return Deliver(id, "channel ", static (g, tenant, name, p, ct) => g.SendToChannelAsync(tenant, name, p, ct), channel, payload, cancellationToken);
     }
 
     protected override ValueTask<JsonElement> QueryCoreAsync(QueryRequest request, TimeSpan timeout, CancellationToken cancellationToken) =>
@@ -40,11 +40,12 @@ internal sealed class InternalGatewayProvider(string tenantId, WebSocketProvider
 
     /// <summary>
     /// A gateway reports refusals (rate limits, its own outages) by throwing; they become failed results here, so
-    /// callers see one contract whatever gateway the host plugs in.
+    /// callers see one contract whatever gateway the host plugs in. The target ("user alice") is only spelled out
+    /// for a failure or a debug log, never on a plain successful send.
     /// </summary>
     private ValueTask<SendResult> Deliver(
         string id,
-        string target,
+        string targetKind,
         Func<INotificationGateway, string, string, NotificationPayload, CancellationToken, ValueTask<int>> send,
         string name,
         NotificationPayload payload,
@@ -61,15 +62,15 @@ internal sealed class InternalGatewayProvider(string tenantId, WebSocketProvider
         }
 
         return delivered.IsCompletedSuccessfully
-            ? new ValueTask<SendResult>(Complete(id, target, delivered.Result))
-            : CompleteAsync(id, target, delivered);
+            ? new ValueTask<SendResult>(Complete(id, targetKind, name, delivered.Result))
+            : CompleteAsync(id, targetKind, name, delivered);
     }
 
-    private async ValueTask<SendResult> CompleteAsync(string id, string target, ValueTask<int> delivered)
+    private async ValueTask<SendResult> CompleteAsync(string id, string targetKind, string name, ValueTask<int> delivered)
     {
         try
         {
-            return Complete(id, target, await delivered.ConfigureAwait(false));
+            return Complete(id, targetKind, name, await delivered.ConfigureAwait(false));
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not ArgumentException)
         {
@@ -82,22 +83,22 @@ internal sealed class InternalGatewayProvider(string tenantId, WebSocketProvider
             ? known.Error
             : new WebSocketError(WebSocketErrorCodes.Error, "The notification gateway failed: " + exception.Message, Retryable: true));
 
-    private SendResult Complete(string id, string target, int connections)
+    private SendResult Complete(string id, string targetKind, string name, int connections)
     {
-        var metadata = new Dictionary<string, object?>(2, StringComparer.Ordinal)
-        {
-            [DeliveredConnectionsKey] = connections,
-            ["mode"] = "internal",
-        };
+        var metadata = new FixedMetadata<object?>(DeliveredConnectionsKey, connections, "mode", "internal");
         if (connections == 0 && Options.FailWhenRecipientOffline)
         {
             return SendResult.Failed(id, TimeProvider.GetUtcNow(), new WebSocketError(
                 WebSocketErrorCodes.RecipientOffline,
-                $"No connection received the notification: {target} has nobody connected.",
+                $"No connection received the notification: {targetKind}{name} has nobody connected.",
                 Retryable: true), metadata);
         }
 
-        Log.Sent(Logger, id, target, TenantId, connections);
+        if (Logger.IsEnabled(LogLevel.Debug))
+        {
+            Log.Sent(Logger, id, targetKind + name, TenantId, connections);
+        }
+
         return SendResult.Succeeded(id, TimeProvider.GetUtcNow(), metadata);
     }
 }
