@@ -75,7 +75,7 @@ internal sealed class ExternalProvider : WebSocketProviderBase, IIncomingSubscri
             TenantId = TenantId,
             Source = _source,
             Metadata = frame.ServerTimestamp is { } serverTimestamp
-                ? new Dictionary<string, string>(1, StringComparer.Ordinal) { ["serverTimestamp"] = serverTimestamp }
+                ? new FixedMetadata<string>("serverTimestamp", serverTimestamp)
                 : EmptyMetadata,
         };
         Incoming.Publish(message);
