@@ -39,7 +39,13 @@ internal sealed class ConnectionPool(ILogger logger) : IAsyncDisposable
             }
 
             entry.Leases++;
-            Log.PoolConnectionOpened(logger, key.ToString(), entry.Leases);
+
+            // The key's display form parses the url to redact it: not worth doing for a log nobody reads.
+            if (logger.IsEnabled(LogLevel.Debug))
+            {
+                Log.PoolConnectionOpened(logger, key.ToString(), entry.Leases);
+            }
+
             return new ConnectionLease<TConnection>(this, (TConnection)entry.Connection);
         }
     }
@@ -65,7 +71,11 @@ internal sealed class ConnectionPool(ILogger logger) : IAsyncDisposable
             _entries.Remove(connection.Key);
         }
 
-        Log.PoolConnectionClosed(logger, connection.Key.ToString());
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            Log.PoolConnectionClosed(logger, connection.Key.ToString());
+        }
+
         await connection.DisposeAsync().ConfigureAwait(false);
     }
 
