@@ -14,7 +14,7 @@ using Notify.WebSocket.Kafka.Tests.TestSupport;
 var kafkaMessages = Arg("--kafka", 10_000);
 var dbMessages = Arg("--db", 3_000);
 var rounds = Arg("--rounds", 3);
-var concurrency = Arg("--concurrency", 64);
+var concurrency = Arg("--concurrency", 256);
 var work = Directory.CreateTempSubdirectory("notify-ws-bench-").FullName;
 using var kafka = KafkaCluster.Mock();
 Console.WriteLine($"{Environment.ProcessorCount} cores; kafka {kafkaMessages} msgs, db {dbMessages} msgs, {rounds} rounds, maxConcurrency {concurrency}");
@@ -24,7 +24,8 @@ for (var round = 1; round <= rounds; round++)
 {
     Record("kafka.bare", await BareKafkaAsync(round));
     Record("kafka.pipeline", await PipelineAsync(round, "kafka", kafkaMessages));
-    Record("db.bare", await BareInsertsAsync(round));
+    Record("db.bare", await BareInsertsAsync(round, oneTransaction: false));
+    Record("db.bare-1tx", await BareInsertsAsync(round, oneTransaction: true));
     Record("db.pipeline", await PipelineAsync(round, "database", dbMessages));
 }
 
@@ -36,6 +37,7 @@ foreach (var (name, values) in results)
 
 Console.WriteLine($"kafka strategy / bare producer: {Median(results["kafka.pipeline"]) / Median(results["kafka.bare"]):P1}");
 Console.WriteLine($"database strategy / bare inserts: {Median(results["db.pipeline"]) / Median(results["db.bare"]):P1}");
+Console.WriteLine($"database strategy / bare inserts in one transaction: {Median(results["db.pipeline"]) / Median(results["db.bare-1tx"]):P1}");
 Directory.Delete(work, recursive: true);
 return;
 
@@ -81,10 +83,11 @@ async Task<double> BareKafkaAsync(int round)
     return kafkaMessages / clock.Elapsed.TotalSeconds;
 }
 
-async Task<double> BareInsertsAsync(int round)
+async Task<double> BareInsertsAsync(int round, bool oneTransaction)
 {
-    // One autocommit INSERT per message on one pooled connection: what storing each message on its own costs.
-    var path = Path.Combine(work, $"bare-{round}.db");
+    // One autocommit INSERT per message on one connection (what storing each message on its own costs), or every
+    // INSERT in one transaction (the upper bound no at-least-once sink reaches: nothing is acknowledged until the end).
+    var path = Path.Combine(work, $"bare-{round}-{oneTransaction}.db");
     await using var source = SqliteFactory.Instance.CreateDataSource($"Data Source={path}");
     await using (var create = source.CreateCommand("PRAGMA journal_mode=WAL; CREATE TABLE notifications (id TEXT NOT NULL PRIMARY KEY, tenant_id TEXT NOT NULL, channel TEXT NOT NULL, event TEXT NOT NULL, subject TEXT NOT NULL, body TEXT NOT NULL, metadata TEXT NOT NULL, source_url TEXT NOT NULL, source_protocol TEXT NOT NULL, received_at TEXT NOT NULL)"))
     {
@@ -95,9 +98,11 @@ async Task<double> BareInsertsAsync(int round)
     await using var connection = new SqliteConnection($"Data Source={path}");
     await connection.OpenAsync();
     var clock = Stopwatch.StartNew();
+    await using var transaction = oneTransaction ? connection.BeginTransaction() : null;
     foreach (var message in messages)
     {
         await using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
         insert.CommandText = "INSERT INTO notifications VALUES (@id, @t, 'websocket', @e, @s, @b, @m, @u, @p, @r) ON CONFLICT (id) DO NOTHING";
         insert.Parameters.AddWithValue("@id", message.Id);
         insert.Parameters.AddWithValue("@t", message.TenantId);
@@ -111,6 +116,7 @@ async Task<double> BareInsertsAsync(int round)
         await insert.ExecuteNonQueryAsync();
     }
 
+    transaction?.Commit();
     return dbMessages / clock.Elapsed.TotalSeconds;
 }
 

@@ -59,7 +59,7 @@ public sealed class MessageHandlingOptions
     /// <summary><c>maxRetryDelay</c>: the cap on the retry delay, in ms. Default 60000.</summary>
     public int MaxRetryDelay { get; set; } = MessageHandlingDefaults.MaxRetryDelayMs;
 
-    /// <summary><c>maxConcurrency</c>: how many messages are handled at once. Default 64.</summary>
+    /// <summary><c>maxConcurrency</c>: how many messages are handled at once. Default 256.</summary>
     public int MaxConcurrency { get; set; } = MessageHandlingDefaults.MaxConcurrency;
 
     /// <inheritdoc />

@@ -13,6 +13,7 @@ namespace Notify.WebSocket.Handling.Database;
 internal sealed class NotificationsDatabases(IEnumerable<DatabaseProviderRegistration> providers, ILogger<NotificationsDatabases> logger) : IAsyncDisposable, IDisposable
 {
     private readonly ConcurrentDictionary<(string Provider, string ConnectionString), DbDataSource> _sources = new();
+    private readonly ConcurrentDictionary<DbDataSource, NotificationsWriter> _writers = new();
     private readonly ConcurrentDictionary<(DbDataSource Source, string Table), Lazy<Task>> _schemas = new();
 
     public static string? ConnectionString(MessageHandlingOptions handling) =>
@@ -24,7 +25,8 @@ internal sealed class NotificationsDatabases(IEnumerable<DatabaseProviderRegistr
         providers.LastOrDefault(p => string.Equals(p.Name, provider, StringComparison.OrdinalIgnoreCase))?.Factory
         ?? (string.Equals(provider, MessageHandlingDefaults.SqliteProvider, StringComparison.OrdinalIgnoreCase) ? SqliteFactory.Instance : null);
 
-    public async ValueTask<(DbDataSource Source, NotificationsDialect Dialect)> GetAsync(MessageHandlingOptions handling, CancellationToken cancellationToken)
+    /// <summary>The group-commit writer of the configured database, its table created.</summary>
+    public async ValueTask<NotificationsWriter> GetAsync(MessageHandlingOptions handling, CancellationToken cancellationToken)
     {
         var dialect = NotificationsDialect.For(handling.DatabaseProvider)
             ?? throw new WebSocketNotificationException(WebSocketErrorCodes.NotConfigured, $"messageHandling:databaseProvider \"{handling.DatabaseProvider}\" is not supported.", retryable: false);
@@ -45,21 +47,19 @@ internal sealed class NotificationsDatabases(IEnumerable<DatabaseProviderRegistr
             throw;
         }
 
-        return (source, dialect);
+        return _writers.GetOrAdd(source, s => new NotificationsWriter(s, dialect));
     }
 
-    public void Dispose()
-    {
-        foreach (var source in _sources.Values)
-        {
-            source.Dispose();
-        }
-
-        _sources.Clear();
-    }
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var writer in _writers.Values)
+        {
+            await writer.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _writers.Clear();
         foreach (var source in _sources.Values)
         {
             await source.DisposeAsync().ConfigureAwait(false);
