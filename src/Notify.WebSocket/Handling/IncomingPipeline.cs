@@ -134,9 +134,16 @@ internal sealed class IncomingPipeline : IAsyncDisposable
         }
         catch (TimeoutException)
         {
+            // A stuck sink is cancelled; one that ignores cancellation is left behind (its message stays spooled).
             await _stopping.CancelAsync().ConfigureAwait(false);
-            await _deliverer.ConfigureAwait(false);
-            await Task.WhenAll(_inFlight.Keys).ConfigureAwait(false);
+            try
+            {
+                await _deliverer.WaitAsync(DrainGrace).ConfigureAwait(false);
+                await Task.WhenAll(_inFlight.Keys).WaitAsync(DrainGrace).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+            }
         }
 
         _ops.Writer.TryComplete();
@@ -155,9 +162,9 @@ internal sealed class IncomingPipeline : IAsyncDisposable
         }
 
         _spools.Release(_spool);
-        _stopping.Dispose();
         _retries.Dispose();
-        _slots.Dispose();
+
+        // _stopping and _slots are not disposed: a strategy that ignored cancellation may still release or observe them.
     }
 
     private async Task WriteLoopAsync()
