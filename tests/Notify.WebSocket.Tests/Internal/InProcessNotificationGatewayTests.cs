@@ -23,6 +23,28 @@ public sealed class InProcessNotificationGatewayTests
     }
 
     [Fact]
+    public async Task LeavingFromTheFirstMiddleOrLastPlace_KeepsEveryOtherMember()
+    {
+        var gateway = new InProcessNotificationGateway();
+        var members = Enumerable.Range(0, 5).Select(i => gateway.Connect("t", "u" + i)).ToArray();
+        foreach (var member in members)
+        {
+            member.JoinChannel("c");
+        }
+
+        members[2].LeaveChannel("c");
+        members[0].LeaveChannel("c");
+        members[4].LeaveChannel("c");
+
+        Assert.Equal(2, await gateway.SendToChannelAsync("t", "c", Payload("1"), TestContext.Current.CancellationToken));
+        Assert.Equal([false, true, false, true, false], members.Select(m => m.Notifications.TryRead(out _)));
+        foreach (var member in members)
+        {
+            await member.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task DisposedConnection_LeavesEverythingAndCompletes()
     {
         var gateway = new InProcessNotificationGateway();
