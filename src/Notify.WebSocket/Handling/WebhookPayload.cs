@@ -12,16 +12,7 @@ internal static class WebhookPayload
 {
     public const string ContentType = "application/json";
 
-    public static byte[] Serialize(IncomingMessage message)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            Write(writer, message);
-        }
-
-        return buffer.WrittenSpan.ToArray();
-    }
+    public static byte[] Serialize(IncomingMessage message) => Utf8JsonBuffer.Write(message, Write);
 
     public static void Write(Utf8JsonWriter writer, IncomingMessage message)
     {

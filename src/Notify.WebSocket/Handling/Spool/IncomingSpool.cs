@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text;
 using Microsoft.Data.Sqlite;
 
 namespace Notify.WebSocket.Handling.Spool;
@@ -5,15 +8,18 @@ namespace Notify.WebSocket.Handling.Spool;
 /// <summary>
 /// The durable local spool: a SQLite file holding every accepted message until all its strategies have handled it,
 /// with the strategies already done per message. One instance per file and process (see <see cref="SpoolRegistry"/>);
-/// writes are batched into one transaction each (group commit) by the pipelines' writer loops.
+/// writes are batched into one transaction each (group commit) by the pipelines' writer loops, and rows are inserted
+/// and deleted up to 64 per statement.
 /// </summary>
 internal sealed class IncomingSpool : IDisposable
 {
+    private const int MaxChunk = 64;
+
     private readonly Lock _gate = new();
     private readonly SqliteConnection _connection;
-    private readonly SqliteCommand _insert;
     private readonly SqliteCommand _update;
-    private readonly SqliteCommand _delete;
+    private readonly Dictionary<int, SqliteCommand> _inserts = [];
+    private readonly Dictionary<int, SqliteCommand> _deletes = [];
     private readonly HashSet<(string Owner, string Id)> _claimed = [];
     private long _count;
 
@@ -41,9 +47,7 @@ internal sealed class IncomingSpool : IDisposable
             _count = (long)count.ExecuteScalar()!;
         }
 
-        _insert = Command("INSERT OR IGNORE INTO incoming_spool (owner, id, message, spooled_at) VALUES ($owner, $id, $message, $at)", "$owner", "$id", "$message", "$at");
         _update = Command("UPDATE incoming_spool SET done = $done, attempts = $attempts WHERE owner = $owner AND id = $id", "$owner", "$id", "$done", "$attempts");
-        _delete = Command("DELETE FROM incoming_spool WHERE owner = $owner AND id = $id", "$owner", "$id");
     }
 
     public string Path { get; }
@@ -63,41 +67,34 @@ internal sealed class IncomingSpool : IDisposable
         {
             using var transaction = _connection.BeginTransaction();
             var count = _count;
-            foreach (var entry in removals)
-            {
-                Bind(_delete, transaction, entry.Owner, entry.Message.Id);
-                count -= _delete.ExecuteNonQuery();
-                _claimed.Remove((entry.Owner, entry.Message.Id));
-            }
+            count -= Remove(removals, transaction);
 
             foreach (var entry in updates)
             {
-                Bind(_update, transaction, entry.Owner, entry.Message.Id);
+                _update.Transaction = transaction;
+                _update.Parameters["$owner"].Value = entry.Owner;
+                _update.Parameters["$id"].Value = entry.Message.Id;
                 _update.Parameters["$done"].Value = entry.DoneList();
                 _update.Parameters["$attempts"].Value = entry.Attempts;
                 _update.ExecuteNonQuery();
             }
 
             var now = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
-            for (var i = 0; i < inserts.Count; i++)
+            var next = 0;
+            while (next < inserts.Count)
             {
-                var entry = inserts[i];
-                if (count >= capacity)
+                // A chunk never holds more rows than there is room for, so a row is refused exactly when the file is
+                // full at its turn, as if the rows were inserted one by one.
+                var room = capacity - count;
+                if (room <= 0)
                 {
-                    outcomes[i] = InsertOutcome.SpoolFull;
-                    continue;
+                    outcomes.AsSpan(next).Fill(InsertOutcome.SpoolFull);
+                    break;
                 }
 
-                Bind(_insert, transaction, entry.Owner, entry.Message.Id);
-                _insert.Parameters["$message"].Value = SpooledMessageSerializer.Serialize(entry.Message);
-                _insert.Parameters["$at"].Value = now;
-                var stored = _insert.ExecuteNonQuery() == 1;
-                count += stored ? 1 : 0;
-                outcomes[i] = stored ? InsertOutcome.Stored : InsertOutcome.Duplicate;
-                if (stored)
-                {
-                    _claimed.Add((entry.Owner, entry.Message.Id));
-                }
+                var rows = ChunkSize((int)Math.Min(inserts.Count - next, room));
+                count += Insert(inserts, next, rows, now, outcomes, transaction);
+                next += rows;
             }
 
             transaction.Commit();
@@ -159,18 +156,141 @@ internal sealed class IncomingSpool : IDisposable
     {
         lock (_gate)
         {
-            _insert.Dispose();
             _update.Dispose();
-            _delete.Dispose();
+            foreach (var command in _inserts.Values.Concat(_deletes.Values))
+            {
+                command.Dispose();
+            }
+
             _connection.Dispose();
         }
     }
 
-    private static void Bind(SqliteCommand command, SqliteTransaction transaction, string owner, string id)
+    /// <summary>The largest power of two up to <paramref name="rows"/> and <see cref="MaxChunk"/>: few distinct statements to prepare.</summary>
+    private static int ChunkSize(int rows) => 1 << BitOperations.Log2((uint)Math.Min(rows, MaxChunk));
+
+    /// <summary>Deletes rows many per statement (one statement per row costs more than the row); returns how many went.</summary>
+    private long Remove(IReadOnlyList<SpoolEntry> removals, SqliteTransaction transaction)
     {
-        command.Transaction = transaction;
-        command.Parameters["$owner"].Value = owner;
-        command.Parameters["$id"].Value = id;
+        long removed = 0;
+        var next = 0;
+        while (next < removals.Count)
+        {
+            var rows = ChunkSize(removals.Count - next);
+            var delete = Chunked(_deletes, rows, DeleteSql, i => [$"$o{i}", $"$i{i}"]);
+            delete.Transaction = transaction;
+            var parameters = delete.Parameters;
+            for (var i = 0; i < rows; i++)
+            {
+                var entry = removals[next + i];
+                parameters[2 * i].Value = entry.Owner;
+                parameters[(2 * i) + 1].Value = entry.Message.Id;
+                _claimed.Remove((entry.Owner, entry.Message.Id));
+            }
+
+            removed += delete.ExecuteNonQuery();
+            next += rows;
+        }
+
+        return removed;
+    }
+
+    /// <summary>Inserts <paramref name="rows"/> entries in one statement; RETURNING names the ones stored (not already pending).</summary>
+    private int Insert(IReadOnlyList<SpoolEntry> inserts, int first, int rows, string now, InsertOutcome[] outcomes, SqliteTransaction transaction)
+    {
+        var insert = Chunked(_inserts, rows, InsertSql, i => [$"$o{i}", $"$i{i}", $"$m{i}"]);
+        insert.Transaction = transaction;
+        var parameters = insert.Parameters;
+        parameters[0].Value = now;
+        for (var i = 0; i < rows; i++)
+        {
+            var entry = inserts[first + i];
+            parameters[1 + (3 * i)].Value = entry.Owner;
+            parameters[2 + (3 * i)].Value = entry.Message.Id;
+            parameters[3 + (3 * i)].Value = SpooledMessageSerializer.Serialize(entry.Message);
+        }
+
+        var stored = new HashSet<(string Owner, string Id)>(rows);
+        using (var reader = insert.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                stored.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+
+        var storedRows = stored.Count;
+
+        for (var i = 0; i < rows; i++)
+        {
+            var entry = inserts[first + i];
+            var key = (entry.Owner, entry.Message.Id);
+
+            // Removing the key makes a second copy of an id within the chunk a duplicate, as the row-by-row insert did.
+            if (stored.Remove(key))
+            {
+                outcomes[first + i] = InsertOutcome.Stored;
+                _claimed.Add(key);
+            }
+            else
+            {
+                outcomes[first + i] = InsertOutcome.Duplicate;
+            }
+        }
+
+        return storedRows;
+    }
+
+    private static string InsertSql(int rows)
+    {
+        // The message is bound as its UTF-8 bytes (a blob) and cast to TEXT, which SQLite does without converting.
+        var sql = new StringBuilder("INSERT OR IGNORE INTO incoming_spool (owner, id, message, spooled_at) VALUES ");
+        for (var i = 0; i < rows; i++)
+        {
+            sql.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? "" : ", ")}($o{i}, $i{i}, CAST($m{i} AS TEXT), $at)");
+        }
+
+        return sql.Append(" RETURNING owner, id").ToString();
+    }
+
+    private static string DeleteSql(int rows)
+    {
+        var sql = new StringBuilder("DELETE FROM incoming_spool WHERE (owner, id) IN (VALUES ");
+        for (var i = 0; i < rows; i++)
+        {
+            sql.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? "" : ", ")}($o{i}, $i{i})");
+        }
+
+        return sql.Append(')').ToString();
+    }
+
+    /// <summary>
+    /// The cached command for a chunk of <paramref name="rows"/> (a power of two). Its parameters are set by position, in
+    /// the order <paramref name="rowParameters"/> gives them per row, after <c>$at</c> when the statement uses it.
+    /// </summary>
+    private SqliteCommand Chunked(Dictionary<int, SqliteCommand> cache, int rows, Func<int, string> sql, Func<int, string[]> rowParameters)
+    {
+        if (!cache.TryGetValue(rows, out var command))
+        {
+            command = _connection.CreateCommand();
+            command.CommandText = sql(rows);
+            if (command.CommandText.Contains("$at", StringComparison.Ordinal))
+            {
+                command.Parameters.Add(new SqliteParameter("$at", null));
+            }
+
+            for (var i = 0; i < rows; i++)
+            {
+                foreach (var name in rowParameters(i))
+                {
+                    command.Parameters.Add(new SqliteParameter(name, null));
+                }
+            }
+
+            cache[rows] = command;
+        }
+
+        return command;
     }
 
     private SqliteCommand Command(string sql, params string[] parameters)

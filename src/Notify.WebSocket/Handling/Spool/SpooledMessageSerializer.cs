@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text;
 using System.Text.Json;
 
 namespace Notify.WebSocket.Handling.Spool;
@@ -7,34 +5,31 @@ namespace Notify.WebSocket.Handling.Spool;
 /// <summary>The whole <see cref="IncomingMessage"/> as JSON, so a restarted process hands strategies the same message.</summary>
 internal static class SpooledMessageSerializer
 {
-    public static string Serialize(IncomingMessage message)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("id", message.Id);
-            writer.WriteString("event", message.Event);
-            writer.WritePropertyName("data");
-            WebhookPayload.WriteData(writer, message.Data);
-            writer.WriteString("timestamp", message.Timestamp);
-            writer.WriteString("tenantId", message.TenantId);
-            writer.WriteStartObject("source");
-            writer.WriteString("provider", message.Source.Provider);
-            writer.WriteString("url", message.Source.Url);
-            writer.WriteString("protocol", message.Source.Protocol);
-            writer.WriteEndObject();
-            writer.WriteStartObject("metadata");
-            foreach (var (key, value) in message.Metadata)
-            {
-                writer.WriteString(key, value);
-            }
+    /// <summary>The message as UTF-8 JSON (the spool binds it as text without a round trip through a string).</summary>
+    public static byte[] Serialize(IncomingMessage message) => Utf8JsonBuffer.Write(message, Write);
 
-            writer.WriteEndObject();
-            writer.WriteEndObject();
+    private static void Write(Utf8JsonWriter writer, IncomingMessage message)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("id", message.Id);
+        writer.WriteString("event", message.Event);
+        writer.WritePropertyName("data");
+        WebhookPayload.WriteData(writer, message.Data);
+        writer.WriteString("timestamp", message.Timestamp);
+        writer.WriteString("tenantId", message.TenantId);
+        writer.WriteStartObject("source");
+        writer.WriteString("provider", message.Source.Provider);
+        writer.WriteString("url", message.Source.Url);
+        writer.WriteString("protocol", message.Source.Protocol);
+        writer.WriteEndObject();
+        writer.WriteStartObject("metadata");
+        foreach (var (key, value) in message.Metadata)
+        {
+            writer.WriteString(key, value);
         }
 
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
     }
 
     public static IncomingMessage Deserialize(string json)
