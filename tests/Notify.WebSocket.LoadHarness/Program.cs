@@ -59,6 +59,12 @@ foreach (var scenario in scenarios.Where(s => only is null || s.Name.Contains(on
     }
 }
 
+if (only is null || "incoming".Contains(only, StringComparison.OrdinalIgnoreCase))
+{
+    Console.Error.WriteLine("running: incoming strategies");
+    rows.AddRange(await StrategyRows.RunAsync(args.Contains("--quick"), repeat));
+}
+
 if (only is null || "memory".Contains(only, StringComparison.OrdinalIgnoreCase))
 {
     Console.Error.WriteLine("running: memory");

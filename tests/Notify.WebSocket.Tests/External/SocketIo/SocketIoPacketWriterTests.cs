@@ -49,4 +49,13 @@ public sealed class SocketIoPacketWriterTests
         Assert.Equal(42, SocketIoPacketWriter.FirstArgument("""[{"n":42},"ignored"]"""u8).GetProperty("n").GetInt32());
         Assert.Equal(System.Text.Json.JsonValueKind.Undefined, SocketIoPacketWriter.FirstArgument("[]"u8).ValueKind);
     }
+
+    [Fact]
+    public void ManyDistinctEventNames_AreAllEncodedCorrectly_PastTheCacheBound()
+    {
+        for (var i = 0; i < 3000; i++)
+        {
+            Assert.Equal($$"""42["query-{{i}}",0]""", Write(null, null, "query-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), "0"));
+        }
+    }
 }

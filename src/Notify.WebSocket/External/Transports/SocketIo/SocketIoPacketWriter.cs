@@ -13,6 +13,9 @@ namespace Notify.WebSocket.External.Transports.SocketIo;
 /// </summary>
 internal static class SocketIoPacketWriter
 {
+    /// <summary>Configured event names repeat; query names come from callers and may not, so the cache stops growing at a bound.</summary>
+    private const int MaxCachedEventNames = 1024;
+
     private static readonly ConcurrentDictionary<string, byte[]> EncodedEventNames = new(StringComparer.Ordinal);
 
     public static void WriteEvent(ArrayBufferWriter<byte> buffer, string? @namespace, int? ackId, string eventName, ReadOnlySpan<byte> data)
@@ -33,7 +36,7 @@ internal static class SocketIoPacketWriter
         }
 
         Append(buffer, "["u8);
-        Append(buffer, EncodedEventNames.GetOrAdd(eventName, static name => JsonSerializer.SerializeToUtf8Bytes(name)));
+        Append(buffer, EncodedName(eventName));
         Append(buffer, ","u8);
         Append(buffer, data);
         Append(buffer, "]"u8);
@@ -83,6 +86,22 @@ internal static class SocketIoPacketWriter
         }
 
         return JsonElement.ParseValue(ref reader);
+    }
+
+    private static byte[] EncodedName(string eventName)
+    {
+        if (EncodedEventNames.TryGetValue(eventName, out var encoded))
+        {
+            return encoded;
+        }
+
+        encoded = JsonSerializer.SerializeToUtf8Bytes(eventName);
+        if (EncodedEventNames.Count < MaxCachedEventNames)
+        {
+            EncodedEventNames.TryAdd(eventName, encoded);
+        }
+
+        return encoded;
     }
 
     private static void Append(ArrayBufferWriter<byte> buffer, ReadOnlySpan<byte> bytes)
