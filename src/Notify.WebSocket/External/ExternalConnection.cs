@@ -27,6 +27,7 @@ internal abstract class ExternalConnection : PooledConnection
     private WebSocketError? _failure;
     private Task _run = Task.CompletedTask;
     private Task _writer = Task.CompletedTask;
+    private ITimer? _acknowledgmentSweep;
     private int _disposed;
 
     protected ExternalConnection(ConnectionPoolKey key, WebSocketProviderOptions options, TimeProvider timeProvider, ILogger logger, IReconnectionPolicy? policy = null)
@@ -167,7 +168,10 @@ internal abstract class ExternalConnection : PooledConnection
                 return error;
             }
 
-            await pending.Completion.Task.WaitAsync(ackTimeout, TimeProvider, cancellationToken).ConfigureAwait(false);
+            // One sweep per connection times acknowledgments out, rather than one timer per message in flight.
+            pending.Deadline = TimeProvider.GetTimestamp() + (long)(ackTimeout.TotalSeconds * TimeProvider.TimestampFrequency);
+            EnsureAcknowledgmentSweep(ackTimeout);
+            await (cancellationToken.CanBeCanceled ? pending.Completion.Task.WaitAsync(cancellationToken) : pending.Completion.Task).ConfigureAwait(false);
             ExternalTelemetry.Acknowledged.Add(1);
             return null;
         }
@@ -246,6 +250,11 @@ internal abstract class ExternalConnection : PooledConnection
         }
 
         await CloseTransportAsync().ConfigureAwait(false);
+        if (_acknowledgmentSweep is not null)
+        {
+            await _acknowledgmentSweep.DisposeAsync().ConfigureAwait(false);
+        }
+
         ExternalTelemetry.Untrack(this);
         _lifetime.Dispose();
         _writeLock.Dispose();
@@ -293,6 +302,24 @@ internal abstract class ExternalConnection : PooledConnection
         CountDropped(tag);
         Log.FrameDropped(Logger, Key.ToString(), reason);
     }
+
+    /// <summary>Acknowledgment deadlines are checked every tenth of the timeout (between 10 ms and 1 s).</summary>
+    private void EnsureAcknowledgmentSweep(TimeSpan ackTimeout)
+    {
+        if (Volatile.Read(ref _acknowledgmentSweep) is not null)
+        {
+            return;
+        }
+
+        var period = TimeSpan.FromMilliseconds(Math.Clamp(ackTimeout.TotalMilliseconds / 10, 10, 1000));
+        var sweep = TimeProvider.CreateTimer(static state => ((ExternalConnection)state!).SweepAcknowledgments(), this, period, period);
+        if (Interlocked.CompareExchange(ref _acknowledgmentSweep, sweep, null) is not null)
+        {
+            sweep.Dispose();
+        }
+    }
+
+    private void SweepAcknowledgments() => _pending.ExpireAcknowledgments(TimeProvider.GetTimestamp());
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -35,6 +35,18 @@ internal sealed class PendingOperations
 
     public void FailQueries(WebSocketError error) => Fail(error, p => p.Message.Kind == OutgoingKind.Query);
 
+    /// <summary>Times out every acknowledgment whose deadline (a <see cref="TimeProvider"/> timestamp) has passed.</summary>
+    public void ExpireAcknowledgments(long now)
+    {
+        foreach (var pending in _byId.Values)
+        {
+            if (pending.Deadline <= now && _byId.TryRemove(KeyValuePair.Create(pending.Message.Id!, pending)))
+            {
+                pending.Completion.TrySetException(new TimeoutException());
+            }
+        }
+    }
+
     public void FailAll(WebSocketError error) => Fail(error, static _ => true);
 
     private void Fail(WebSocketError error, Func<Pending, bool> which)
@@ -60,5 +72,8 @@ internal sealed class PendingOperations
 
         /// <summary>Set once the message reached the socket: only those are re-sent; unwritten ones are still queued.</summary>
         public bool Written { get; set; }
+
+        /// <summary>When an unanswered acknowledgment times out, as a <see cref="TimeProvider"/> timestamp; none until the wait starts.</summary>
+        public long Deadline { get; set; } = long.MaxValue;
     }
 }
