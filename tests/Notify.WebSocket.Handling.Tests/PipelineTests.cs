@@ -152,7 +152,14 @@ public sealed class PipelineTests
 
         pipeline.TryEnqueue(Messages.Create("m-metrics"));
         await Eventually.TrueAsync(() => harness.Logs.Lines.Any(l => l.StartsWith("Information 4104:", StringComparison.Ordinal)), "a retry was scheduled");
-        spooled.Observe();
+        // The gauge is read from the spool's own bookkeeping, which can trail the retry log line by a moment.
+        await Eventually.TrueAsync(
+            () =>
+            {
+                spooled.Observe();
+                return spooled.Last("notify.websocket.strategy", "metered") == 1 || pipeline.Pending == 0;
+            },
+            "the spool gauge counted the message waiting for its retry");
         var pendingDuringRetry = spooled.Last("notify.websocket.strategy", "metered");
         await Eventually.TrueAsync(() => pipeline.Pending == 0, "the message was handled");
         await pipeline.DisposeAsync();

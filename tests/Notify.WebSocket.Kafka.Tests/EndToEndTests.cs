@@ -2,7 +2,6 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Notify.WebSocket.Kafka.Tests.TestSupport;
-using Notify.WebSocket.Testing;
 
 namespace Notify.WebSocket.Kafka.Tests;
 

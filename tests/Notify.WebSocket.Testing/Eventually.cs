@@ -1,7 +1,7 @@
-namespace Notify.WebSocket.Tests.TestSupport;
+namespace Notify.WebSocket.Testing;
 
 /// <summary>Waits for a condition that another process makes true, with a deadline (never a fixed sleep).</summary>
-internal static class Eventually
+public static class Eventually
 {
     public static async Task TrueAsync(Func<Task<bool>> condition, string because, int timeoutMs = 10_000)
     {
@@ -10,7 +10,7 @@ internal static class Eventually
         {
             if (DateTime.UtcNow > deadline)
             {
-                Assert.Fail($"Timed out after {timeoutMs} ms waiting until {because}.");
+                throw new TimeoutException($"Timed out after {timeoutMs} ms waiting until {because}.");
             }
 
             await Task.Delay(20);

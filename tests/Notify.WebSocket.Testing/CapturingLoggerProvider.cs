@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Notify.WebSocket.Handling.Tests.TestSupport;
+namespace Notify.WebSocket.Testing;
 
 /// <summary>Keeps every formatted log line (with event id), to assert on what operators will read.</summary>
-internal sealed class CapturingLoggerProvider : ILoggerProvider
+public sealed class CapturingLoggerProvider : ILoggerProvider
 {
     public ConcurrentQueue<string> Lines { get; } = new();
 
