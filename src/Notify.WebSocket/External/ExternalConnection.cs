@@ -496,10 +496,13 @@ internal abstract class ExternalConnection : PooledConnection
             }
 
             attempt++;
+
+            // The backoff timer exists before the log says the attempt is scheduled (a clock advanced on that line must hit it).
+            var backoff = Task.Delay(delay, TimeProvider, Lifetime);
             Log.Reconnecting(Logger, Key.ToString(), attempt, (long)delay.TotalMilliseconds);
             try
             {
-                await Task.Delay(delay, TimeProvider, Lifetime).ConfigureAwait(false);
+                await backoff.ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

@@ -304,13 +304,14 @@ internal sealed class IncomingPipeline : IAsyncDisposable
             entry.Attempts++;
             _ops.Writer.TryWrite((entry, false));
             var delay = _backoff.Delay(entry.Attempts);
+
+            // The retry's timer exists before anything says it is scheduled (a clock advanced on that word must hit it).
+            _ = RetryLaterAsync(entry, delay);
             foreach (var strategy in failed)
             {
                 HandlingTelemetry.Retried.Add(1, HandlingTelemetry.Tags(strategy.Name, _tenantId));
                 Log.StrategyRetryScheduled(_logger, strategy.Name, entry.Message.Id, (long)delay.TotalMilliseconds, entry.Attempts + 1);
             }
-
-            _ = RetryLaterAsync(entry, delay);
         }
         finally
         {

@@ -7,8 +7,11 @@ namespace Notify.WebSocket.Tests.TestSupport;
 /// <summary>A container configured for external mode against a peer, with captured logs and a recording strategy.</summary>
 internal sealed class ExternalHarness : IAsyncDisposable
 {
-    private ExternalHarness(ServiceProvider services, CapturingLoggerProvider logs, RecordingStrategy strategy)
+    private readonly string _spool;
+
+    private ExternalHarness(ServiceProvider services, CapturingLoggerProvider logs, RecordingStrategy strategy, string spool)
     {
+        _spool = spool;
         Services = services;
         Logs = logs;
         Strategy = strategy;
@@ -41,6 +44,11 @@ internal sealed class ExternalHarness : IAsyncDisposable
             section[key] = value?.DeepClone();
         }
 
+        // Each harness spools to its own file: tests never pick up each other's pending messages.
+        var spool = Path.Combine(Path.GetTempPath(), "notify-test-spool-" + Guid.NewGuid().ToString("N") + ".db");
+        var handling = section["messageHandling"] as JsonObject ?? new JsonObject();
+        handling["spoolPath"] ??= spool;
+        section["messageHandling"] = handling;
         var json = section.ToJsonString();
         var services = TestServices.FromSection(json, services: s =>
         {
@@ -51,7 +59,7 @@ internal sealed class ExternalHarness : IAsyncDisposable
                 s.AddSingleton(time);
             }
         });
-        return new ExternalHarness(services, logs, strategy);
+        return new ExternalHarness(services, logs, strategy, spool);
     }
 
     public async Task<IWebSocketProvider> ProviderAsync(string tenantId = "1") =>
@@ -66,5 +74,12 @@ internal sealed class ExternalHarness : IAsyncDisposable
         return provider;
     }
 
-    public ValueTask DisposeAsync() => Services.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Services.DisposeAsync();
+        foreach (var file in new[] { _spool, _spool + "-wal", _spool + "-shm" })
+        {
+            File.Delete(file);
+        }
+    }
 }
