@@ -18,6 +18,16 @@ internal abstract class Scenario
 
     public virtual Task TearDownAsync() => Task.CompletedTask;
 
+    /// <summary>One user notification through the provider; a failed send stops the run instead of being counted.</summary>
+    protected static async Task SendOrThrowAsync(IWebSocketProvider provider, NotificationContent content, CancellationToken cancellationToken)
+    {
+        var result = await provider.SendToUserAsync("u", content, cancellationToken).ConfigureAwait(false);
+        if (!result.Success)
+        {
+            throw new InvalidOperationException(result.Error!.Message);
+        }
+    }
+
     /// <summary>Runs <paramref name="operation"/> on <paramref name="concurrency"/> loops until the duration ends; each call counts <paramref name="operationsPerCall"/> operations.</summary>
     protected static async Task<Measurement> TimedAsync(int concurrency, TimeSpan duration, Func<CancellationToken, Task> operation, bool recordLatency, CancellationToken cancellationToken, int operationsPerCall = 1)
     {

@@ -60,14 +60,7 @@ internal abstract class SocketIoScenario : Scenario
         }
     }
 
-    protected async Task SendAsync(CancellationToken cancellationToken)
-    {
-        var result = await Provider.SendToUserAsync("u", Content, cancellationToken).ConfigureAwait(false);
-        if (!result.Success)
-        {
-            throw new InvalidOperationException(result.Error!.Message);
-        }
-    }
+    protected Task SendAsync(CancellationToken cancellationToken) => SendOrThrowAsync(Provider, Content, cancellationToken);
 }
 
 internal sealed class SocketIoFireAndForgetScenario : SocketIoScenario

@@ -67,14 +67,7 @@ internal class WsOneWayScenario : WsScenario
     protected override string ProviderJson => "\"heartbeatInterval\": 0";
 
     public override Task<Measurement> RunOursAsync(TimeSpan duration, CancellationToken cancellationToken) =>
-        TimedAsync(1, duration, async ct =>
-        {
-            var result = await Provider.SendToUserAsync("u", Content, ct).ConfigureAwait(false);
-            if (!result.Success)
-            {
-                throw new InvalidOperationException(result.Error!.Message);
-            }
-        }, recordLatency: false, cancellationToken);
+        TimedAsync(1, duration, ct => SendOrThrowAsync(Provider, Content, ct), recordLatency: false, cancellationToken);
 
     public override async Task<Measurement> RunBaselineAsync(TimeSpan duration, CancellationToken cancellationToken)
     {
@@ -101,14 +94,7 @@ internal sealed class WsAckScenario : WsScenario
     protected override string ProviderJson => "\"heartbeatInterval\": 0, \"enableAcknowledgments\": true";
 
     public override Task<Measurement> RunOursAsync(TimeSpan duration, CancellationToken cancellationToken) =>
-        TimedAsync(64, duration, async ct =>
-        {
-            var result = await Provider.SendToUserAsync("u", Content, ct).ConfigureAwait(false);
-            if (!result.Success)
-            {
-                throw new InvalidOperationException(result.Error!.Message);
-            }
-        }, recordLatency: false, cancellationToken);
+        TimedAsync(64, duration, ct => SendOrThrowAsync(Provider, Content, ct), recordLatency: false, cancellationToken);
 
     public override async Task<Measurement> RunBaselineAsync(TimeSpan duration, CancellationToken cancellationToken)
     {
