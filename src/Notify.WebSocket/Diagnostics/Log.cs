@@ -56,8 +56,8 @@ internal static partial class Log
     [LoggerMessage(3010, LogLevel.Warning, "enableCompression has no effect with the Socket.IO polling transport; it applies to the websocket transport only ({Endpoint})")]
     public static partial void CompressionIgnored(ILogger logger, string endpoint);
 
-    [LoggerMessage(4001, LogLevel.Warning, "Incoming message {MessageId} ({Event}) for tenant {TenantId} was dropped: the handling queue is full")]
-    public static partial void IncomingQueueFull(ILogger logger, string messageId, string @event, string tenantId);
+    [LoggerMessage(4001, LogLevel.Warning, "Incoming message {MessageId} ({Event}) for tenant {TenantId} was dropped: the handling queue is full ({Dropped} dropped since the last report; reported at most once a second)")]
+    public static partial void IncomingQueueFull(ILogger logger, string messageId, string @event, string tenantId, int dropped);
 
     [LoggerMessage(4002, LogLevel.Warning, "Strategy {Strategy} failed on incoming message {MessageId} ({Event}) for tenant {TenantId}")]
     public static partial void StrategyFailed(ILogger logger, Exception exception, string strategy, string messageId, string @event, string tenantId);

@@ -37,6 +37,8 @@ internal sealed class IncomingPipeline : IAsyncDisposable
     private readonly long _spoolCapacity;
     private readonly RetryBackoff _backoff;
     private readonly TimeProvider _time;
+    private long _lastDropReport;
+    private int _dropsSinceReport;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _slots;
     private readonly CancellationTokenSource _stopping = new();
@@ -108,8 +110,28 @@ internal sealed class IncomingPipeline : IAsyncDisposable
 
         ExternalTelemetry.Dropped.Add(1, new KeyValuePair<string, object?>("reason", "handling-queue-full"));
         HandlingTelemetry.Rejected.Add(1, new KeyValuePair<string, object?>(HandlingTelemetry.ReasonTag, "queue-full"));
-        Log.IncomingQueueFull(_logger, message.Id, message.Event, message.TenantId);
+        ReportDrop(message);
         return false;
+    }
+
+    /// <summary>
+    /// Every drop is counted; the log gets the first one and then at most one line a second with the count, since a
+    /// full queue means overload and a line per message would flood the log exactly then.
+    /// </summary>
+    private void ReportDrop(IncomingMessage message)
+    {
+        var dropped = Interlocked.Increment(ref _dropsSinceReport);
+        var last = Interlocked.Read(ref _lastDropReport);
+        if (last != 0 && _time.GetElapsedTime(last) < TimeSpan.FromSeconds(1))
+        {
+            return;
+        }
+
+        if (Interlocked.CompareExchange(ref _lastDropReport, _time.GetTimestamp(), last) == last)
+        {
+            Interlocked.Add(ref _dropsSinceReport, -dropped);
+            Log.IncomingQueueFull(_logger, message.Id, message.Event, message.TenantId, dropped);
+        }
     }
 
     /// <summary>
