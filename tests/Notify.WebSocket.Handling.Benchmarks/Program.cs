@@ -9,7 +9,7 @@ var settings = new StrategyThroughputSettings
     KafkaMessages = Arg("--kafka", 10_000),
     DatabaseMessages = Arg("--db", 3_000),
     Rounds = Arg("--rounds", 3),
-    MaxConcurrency = Arg("--concurrency", 256),
+    MaxConcurrency = Arg("--concurrency", new Notify.WebSocket.MessageHandlingOptions().MaxConcurrency),
 };
 await StrategyThroughput.RunAsync(settings, Console.Out);
 return;

@@ -10,5 +10,5 @@ public sealed class StrategyThroughputSettings
     public int Rounds { get; init; } = 3;
 
     /// <summary>The pipeline's <c>maxConcurrency</c>, also the in-flight bound of the awaiting bare producer.</summary>
-    public int MaxConcurrency { get; init; } = 256;
+    public int MaxConcurrency { get; init; } = new MessageHandlingOptions().MaxConcurrency;
 }

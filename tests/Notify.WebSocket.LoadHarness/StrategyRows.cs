@@ -23,7 +23,7 @@ internal static class StrategyRows
         [
             ["incoming, messages/s through Kafka strategy (spool on)", Rate(StrategyThroughput.KafkaPipeline),
                 Rate(StrategyThroughput.KafkaBare) + " bare producer (Produce + delivery handler, acks=all, idempotent)", Ratio(StrategyThroughput.KafkaPipeline, StrategyThroughput.KafkaBare)],
-            ["incoming, Kafka strategy vs a bare producer awaiting each report, 256 in flight", Rate(StrategyThroughput.KafkaPipeline),
+            [$"incoming, Kafka strategy vs a bare producer awaiting each report, {settings.MaxConcurrency:N0} in flight", Rate(StrategyThroughput.KafkaPipeline),
                 Rate(StrategyThroughput.KafkaBareAwaiting), Ratio(StrategyThroughput.KafkaPipeline, StrategyThroughput.KafkaBareAwaiting)],
             ["incoming, messages/s through database strategy (SQLite, spool on)", Rate(StrategyThroughput.DatabasePipeline),
                 Rate(StrategyThroughput.DatabaseBare) + " bare inserts, one per commit", Ratio(StrategyThroughput.DatabasePipeline, StrategyThroughput.DatabaseBare)],

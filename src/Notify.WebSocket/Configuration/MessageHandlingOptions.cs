@@ -59,8 +59,14 @@ public sealed class MessageHandlingOptions
     /// <summary><c>maxRetryDelay</c>: the cap on the retry delay, in ms. Default 60000.</summary>
     public int MaxRetryDelay { get; set; } = MessageHandlingDefaults.MaxRetryDelayMs;
 
-    /// <summary><c>maxConcurrency</c>: how many messages are handled at once. Default 256.</summary>
+    /// <summary>
+    /// <c>maxConcurrency</c>: how many messages are handled at once (a memory bound; each sink has its own limit, such
+    /// as <see cref="CallbackMaxConcurrency"/>). Default 4096.
+    /// </summary>
     public int MaxConcurrency { get; set; } = MessageHandlingDefaults.MaxConcurrency;
+
+    /// <summary><c>callbackMaxConcurrency</c>: how many webhook requests may be open at once per callback url. Default 256.</summary>
+    public int CallbackMaxConcurrency { get; set; } = MessageHandlingDefaults.CallbackMaxConcurrency;
 
     /// <inheritdoc />
     public override string ToString() => string.Create(

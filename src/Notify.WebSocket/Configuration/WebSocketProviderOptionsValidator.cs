@@ -254,7 +254,7 @@ internal sealed class WebSocketProviderOptionsValidator(
 
     private static void ValidateHandlingNumbers(MessageHandlingOptions handling, List<string> errors, Func<string, string> key)
     {
-        foreach (var (name, value) in new[] { ("callbackTimeout", handling.CallbackTimeout), ("spoolCapacity", handling.SpoolCapacity), ("retryDelay", handling.RetryDelay), ("maxRetryDelay", handling.MaxRetryDelay), ("maxConcurrency", handling.MaxConcurrency) })
+        foreach (var (name, value) in new[] { ("callbackTimeout", handling.CallbackTimeout), ("spoolCapacity", handling.SpoolCapacity), ("retryDelay", handling.RetryDelay), ("maxRetryDelay", handling.MaxRetryDelay), ("maxConcurrency", handling.MaxConcurrency), ("callbackMaxConcurrency", handling.CallbackMaxConcurrency) })
         {
             if (value <= 0)
             {

@@ -11,7 +11,9 @@ internal static class MessageHandlingDefaults
     public const int SpoolCapacity = 100_000;
     public const int RetryDelayMs = 1000;
     public const int MaxRetryDelayMs = 60_000;
-    public const int MaxConcurrency = 256;
+    /// <summary>A memory bound on messages in flight; Kafka's acks=all reports take milliseconds, so it must be large to keep the producer busy.</summary>
+    public const int MaxConcurrency = 4096;
+    public const int CallbackMaxConcurrency = 256;
 
     /// <summary>The named <see cref="HttpClient"/> the callback strategy uses (configure it with <c>services.AddHttpClient(name)</c>).</summary>
     public const string CallbackHttpClientName = "Notify.WebSocket.Callback";

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -14,6 +15,9 @@ namespace Notify.WebSocket.Handling.Callback;
 internal sealed class CallbackStrategy(IHttpClientFactory httpClients, TimeProvider time, ILogger<CallbackStrategy> logger) : IMessageHandlingStrategy
 {
     private static readonly MediaTypeHeaderValue Json = new(WebhookPayload.ContentType);
+
+    /// <summary>Open requests per callback url: the pipeline's own bound is a memory bound, far above what a webhook should take.</summary>
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _openRequests = new(StringComparer.Ordinal);
 
     public string Name => MessageHandlingStrategies.Callback;
 
@@ -38,21 +42,16 @@ internal sealed class CallbackStrategy(IHttpClientFactory httpClients, TimeProvi
             request.Headers.Add(WebhookHeaders.Signature, WebhookSignature.Compute(handling.CallbackSecret, timestamp, body));
         }
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(handling.CallbackTimeout), time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        var open = _openRequests.GetOrAdd(url.AbsoluteUri, static (_, limit) => new SemaphoreSlim(Math.Max(1, limit)), handling.CallbackMaxConcurrency);
+        await open.WaitAsync(cancellationToken).ConfigureAwait(false);
         HttpResponseMessage response;
         try
         {
-            response = await httpClients.CreateClient(MessageHandlingDefaults.CallbackHttpClientName)
-                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            response = await SendAsync(request, url, handling, cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        finally
         {
-            throw new WebSocketNotificationException(WebSocketErrorCodes.Timeout, $"The webhook {Redacted(url)} did not answer within {handling.CallbackTimeout} ms.", retryable: true, ex);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new WebSocketNotificationException(WebSocketErrorCodes.ConnectionError, $"The webhook {Redacted(url)} is unreachable: {ex.HttpRequestError}.", retryable: true, ex);
+            open.Release();
         }
 
         using (response)
@@ -69,6 +68,25 @@ internal sealed class CallbackStrategy(IHttpClientFactory httpClients, TimeProvi
                 WebSocketErrorCodes.Error,
                 $"The webhook {Redacted(url)} answered {status} {response.ReasonPhrase}" + (retryable ? "; retrying later." : "; not retrying (a client error)."),
                 retryable);
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, Uri url, MessageHandlingOptions handling, CancellationToken cancellationToken)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(handling.CallbackTimeout), time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        try
+        {
+            return await httpClients.CreateClient(MessageHandlingDefaults.CallbackHttpClientName)
+                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new WebSocketNotificationException(WebSocketErrorCodes.Timeout, $"The webhook {Redacted(url)} did not answer within {handling.CallbackTimeout} ms.", retryable: true, ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new WebSocketNotificationException(WebSocketErrorCodes.ConnectionError, $"The webhook {Redacted(url)} is unreachable: {ex.HttpRequestError}.", retryable: true, ex);
         }
     }
 
