@@ -23,12 +23,10 @@ public class GatewayFanoutBenchmarks
     {
         _payload = NotificationPayload.Create(Samples.Id, NotificationRecipient.ForChannel(Samples.Channel), Samples.WithData, Samples.Timestamp);
         _gateway = new InProcessNotificationGateway();
+        _connections.AddRange(Samples.ChannelMembers(_gateway, Members));
         _channels = new Channel<NotificationPayload>[Members];
         for (var i = 0; i < Members; i++)
         {
-            var connection = _gateway.Connect(Samples.Tenant, "user-" + i);
-            connection.JoinChannel(Samples.Channel);
-            _connections.Add(connection);
             _channels[i] = Channel.CreateBounded<NotificationPayload>(new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
         }
 

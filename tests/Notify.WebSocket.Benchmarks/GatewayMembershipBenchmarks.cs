@@ -22,11 +22,9 @@ public class GatewayMembershipBenchmarks
     public void Setup()
     {
         _gateway = new InProcessNotificationGateway();
-        for (var i = 0; i < Members; i++)
+        _connections.AddRange(Samples.ChannelMembers(_gateway, Members));
+        foreach (var connection in _connections)
         {
-            var connection = _gateway.Connect(Samples.Tenant, "user-" + i);
-            connection.JoinChannel(Samples.Channel);
-            _connections.Add(connection);
             _set[connection] = 0;
         }
 

@@ -23,12 +23,7 @@ public class InternalProviderBenchmarks
     public void Setup()
     {
         _gateway = new InProcessNotificationGateway();
-        for (var i = 0; i < Members; i++)
-        {
-            var connection = _gateway.Connect(Samples.Tenant, "user-" + i);
-            connection.JoinChannel(Samples.Channel);
-            _connections.Add(connection);
-        }
+        _connections.AddRange(Samples.ChannelMembers(_gateway, Members));
 
         var options = new WebSocketProviderOptions { Mode = WebSocketMode.Internal, SupportChannelBroadcast = true };
         _provider = new InternalGatewayProvider(Samples.Tenant, options, _gateway, TimeProvider.System, NullLogger.Instance);

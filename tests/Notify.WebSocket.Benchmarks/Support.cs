@@ -10,6 +10,20 @@ namespace Notify.WebSocket.Benchmarks;
 /// <summary>The same message in every benchmark, so results compare across classes.</summary>
 internal static class Samples
 {
+    /// <summary>Connects <paramref name="count"/> users of <see cref="Tenant"/> and joins each to <see cref="Channel"/>.</summary>
+    public static List<InProcessConnection> ChannelMembers(InProcessNotificationGateway gateway, int count)
+    {
+        var members = new List<InProcessConnection>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var connection = gateway.Connect(Tenant, "user-" + i);
+            connection.JoinChannel(Channel);
+            members.Add(connection);
+        }
+
+        return members;
+    }
+
     public const string Tenant = "tenant-a";
     public const string Id = "0197a4c3e1b27c4f9d6a3b8e5f1c2d40";
     public const string UserId = "user-42";
