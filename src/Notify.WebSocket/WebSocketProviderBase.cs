@@ -18,7 +18,7 @@ internal abstract class WebSocketProviderBase : IWebSocketProvider, IAsyncDispos
     private const string ChannelTarget = "channel";
     private const int SubscriberBufferCapacity = 1024;
 
-    private static readonly WebSocketError BroadcastDisabled = new(
+    private static readonly WebSocketNotificationError BroadcastDisabled = new(
         WebSocketErrorCodes.ChannelBroadcastDisabled,
         "Channel broadcasts are disabled for this provider; set supportChannelBroadcast to true to send to channels.",
         Retryable: false);

@@ -58,11 +58,11 @@ public class AckCorrelationBenchmarks
     /// <summary>A fire-and-forget send through the same connection: what the ack adds is the difference.</summary>
     [Benchmark(Baseline = true)]
     [BenchmarkCategory("send")]
-    public ValueTask<WebSocketError?> SendWithoutAck() =>
+    public ValueTask<WebSocketNotificationError?> SendWithoutAck() =>
         _connection.SendAsync(new OutgoingMessage(OutgoingKind.Event, "notification", _message.Data, id: null, requiresAck: false), _ackTimeout, CancellationToken.None);
 
     [Benchmark]
     [BenchmarkCategory("send")]
-    public ValueTask<WebSocketError?> SendAcknowledged() =>
+    public ValueTask<WebSocketNotificationError?> SendAcknowledged() =>
         _connection.SendAsync(new OutgoingMessage(OutgoingKind.Event, "notification", _message.Data, Samples.Id, requiresAck: true), _ackTimeout, CancellationToken.None);
 }

@@ -5,26 +5,26 @@ internal sealed class ConnectException : Exception
 {
     public ConnectException()
     {
-        Error = new WebSocketError(WebSocketErrorCodes.ConnectionError, "WebSocket connection failed.", Retryable: true);
+        Error = new WebSocketNotificationError(WebSocketErrorCodes.ConnectionError, "WebSocket connection failed.", Retryable: true);
     }
 
     public ConnectException(string message)
         : base(message)
     {
-        Error = new WebSocketError(WebSocketErrorCodes.ConnectionError, message, Retryable: true);
+        Error = new WebSocketNotificationError(WebSocketErrorCodes.ConnectionError, message, Retryable: true);
     }
 
     public ConnectException(string message, Exception innerException)
         : base(message, innerException)
     {
-        Error = new WebSocketError(WebSocketErrorCodes.ConnectionError, message, Retryable: true);
+        Error = new WebSocketNotificationError(WebSocketErrorCodes.ConnectionError, message, Retryable: true);
     }
 
-    public ConnectException(WebSocketError error, Exception? innerException = null)
+    public ConnectException(WebSocketNotificationError error, Exception? innerException = null)
         : base(error?.Message, innerException)
     {
         Error = error ?? throw new ArgumentNullException(nameof(error));
     }
 
-    public WebSocketError Error { get; }
+    public WebSocketNotificationError Error { get; }
 }

@@ -24,7 +24,7 @@ internal abstract class ExternalConnection : PooledConnection
     private IIncomingSubscriber[] _subscribers = [];
     private TaskCompletionSource _stateChanged = NewSignal();
     private WebSocketConnectionState _state = WebSocketConnectionState.Connecting;
-    private WebSocketError? _failure;
+    private WebSocketNotificationError? _failure;
     private Task _run = Task.CompletedTask;
     private Task _writer = Task.CompletedTask;
     private ITimer? _acknowledgmentSweep;
@@ -46,7 +46,7 @@ internal abstract class ExternalConnection : PooledConnection
     public override WebSocketConnectionState State => _state;
 
     /// <summary>Why the connection is <see cref="WebSocketConnectionState.Failed"/>.</summary>
-    public WebSocketError? Failure => _failure;
+    public WebSocketNotificationError? Failure => _failure;
 
     public string Protocol => Key.Protocol == WebSocketProtocol.Ws ? "ws" : "socketio";
 
@@ -152,7 +152,7 @@ internal abstract class ExternalConnection : PooledConnection
     /// Sends an event. Completes once written (or, with <see cref="OutgoingMessage.RequiresAck"/>, once acknowledged);
     /// returns the error otherwise. When connected with nothing queued, the caller writes directly (no hand-off).
     /// </summary>
-    public async ValueTask<WebSocketError?> SendAsync(OutgoingMessage message, TimeSpan ackTimeout, CancellationToken cancellationToken)
+    public async ValueTask<WebSocketNotificationError?> SendAsync(OutgoingMessage message, TimeSpan ackTimeout, CancellationToken cancellationToken)
     {
         if (TerminalError() is { } terminal)
         {
@@ -323,13 +323,13 @@ internal abstract class ExternalConnection : PooledConnection
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private WebSocketError? TerminalError()
+    private WebSocketNotificationError? TerminalError()
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         return _state == WebSocketConnectionState.Failed ? _failure : null;
     }
 
-    private async ValueTask<WebSocketError?> WriteOrEnqueueAsync(OutgoingMessage message, PendingOperations.Pending? pending, CancellationToken cancellationToken)
+    private async ValueTask<WebSocketNotificationError?> WriteOrEnqueueAsync(OutgoingMessage message, PendingOperations.Pending? pending, CancellationToken cancellationToken)
     {
         if (_state == WebSocketConnectionState.Connected && _queue.Reader.Count == 0 && _writeLock.Wait(0, cancellationToken))
         {
@@ -440,7 +440,7 @@ internal abstract class ExternalConnection : PooledConnection
         var everConnected = false;
         while (!Lifetime.IsCancellationRequested)
         {
-            WebSocketError error;
+            WebSocketNotificationError error;
             try
             {
                 await ConnectOnceAsync().ConfigureAwait(false);
@@ -598,7 +598,7 @@ internal abstract class ExternalConnection : PooledConnection
         }
     }
 
-    private void Fail(WebSocketError error)
+    private void Fail(WebSocketNotificationError error)
     {
         SetState(WebSocketConnectionState.Failed, error);
         _queue.Writer.TryComplete();
@@ -606,7 +606,7 @@ internal abstract class ExternalConnection : PooledConnection
         _pending.FailAll(error);
     }
 
-    private void FailQueued(WebSocketError error)
+    private void FailQueued(WebSocketNotificationError error)
     {
         while (_queue.Reader.TryRead(out var message))
         {
@@ -614,7 +614,7 @@ internal abstract class ExternalConnection : PooledConnection
         }
     }
 
-    private void SetState(WebSocketConnectionState state, WebSocketError? failure)
+    private void SetState(WebSocketConnectionState state, WebSocketNotificationError? failure)
     {
         TaskCompletionSource changed;
         lock (_stateGate)

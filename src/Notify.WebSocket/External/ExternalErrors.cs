@@ -3,30 +3,30 @@ namespace Notify.WebSocket.External;
 /// <summary>The errors of external mode, with the spec's troubleshooting wording where it has one.</summary>
 internal static class ExternalErrors
 {
-    public static readonly WebSocketError ConnectTimeout =
+    public static readonly WebSocketNotificationError ConnectTimeout =
         new(WebSocketErrorCodes.Timeout, "WebSocket validation failed: Connection timeout", Retryable: true);
 
-    public static readonly WebSocketError QueueFull =
+    public static readonly WebSocketNotificationError QueueFull =
         new(WebSocketErrorCodes.QueueFull, "The send queue is full while the connection is down; raise sendQueueCapacity or retry later.", Retryable: true);
 
-    public static readonly WebSocketError Closed =
+    public static readonly WebSocketNotificationError Closed =
         new(WebSocketErrorCodes.ConnectionError, "The connection was closed.", Retryable: false);
 
-    public static readonly WebSocketError AckTimeout =
+    public static readonly WebSocketNotificationError AckTimeout =
         new(WebSocketErrorCodes.Timeout, "The server did not acknowledge the message in time.", Retryable: true);
 
-    public static readonly WebSocketError Lost =
+    public static readonly WebSocketNotificationError Lost =
         new(WebSocketErrorCodes.ConnectionError, "The connection was lost before the server answered.", Retryable: true);
 
-    public static WebSocketError Unauthorized(int status) =>
+    public static WebSocketNotificationError Unauthorized(int status) =>
         new(WebSocketErrorCodes.AuthError, status == 403 ? "WebSocket error: 403 Forbidden" : "WebSocket error: 401 Unauthorized", Retryable: false);
 
-    public static WebSocketError MaxAttempts(int attempts) =>
+    public static WebSocketNotificationError MaxAttempts(int attempts) =>
         new(WebSocketErrorCodes.ConnectionError, $"Max reconnection attempts ({attempts}) reached", Retryable: false);
 
-    public static WebSocketError ConnectFailed(string reason) =>
+    public static WebSocketNotificationError ConnectFailed(string reason) =>
         new(WebSocketErrorCodes.ConnectionError, "WebSocket error: " + reason, Retryable: true);
 
-    public static WebSocketError QueryTimeout(string eventName, TimeSpan timeout) =>
+    public static WebSocketNotificationError QueryTimeout(string eventName, TimeSpan timeout) =>
         new(WebSocketErrorCodes.Timeout, $"No response to \"{eventName}\" within {timeout.TotalMilliseconds:0} ms.", Retryable: true);
 }

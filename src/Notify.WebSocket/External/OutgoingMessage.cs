@@ -6,7 +6,7 @@ namespace Notify.WebSocket.External;
 /// </summary>
 internal sealed class OutgoingMessage(OutgoingKind kind, string eventName, ReadOnlyMemory<byte> data, string? id, bool requiresAck)
 {
-    private TaskCompletionSource<WebSocketError?>? _written;
+    private TaskCompletionSource<WebSocketNotificationError?>? _written;
     private int _cancelled;
 
     public OutgoingKind Kind { get; } = kind;
@@ -22,11 +22,11 @@ internal sealed class OutgoingMessage(OutgoingKind kind, string eventName, ReadO
     public bool IsCancelled => Volatile.Read(ref _cancelled) != 0;
 
     /// <summary>Completes with null once written, or with the error that kept it from being written.</summary>
-    public Task<WebSocketError?> Written => (_written ??= new TaskCompletionSource<WebSocketError?>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+    public Task<WebSocketNotificationError?> Written => (_written ??= new TaskCompletionSource<WebSocketNotificationError?>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
     public void PrepareForQueue() => _ = Written;
 
     public void Cancel() => Interlocked.Exchange(ref _cancelled, 1);
 
-    public void Complete(WebSocketError? error) => _written?.TrySetResult(error);
+    public void Complete(WebSocketNotificationError? error) => _written?.TrySetResult(error);
 }

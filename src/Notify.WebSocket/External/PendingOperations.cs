@@ -33,7 +33,7 @@ internal sealed class PendingOperations
     public IReadOnlyList<OutgoingMessage> Unacknowledged() =>
         [.. _byId.Values.Where(p => p.Message.Kind == OutgoingKind.Event && p.Written).OrderBy(p => p.Sequence).Select(p => p.Message)];
 
-    public void FailQueries(WebSocketError error) => Fail(error, p => p.Message.Kind == OutgoingKind.Query);
+    public void FailQueries(WebSocketNotificationError error) => Fail(error, p => p.Message.Kind == OutgoingKind.Query);
 
     /// <summary>Times out every acknowledgment whose deadline (a <see cref="TimeProvider"/> timestamp) has passed.</summary>
     public void ExpireAcknowledgments(long now)
@@ -47,9 +47,9 @@ internal sealed class PendingOperations
         }
     }
 
-    public void FailAll(WebSocketError error) => Fail(error, static _ => true);
+    public void FailAll(WebSocketNotificationError error) => Fail(error, static _ => true);
 
-    private void Fail(WebSocketError error, Func<Pending, bool> which)
+    private void Fail(WebSocketNotificationError error, Func<Pending, bool> which)
     {
         foreach (var pending in _byId.Values)
         {

@@ -7,7 +7,7 @@ namespace Notify.WebSocket.Internal;
 internal sealed class DisabledProvider(string tenantId, WebSocketProviderOptions options, TimeProvider timeProvider, ILogger logger)
     : WebSocketProviderBase(tenantId, options, timeProvider, logger)
 {
-    private static readonly WebSocketError DisabledError = new(
+    private static readonly WebSocketNotificationError DisabledError = new(
         WebSocketErrorCodes.NotConfigured,
         "The WebSocket provider is disabled (enabled: false); enable it in configuration to send.",
         Retryable: false);

@@ -81,14 +81,14 @@ internal sealed class InternalGatewayProvider(string tenantId, WebSocketProvider
     private SendResult GatewayFailure(string id, Exception exception) =>
         SendResult.Failed(id, TimeProvider.GetUtcNow(), exception is WebSocketNotificationException known
             ? known.Error
-            : new WebSocketError(WebSocketErrorCodes.Error, "The notification gateway failed: " + exception.Message, Retryable: true));
+            : new WebSocketNotificationError(WebSocketErrorCodes.Error, "The notification gateway failed: " + exception.Message, Retryable: true));
 
     private SendResult Complete(string id, string targetKind, string name, int connections)
     {
         var metadata = new FixedMetadata<object?>(DeliveredConnectionsKey, connections, "mode", "internal");
         if (connections == 0 && Options.FailWhenRecipientOffline)
         {
-            return SendResult.Failed(id, TimeProvider.GetUtcNow(), new WebSocketError(
+            return SendResult.Failed(id, TimeProvider.GetUtcNow(), new WebSocketNotificationError(
                 WebSocketErrorCodes.RecipientOffline,
                 $"No connection received the notification: {targetKind}{name} has nobody connected.",
                 Retryable: true), metadata);

@@ -10,10 +10,10 @@ public sealed record ProviderValidationResult
     public bool IsValid { get; init; }
 
     /// <summary>What prevents delivery; <see langword="null"/> when valid.</summary>
-    public WebSocketError? Error { get; init; }
+    public WebSocketNotificationError? Error { get; init; }
 
     /// <summary>An invalid result.</summary>
     /// <param name="error">What prevents delivery.</param>
     /// <returns>The result.</returns>
-    public static ProviderValidationResult Invalid(WebSocketError error) => new() { IsValid = false, Error = error };
+    public static ProviderValidationResult Invalid(WebSocketNotificationError error) => new() { IsValid = false, Error = error };
 }

@@ -18,7 +18,7 @@ public sealed record SendResult
     public IReadOnlyDictionary<string, object?> Metadata { get; init; } = EmptyMetadata;
 
     /// <summary>Why it failed; <see langword="null"/> on success.</summary>
-    public WebSocketError? Error { get; init; }
+    public WebSocketNotificationError? Error { get; init; }
 
     /// <summary>A successful result.</summary>
     /// <param name="messageId">The notification id.</param>
@@ -34,6 +34,6 @@ public sealed record SendResult
     /// <param name="error">Why.</param>
     /// <param name="metadata">Facts about the attempt.</param>
     /// <returns>The result.</returns>
-    public static SendResult Failed(string messageId, DateTimeOffset timestamp, WebSocketError error, IReadOnlyDictionary<string, object?>? metadata = null) =>
+    public static SendResult Failed(string messageId, DateTimeOffset timestamp, WebSocketNotificationError error, IReadOnlyDictionary<string, object?>? metadata = null) =>
         new() { Success = false, MessageId = messageId, Timestamp = timestamp, Error = error, Metadata = metadata ?? EmptyMetadata };
 }

@@ -1,6 +1,6 @@
 namespace Notify.WebSocket;
 
-/// <summary>The error codes carried by <see cref="WebSocketError"/> and <see cref="WebSocketNotificationException"/>.</summary>
+/// <summary>The error codes carried by <see cref="WebSocketNotificationError"/> and <see cref="WebSocketNotificationException"/>.</summary>
 public static class WebSocketErrorCodes
 {
     /// <summary>The connection could not be opened or was lost (including exhausted reconnection attempts).</summary>

@@ -39,7 +39,7 @@ public class WebSocketNotificationException : Exception
     /// <summary>Creates an exception from an error.</summary>
     /// <param name="error">The error.</param>
     /// <param name="innerException">The cause.</param>
-    public WebSocketNotificationException(WebSocketError error, Exception? innerException = null)
+    public WebSocketNotificationException(WebSocketNotificationError error, Exception? innerException = null)
         : this(error?.Code ?? WebSocketErrorCodes.Error, error?.Message ?? "WebSocket error.", error?.Retryable ?? false, innerException)
     {
     }
@@ -51,5 +51,5 @@ public class WebSocketNotificationException : Exception
     public bool Retryable { get; }
 
     /// <summary>The error this exception carries.</summary>
-    public WebSocketError Error => new(Code, Message, Retryable);
+    public WebSocketNotificationError Error => new(Code, Message, Retryable);
 }

@@ -323,7 +323,7 @@ internal sealed class SocketIoConnection(
             if (!_connected.Task.IsCompleted)
             {
                 _connected.TrySetException(new ConnectException(
-                    new WebSocketError(WebSocketErrorCodes.AuthError, $"WebSocket error: the server refused the connection ({message})", Retryable: false)));
+                    new WebSocketNotificationError(WebSocketErrorCodes.AuthError, $"WebSocket error: the server refused the connection ({message})", Retryable: false)));
             }
             else
             {
