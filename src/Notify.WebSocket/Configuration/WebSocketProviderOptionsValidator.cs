@@ -35,7 +35,8 @@ internal sealed class WebSocketProviderOptionsValidator(
             ValidateTenants(providerName, registration, errors);
         }
 
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        // A problem of the base section shows up again in every tenant bound over it, under the same key path.
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors.Distinct(StringComparer.Ordinal));
     }
 
     private void ValidateTenants(string providerName, ProviderRegistration registration, List<string> errors)
