@@ -37,7 +37,7 @@ public static partial class WebSocketNotificationsServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(section);
         var builder = services.AddCore(providerName, _ => section, configure: null);
-        services.AddSingleton<IOptionsChangeTokenSource<WebSocketProviderOptions>>(new ConfigurationChangeTokenSource<WebSocketProviderOptions>(providerName, section));
+        services.AddSingleton<IOptionsChangeTokenSource<WebSocketProviderOptions>>(new SectionChangeTokenSource(providerName, section));
         return builder;
     }
 
@@ -81,23 +81,6 @@ public static partial class WebSocketNotificationsServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthStrategy, TStrategy>());
-        return builder;
-    }
-
-    /// <summary>Adds a health check named <paramref name="name"/> that reports every provider's connection state.</summary>
-    /// <param name="builder">The builder.</param>
-    /// <param name="name">The health check name.</param>
-    /// <param name="tags">Tags for filtering health checks.</param>
-    /// <returns>The builder.</returns>
-    public static IWebSocketNotificationsBuilder AddHealthCheck(this IWebSocketNotificationsBuilder builder, string name = "websocket-notifications", params string[] tags)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        if (!builder.Services.Any(d => d.ServiceType == typeof(HealthCheckMarker)))
-        {
-            builder.Services.AddSingleton<HealthCheckMarker>();
-            builder.Services.AddHealthChecks().AddCheck<Notify.WebSocket.Diagnostics.WebSocketProvidersHealthCheck>(name, tags: tags);
-        }
-
         return builder;
     }
 
@@ -174,6 +157,4 @@ public static partial class WebSocketNotificationsServiceCollectionExtensions
         services.AddSingleton(registrations);
         return registrations;
     }
-
-    private sealed class HealthCheckMarker;
 }
