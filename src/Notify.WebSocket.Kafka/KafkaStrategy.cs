@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
-using Notify.WebSocket.Handling;
 
 namespace Notify.WebSocket.Kafka;
 
