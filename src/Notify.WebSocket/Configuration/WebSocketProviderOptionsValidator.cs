@@ -2,6 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Notify.WebSocket.Handling;
 using Notify.WebSocket.Handling.Database;
+using Notify.WebSocket.Handling.Spool;
+using Notify.WebSocket.Storage;
 
 namespace Notify.WebSocket;
 
@@ -15,7 +17,8 @@ internal sealed class WebSocketProviderOptionsValidator(
     ProviderRegistrations registrations,
     IEnumerable<IAuthStrategy> authStrategies,
     IEnumerable<IMessageHandlingStrategy> handlingStrategies,
-    IEnumerable<DatabaseProviderRegistration> databaseProviders)
+    IEnumerable<DatabaseProviderRegistration> databaseProviders,
+    IEnumerable<IMessageSpoolStore> spoolStores)
     : IValidateOptions<WebSocketProviderOptions>
 {
     private static readonly string[] KnownStrategies =
@@ -278,6 +281,10 @@ internal sealed class WebSocketProviderOptionsValidator(
         {
             errors.Add($"{key("messageHandling:strategy")} is \"all\" but no strategy is configured; set callbackUrl, storeInDatabase or publishToKafka.");
         }
+        else if (!string.Equals(strategy, MessageHandlingStrategies.None, StringComparison.OrdinalIgnoreCase) && !spoolStores.Any())
+        {
+            errors.Add($"{key("messageHandling:strategy")} is \"{strategy}\" with enableReceiving on: {SpoolRegistry.MissingStore}");
+        }
 
         if (Uses(MessageHandlingStrategies.Database))
         {
@@ -305,7 +312,11 @@ internal sealed class WebSocketProviderOptionsValidator(
         }
 
         var registered = databaseProviders.Any(p => string.Equals(p.Name, provider, StringComparison.OrdinalIgnoreCase));
-        if (!registered && !string.Equals(provider, MessageHandlingDefaults.SqliteProvider, StringComparison.OrdinalIgnoreCase))
+        if (!registered && NotificationsDialect.For(provider) == NotificationsDialect.Sqlite)
+        {
+            errors.Add($"{key("messageHandling:databaseProvider")} is \"{provider}\", which needs the Notify.WebSocket.Sqlite package; add it and call .AddSqlite() on the builder AddWebSocketNotifications returns (or use \"{MessageHandlingDefaults.PostgreSqlProvider}\" with .AddDatabaseProvider(\"{MessageHandlingDefaults.PostgreSqlProvider}\", NpgsqlFactory.Instance)).");
+        }
+        else if (!registered)
         {
             errors.Add($"{key("messageHandling:databaseProvider")} is \"{provider}\" but no ADO.NET provider is registered for it; call .AddDatabaseProvider(\"{provider}\", NpgsqlFactory.Instance) on the builder AddWebSocketNotifications returns.");
         }
