@@ -72,6 +72,22 @@ public static partial class WebSocketNotificationsServiceCollectionExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Configures how host data (notification and query data, query responses) becomes JSON, as SignalR's
+    /// <c>AddJsonProtocol</c> does; under Native AOT, insert the host's <c>JsonSerializerContext</c>:
+    /// <c>o.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, AppJsonContext.Default)</c>.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Changes the options.</param>
+    /// <returns>The builder.</returns>
+    public static IWebSocketNotificationsBuilder ConfigureJson(this IWebSocketNotificationsBuilder builder, Action<WebSocketNotificationsJsonOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure(configure);
+        return builder;
+    }
+
     /// <summary>Registers a custom <see cref="IAuthStrategy"/>; its <see cref="IAuthStrategy.AuthType"/> becomes a valid <c>authType</c>.</summary>
     /// <typeparam name="TStrategy">The strategy.</typeparam>
     /// <param name="builder">The builder.</param>
@@ -125,6 +141,7 @@ public static partial class WebSocketNotificationsServiceCollectionExtensions
         services.TryAddSingleton(sp => new ProviderFactory(
             sp,
             sp.GetServices<IExternalProviderFactory>(),
+            sp.GetRequiredService<IOptions<WebSocketNotificationsJsonOptions>>().Value.PayloadSerializerOptions,
             sp.GetRequiredService<TimeProvider>(),
             Loggers(sp)));
         services.TryAddSingleton(sp => new ProviderRegistry(

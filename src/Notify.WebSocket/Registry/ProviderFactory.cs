@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Notify.WebSocket.Internal;
 
@@ -7,10 +8,20 @@ namespace Notify.WebSocket.Registry;
 internal sealed class ProviderFactory(
     IServiceProvider services,
     IEnumerable<IExternalProviderFactory> externalFactories,
+    JsonSerializerOptions payloadSerializerOptions,
     TimeProvider timeProvider,
     ILoggerFactory loggerFactory)
 {
+    private readonly JsonSerializerOptions _json = WebSocketNotificationsJsonOptions.Ready(payloadSerializerOptions);
+
     public WebSocketProviderBase Create(string tenantId, WebSocketProviderOptions options, ConnectionPool pool)
+    {
+        var provider = CreateProvider(tenantId, options, pool);
+        provider.PayloadSerializerOptions = _json;
+        return provider;
+    }
+
+    private WebSocketProviderBase CreateProvider(string tenantId, WebSocketProviderOptions options, ConnectionPool pool)
     {
         if (!options.Enabled)
         {
