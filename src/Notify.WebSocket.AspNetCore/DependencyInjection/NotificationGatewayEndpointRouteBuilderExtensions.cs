@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -29,7 +30,7 @@ public static class NotificationGatewayEndpointRouteBuilderExtensions
     /// <param name="pattern">The path, default <c>/notifications</c>.</param>
     /// <returns>The hub endpoint, for further conventions.</returns>
     /// <exception cref="InvalidOperationException"><c>AddSignalRGateway</c> was not called, or registered another hub type.</exception>
-    public static HubEndpointConventionBuilder MapNotificationGateway<THub>(this IEndpointRouteBuilder endpoints, string pattern = DefaultPattern)
+    public static HubEndpointConventionBuilder MapNotificationGateway<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors | DynamicallyAccessedMemberTypes.PublicMethods)] THub>(this IEndpointRouteBuilder endpoints, string pattern = DefaultPattern)
         where THub : NotificationHub
     {
         ArgumentNullException.ThrowIfNull(endpoints);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Notify.WebSocket.Handling;
 using Notify.WebSocket.Handling.Database;
 using Notify.WebSocket.Handling.Spool;
+using Notify.WebSocket.Registry;
 using Notify.WebSocket.Storage;
 
 namespace Notify.WebSocket;
@@ -18,7 +19,8 @@ internal sealed class WebSocketProviderOptionsValidator(
     IEnumerable<IAuthStrategy> authStrategies,
     IEnumerable<IMessageHandlingStrategy> handlingStrategies,
     IEnumerable<DatabaseProviderRegistration> databaseProviders,
-    IEnumerable<IMessageSpoolStore> spoolStores)
+    IEnumerable<IMessageSpoolStore> spoolStores,
+    IEnumerable<TransportRegistration> transports)
     : IValidateOptions<WebSocketProviderOptions>
 {
     private static readonly string[] KnownStrategies =
@@ -85,6 +87,10 @@ internal sealed class WebSocketProviderOptionsValidator(
         if (o.Mode == WebSocketMode.External)
         {
             ValidateExternal(o, errors, Key);
+            if (o.Protocol == WebSocketProtocol.SocketIo && !transports.Any(t => t.Protocol == WebSocketProtocol.SocketIo))
+            {
+                errors.Add($"{Key("protocol")} is \"socketio\" but the Socket.IO transport is not added; call .AddSocketIo() on the builder AddWebSocketNotifications returns.");
+            }
         }
 
         ValidateAuth(o, errors, Key);

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -92,7 +93,7 @@ public static partial class WebSocketNotificationsServiceCollectionExtensions
     /// <typeparam name="TStrategy">The strategy.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
-    public static IWebSocketNotificationsBuilder AddAuthStrategy<TStrategy>(this IWebSocketNotificationsBuilder builder)
+    public static IWebSocketNotificationsBuilder AddAuthStrategy<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TStrategy>(this IWebSocketNotificationsBuilder builder)
         where TStrategy : class, IAuthStrategy
     {
         ArgumentNullException.ThrowIfNull(builder);

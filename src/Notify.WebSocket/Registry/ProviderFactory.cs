@@ -39,7 +39,7 @@ internal sealed class ProviderFactory(
         var factory = externalFactories.LastOrDefault(f => f.Protocol == protocol)
             ?? throw new WebSocketNotificationException(
                 WebSocketErrorCodes.NotConfigured,
-                $"No transport is registered for protocol \"{(protocol == WebSocketProtocol.Ws ? "ws" : "socketio")}\".",
+                protocol == WebSocketProtocol.Ws ? "No transport is registered for protocol \"ws\"." : "The Socket.IO transport is not added; call .AddSocketIo() on the builder AddWebSocketNotifications returns.",
                 retryable: false);
         return factory.Create(tenantId, options, pool);
     }

@@ -59,6 +59,26 @@ public sealed class ValidationTests
     }
 
     [Fact]
+    public async Task SocketIo_WithoutAddSocketIo_StopsTheHostAtStart_NamingTheLine()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Notifications:WebSocket:mode"] = "external",
+            ["Notifications:WebSocket:protocol"] = "socketio",
+            ["Notifications:WebSocket:url"] = "https://notifications.example.com",
+        });
+        builder.Services.AddWebSocketNotifications(builder.Configuration.GetSection("Notifications:WebSocket"));
+        using var host = builder.Build();
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+
+        Assert.Equal(
+            $"{Root}:protocol is \"socketio\" but the Socket.IO transport is not added; call .AddSocketIo() on the builder AddWebSocketNotifications returns.",
+            Assert.Single(ex.Failures));
+    }
+
+    [Fact]
     public void Bearer_WithoutToken_Fails() =>
         Assert.Contains($"{Root}:authToken is required when authType is \"bearer\".", Failures("""{ "authType": "bearer" }"""));
 
