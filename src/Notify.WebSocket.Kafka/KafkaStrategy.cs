@@ -20,6 +20,7 @@ internal sealed partial class KafkaStrategy : IMessageHandlingStrategy, IDisposa
     private readonly KafkaStrategyOptions _options;
     private readonly ILogger _logger;
     private readonly Lazy<IProducer<string?, byte[]>> _producer;
+    private readonly CancellationTokenSource _stopping = new();
     private int _disposed;
 
     public KafkaStrategy(KafkaStrategyOptions options, ILogger<KafkaStrategy> logger)
@@ -49,12 +50,30 @@ internal sealed partial class KafkaStrategy : IMessageHandlingStrategy, IDisposa
             ],
         };
 
-        await _producer.Value.ProduceAsync(options.MessageHandling.KafkaTopic, record, cancellationToken).ConfigureAwait(false);
+        // Once the host stops, a delivery still waited for is given up: the message stays spooled for the next start.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+        await _producer.Value.ProduceAsync(options.MessageHandling.KafkaTopic, record, stopping.Token).ConfigureAwait(false);
     }
 
-    /// <summary>Waits for the records in flight to be delivered, until <paramref name="cancellationToken"/> (the host's shutdown token) is cancelled.</summary>
+    /// <summary>
+    /// At host stop: waits for the records in flight to be delivered until <paramref name="cancellationToken"/> (the
+    /// host's shutdown token) is cancelled, then gives up every delivery still awaited, so the pipeline's disposal
+    /// finds nothing running and leaves those messages in the spool.
+    /// </summary>
     /// <returns>How many records were still undelivered when it stopped waiting.</returns>
-    public async Task<int> FlushAsync(CancellationToken cancellationToken)
+    public async Task<int> StopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await _stopping.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task<int> FlushAsync(CancellationToken cancellationToken)
     {
         if (!_producer.IsValueCreated || Volatile.Read(ref _disposed) == 1)
         {
@@ -81,15 +100,20 @@ internal sealed partial class KafkaStrategy : IMessageHandlingStrategy, IDisposa
             CancellationToken.None).ConfigureAwait(false);
     }
 
-    /// <summary>Closes the producer without waiting for deliveries: <see cref="FlushAsync"/> did that, bounded by the host's shutdown.</summary>
+    /// <summary>Closes the producer without waiting for deliveries: <see cref="StopAsync"/> did that, bounded by the host's shutdown.</summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1 || !_producer.IsValueCreated)
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
         {
             return;
         }
 
-        _producer.Value.Dispose();
+        _stopping.Cancel();
+        _stopping.Dispose();
+        if (_producer.IsValueCreated)
+        {
+            _producer.Value.Dispose();
+        }
     }
 
     private IProducer<string?, byte[]> Build()

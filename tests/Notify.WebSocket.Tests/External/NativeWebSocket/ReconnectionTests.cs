@@ -137,12 +137,15 @@ public sealed class ReconnectionTests
     public async Task ReconnectionOff_FailsAtTheFirstDrop()
     {
         await using var server = await NodePeer.StartAsync("ws-server.mjs");
-        await using var harness = ExternalHarness.Create(server.WsUrl(), """ "reconnection": false """);
+        // The next attempt is due a minute after the drop (see RecoveryTests for what happens then).
+        await using var harness = ExternalHarness.Create(server.WsUrl(), """ "reconnection": false, "maxReconnectionDelay": 60000 """);
         var provider = await harness.ConnectedAsync();
+        using var transitions = new TransitionRecorder(provider.Connection());
 
         await server.PostAsync("/drop");
 
-        await Eventually.TrueAsync(() => provider.State == WebSocketConnectionState.Failed, "the connection failed");
+        await transitions.NextAsync(WebSocketConnectionState.Failed, "the connection failed");
+        Assert.DoesNotContain(transitions.All, t => t.State == WebSocketConnectionState.Reconnecting);
         Assert.Equal(1, (await server.GetAsync("/stats")).GetProperty("connections").GetInt32());
         Assert.Equal(WebSocketErrorCodes.ConnectionError, (await provider.SendToUserAsync("u", new NotificationContent(), Ct)).Error!.Code);
     }
