@@ -40,6 +40,8 @@ internal abstract class WebSocketProviderBase : IWebSocketProvider, IAsyncDispos
 
     public abstract WebSocketConnectionState State { get; }
 
+    public event EventHandler<ConnectionStateChangedEventArgs>? StateChanged;
+
     protected WebSocketProviderOptions Options { get; }
 
     protected TimeProvider TimeProvider { get; }
@@ -155,6 +157,30 @@ internal abstract class WebSocketProviderBase : IWebSocketProvider, IAsyncDispos
     protected abstract ValueTask<JsonElement> QueryCoreAsync(QueryRequest request, TimeSpan timeout, CancellationToken cancellationToken);
 
     protected virtual ValueTask ReleaseResourcesAsync() => ValueTask.CompletedTask;
+
+    /// <summary>Raises <see cref="StateChanged"/>; a handler that throws is logged and does not stop the others.</summary>
+    protected void OnStateChanged(ConnectionStateChangedEventArgs change) => RaiseStateChanged(StateChanged, this, change, Logger, TenantId);
+
+    /// <summary>Calls each handler in turn; one that throws is logged and does not stop the others.</summary>
+    internal static void RaiseStateChanged(EventHandler<ConnectionStateChangedEventArgs>? handlers, object sender, ConnectionStateChangedEventArgs change, ILogger logger, string source)
+    {
+        if (handlers is null)
+        {
+            return;
+        }
+
+        foreach (var handler in handlers.GetInvocationList().Cast<EventHandler<ConnectionStateChangedEventArgs>>())
+        {
+            try
+            {
+                handler(sender, change);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                Log.StateHandlerFailed(logger, ex, source);
+            }
+        }
+    }
 
     /// <summary>Completes when no call is running (or after <paramref name="grace"/>); providers whose calls outlive their resources override it.</summary>
     protected virtual Task WhenIdleAsync(TimeSpan grace) => Task.CompletedTask;

@@ -154,6 +154,7 @@ internal sealed class ConnectionSupervisor
     public async Task RunAsync(CancellationToken lifetime)
     {
         var attempt = 0;
+        var droppedAt = _timeProvider.GetTimestamp();
         var everConnected = false;
         var recovering = false;
         while (true)
@@ -215,7 +216,12 @@ internal sealed class ConnectionSupervisor
                 Log.Disconnected(_logger, _connection.Endpoint, error.Message);
             }
 
-            if (NextDelay(error, refused, recovering, attempt) is { } delay)
+            if (attempt == 0)
+            {
+                droppedAt = _timeProvider.GetTimestamp();
+            }
+
+            if (NextDelay(error, refused, recovering, attempt, droppedAt) is { } delay)
             {
                 attempt++;
 
@@ -257,7 +263,7 @@ internal sealed class ConnectionSupervisor
         }
     }
 
-    private TimeSpan? NextDelay(WebSocketNotificationError error, bool refused, bool recovering, int attempt)
+    private TimeSpan? NextDelay(WebSocketNotificationError error, bool refused, bool recovering, int attempt, long droppedAt)
     {
         if (refused)
         {
@@ -271,7 +277,30 @@ internal sealed class ConnectionSupervisor
             return null;
         }
 
-        var delay = _policy.NextDelay(attempt);
+        TimeSpan? delay;
+        try
+        {
+            delay = _policy.NextReconnectionDelay(new ReconnectionContext
+            {
+                PreviousAttempts = attempt,
+                ElapsedTime = _timeProvider.GetElapsedTime(droppedAt),
+                Reason = error,
+                Endpoint = _connection.Endpoint,
+                Options = _options,
+            });
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A policy that throws cannot be trusted with the next delay: the default decides instead.
+            Log.ReconnectionPolicyFailed(_logger, ex, _connection.Endpoint);
+            delay = ExponentialBackoffPolicy.From(_options).NextDelay(attempt);
+        }
+
+        if (delay is { } d && d < TimeSpan.Zero)
+        {
+            delay = TimeSpan.Zero;
+        }
+
         if (delay is null)
         {
             Log.MaxReconnectionAttempts(_logger, _options.ReconnectionAttempts, _connection.Endpoint);

@@ -21,6 +21,7 @@ internal sealed class ExternalProvider : WebSocketProviderBase, IIncomingSubscri
     private readonly Task _joinDefaultChannels;
     private TaskCompletionSource? _idle;
     private int _inFlight;
+    private WebSocketConnectionState _previousState;
 
     public ExternalProvider(string tenantId, WebSocketProviderOptions options, ConnectionLease<ExternalConnection> lease, IncomingPipeline? pipeline, TimeProvider timeProvider, ILogger logger)
         : base(tenantId, options, timeProvider, logger)
@@ -35,6 +36,9 @@ internal sealed class ExternalProvider : WebSocketProviderBase, IIncomingSubscri
         {
             _connection.Subscribe(this);
         }
+
+        _previousState = _connection.State;
+        _connection.Transitioned += OnTransition;
 
         _joinDefaultChannels = options.DefaultChannels.Count > 0
             ? _connection.JoinChannelsAsync(options.DefaultChannels).AsTask()
@@ -127,6 +131,7 @@ internal sealed class ExternalProvider : WebSocketProviderBase, IIncomingSubscri
 
     protected override async ValueTask ReleaseResourcesAsync()
     {
+        _connection.Transitioned -= OnTransition;
         _connection.Unsubscribe(this);
         await _joinDefaultChannels.ConfigureAwait(false);
         if (Options.DefaultChannels.Count > 0)
@@ -144,6 +149,14 @@ internal sealed class ExternalProvider : WebSocketProviderBase, IIncomingSubscri
     }
 
     private static readonly IReadOnlyDictionary<string, string> EmptyMetadata = new Dictionary<string, string>();
+
+    /// <summary>Transitions are delivered one at a time, in order, so the previous state needs no lock.</summary>
+    private void OnTransition(ConnectionTransition transition)
+    {
+        var previous = _previousState;
+        _previousState = transition.State;
+        OnStateChanged(new ConnectionStateChangedEventArgs(previous, transition.State, transition.Attempt, transition.Delay, transition.Error));
+    }
 
     /// <summary>
     /// Counts a call that will use the connection. Refused synchronously once the provider is being retired, so a

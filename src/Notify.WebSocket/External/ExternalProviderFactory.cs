@@ -12,6 +12,7 @@ namespace Notify.WebSocket.External;
 internal abstract class ExternalProviderFactory(
     AuthStrategyResolver auth,
     IncomingPipelineFactory pipelines,
+    ReconnectionPolicies policies,
     TimeProvider timeProvider,
     ILoggerFactory loggerFactory) : IExternalProviderFactory
 {
@@ -34,7 +35,7 @@ internal abstract class ExternalProviderFactory(
             current.RotateCredentials(options);
         }
 
-        var lease = pool.Acquire(key, k => CreateConnection(k, options), owner);
+        var lease = pool.Acquire(key, k => CreateConnection(k, options, policies.For(owner, options)), owner);
         var provider = new ExternalProvider(tenantId, options, lease, pipelines.Create(tenantId, options), TimeProvider, LoggerFactory.CreateLogger<ExternalProvider>());
 
         // Started once its first provider listens, so no frame is read before someone can take it.
@@ -42,5 +43,5 @@ internal abstract class ExternalProviderFactory(
         return provider;
     }
 
-    protected abstract ExternalConnection CreateConnection(ConnectionPoolKey key, WebSocketProviderOptions options);
+    protected abstract ExternalConnection CreateConnection(ConnectionPoolKey key, WebSocketProviderOptions options, IReconnectionPolicy policy);
 }

@@ -101,7 +101,7 @@ public sealed class ProviderRegistry : IAsyncDisposable
 
     /// <summary>The long-lived provider of a tenant: forwards to whatever provider is current.</summary>
     internal Registry.TenantProviderHandle Handle(string tenantId, string providerName) =>
-        _handles.GetOrAdd(new ProviderKey(providerName, tenantId), static (key, registry) => new Registry.TenantProviderHandle(registry, key.ProviderName, key.TenantId), this);
+        _handles.GetOrAdd(new ProviderKey(providerName, tenantId), static (key, registry) => new Registry.TenantProviderHandle(registry, key.ProviderName, key.TenantId, registry._logger), this);
 
     /// <summary>Creating a provider does no I/O (external providers connect in the background), so the lookup is synchronous.</summary>
     internal WebSocketProviderBase GetProvider(string tenantId, string providerName)
@@ -124,6 +124,15 @@ public sealed class ProviderRegistry : IAsyncDisposable
         var options = _options.Get(ProviderOptionsNames.For(key.ProviderName, key.TenantId));
         var provider = _factory.Create(key.TenantId, options, _pool, ProviderOptionsNames.For(key.ProviderName, key.TenantId), predecessor);
         _providers[key] = provider;
+
+        // Handed out handles hear the changes of whichever provider is current, never those of a retiring one.
+        provider.StateChanged += (sender, change) =>
+        {
+            if (_handles.TryGetValue(key, out var handle) && _providers.TryGetValue(key, out var current) && ReferenceEquals(current, sender))
+            {
+                handle.OnStateChanged(change);
+            }
+        };
         Log.ProviderCreated(_logger, options.Mode, key.ProviderName, key.TenantId);
         return provider;
     }

@@ -18,8 +18,9 @@ internal sealed class NativeWebSocketConnection(
     WebSocketProviderOptions options,
     AuthStrategyResolver auth,
     TimeProvider timeProvider,
-    ILogger logger)
-    : ExternalConnection(key, options, auth, timeProvider, logger)
+    ILogger logger,
+    IReconnectionPolicy? policy = null)
+    : ExternalConnection(key, options, auth, timeProvider, logger, policy)
 {
     private const int ReceiveChunkSize = 16 * 1024;
 

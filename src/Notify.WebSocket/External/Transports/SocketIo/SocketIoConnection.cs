@@ -20,8 +20,9 @@ internal sealed class SocketIoConnection(
     WebSocketProviderOptions options,
     AuthStrategyResolver auth,
     TimeProvider timeProvider,
-    ILogger logger)
-    : ExternalConnection(key, options, auth, timeProvider, logger)
+    ILogger logger,
+    IReconnectionPolicy? policy = null)
+    : ExternalConnection(key, options, auth, timeProvider, logger, policy)
 {
     /// <summary>Ack ids of the packets we write ourselves start far above the library's own counter, which starts at 0.</summary>
     private const int FirstOwnAckId = 1 << 30;
