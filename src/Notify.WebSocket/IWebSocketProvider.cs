@@ -24,6 +24,15 @@ public interface IWebSocketProvider
     /// <summary>The current connection state.</summary>
     WebSocketConnectionState State { get; }
 
+    /// <summary>
+    /// Raised on every change of the connection state: connecting, connected, reconnecting (with the attempt, its delay
+    /// and the reason), connected again (<see cref="ConnectionStateChangedEventArgs.IsReconnected"/>), failed, disposed.
+    /// Raised after the change, never while the connection holds a lock; a handler must not block, and one that throws
+    /// is logged. A provider from <see cref="ProviderRegistry"/> keeps raising it across configuration changes. Internal
+    /// mode has no connection of its own and never raises it.
+    /// </summary>
+    event EventHandler<ConnectionStateChangedEventArgs>? StateChanged;
+
     /// <summary>Sends a notification to the user or channel named by <see cref="NotificationMessage.Recipient"/>.</summary>
     /// <param name="message">The recipient and content.</param>
     /// <param name="cancellationToken">Cancels the send.</param>

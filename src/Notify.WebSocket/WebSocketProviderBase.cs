@@ -42,6 +42,8 @@ internal abstract class WebSocketProviderBase : IWebSocketProvider, IAsyncDispos
 
     public abstract WebSocketConnectionState State { get; }
 
+    public event EventHandler<ConnectionStateChangedEventArgs>? StateChanged;
+
     protected WebSocketProviderOptions Options { get; }
 
     protected TimeProvider TimeProvider { get; }
@@ -132,14 +134,29 @@ internal abstract class WebSocketProviderBase : IWebSocketProvider, IAsyncDispos
 
     public async ValueTask DisposeAsync()
     {
+        await RetireAsync(TimeSpan.Zero).ConfigureAwait(false);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>
+    /// Disposes the provider once the calls it already has are done (at most <paramref name="grace"/>): new calls are
+    /// refused at once with <see cref="ObjectDisposedException"/>, which a registry handle answers by calling the
+    /// provider that replaced this one.
+    /// </summary>
+    internal async ValueTask RetireAsync(TimeSpan grace)
+    {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
         }
 
         Incoming.Complete();
+        if (grace > TimeSpan.Zero)
+        {
+            await WhenIdleAsync(grace).ConfigureAwait(false);
+        }
+
         await ReleaseResourcesAsync().ConfigureAwait(false);
-        GC.SuppressFinalize(this);
     }
 
     protected abstract ValueTask<SendResult> SendToUserCoreAsync(string id, string userId, NotificationContent content, CancellationToken cancellationToken);
@@ -149,6 +166,33 @@ internal abstract class WebSocketProviderBase : IWebSocketProvider, IAsyncDispos
     protected abstract ValueTask<JsonElement> QueryCoreAsync(QueryRequest request, TimeSpan timeout, CancellationToken cancellationToken);
 
     protected virtual ValueTask ReleaseResourcesAsync() => ValueTask.CompletedTask;
+
+    /// <summary>Raises <see cref="StateChanged"/>; a handler that throws is logged and does not stop the others.</summary>
+    protected void OnStateChanged(ConnectionStateChangedEventArgs change) => RaiseStateChanged(StateChanged, this, change, Logger, TenantId);
+
+    /// <summary>Calls each handler in turn; one that throws is logged and does not stop the others.</summary>
+    internal static void RaiseStateChanged(EventHandler<ConnectionStateChangedEventArgs>? handlers, object sender, ConnectionStateChangedEventArgs change, ILogger logger, string source)
+    {
+        if (handlers is null)
+        {
+            return;
+        }
+
+        foreach (var handler in handlers.GetInvocationList().Cast<EventHandler<ConnectionStateChangedEventArgs>>())
+        {
+            try
+            {
+                handler(sender, change);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                Log.StateHandlerFailed(logger, ex, source);
+            }
+        }
+    }
+
+    /// <summary>Completes when no call is running (or after <paramref name="grace"/>); providers whose calls outlive their resources override it.</summary>
+    protected virtual Task WhenIdleAsync(TimeSpan grace) => Task.CompletedTask;
 
     /// <summary>A version-7 UUID (time-ordered), laid out exactly as <see cref="Guid.CreateVersion7(DateTimeOffset)"/> does.</summary>
     protected string NewId()

@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Notify.WebSocket;
 using Notify.WebSocket.Auth;
+using Notify.WebSocket.External;
 using Notify.WebSocket.External.Transports.SocketIo;
 using Notify.WebSocket.Handling;
 using Notify.WebSocket.Registry;
@@ -29,6 +30,7 @@ public static class SocketIoWebSocketNotificationsBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IExternalProviderFactory, SocketIoProviderFactory>(sp => new SocketIoProviderFactory(
             sp.GetRequiredService<AuthStrategyResolver>(),
             sp.GetRequiredService<IncomingPipelineFactory>(),
+            sp.GetRequiredService<ReconnectionPolicies>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<Logging.ILoggerFactory>() ?? Logging.Abstractions.NullLoggerFactory.Instance)));
         return builder;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Notify.WebSocket;
 using Notify.WebSocket.Auth;
+using Notify.WebSocket.External;
 using Notify.WebSocket.External.Transports.NativeWebSocket;
 using Notify.WebSocket.Handling;
 using Notify.WebSocket.Registry;
@@ -13,9 +14,11 @@ public static partial class WebSocketNotificationsServiceCollectionExtensions
     private static void AddExternalTransports(IServiceCollection services)
     {
         TransportRegistration.Add(services, WebSocketProtocol.Ws);
+        services.TryAddSingleton(sp => new ReconnectionPolicies(sp.GetServices<ReconnectionPolicyRegistration>(), sp));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IExternalProviderFactory, NativeWebSocketProviderFactory>(sp => new NativeWebSocketProviderFactory(
             sp.GetRequiredService<AuthStrategyResolver>(),
             sp.GetRequiredService<IncomingPipelineFactory>(),
+            sp.GetRequiredService<ReconnectionPolicies>(),
             sp.GetRequiredService<TimeProvider>(),
             Loggers(sp))));
     }

@@ -14,16 +14,21 @@ internal sealed class ExponentialBackoffPolicy(int maxAttempts, TimeSpan baseDel
         TimeSpan.FromMilliseconds(options.ReconnectionDelay),
         TimeSpan.FromMilliseconds(options.MaxReconnectionDelay));
 
-    public TimeSpan? NextDelay(int attempt)
-    {
-        if (attempt >= maxAttempts)
-        {
-            return null;
-        }
+    public TimeSpan? NextReconnectionDelay(ReconnectionContext context) => NextDelay(context.PreviousAttempts);
 
-        var exponential = baseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt, 30));
+    /// <summary>The delay before attempt <paramref name="attempt"/> (0-based), or null past the last one.</summary>
+    public TimeSpan? NextDelay(int attempt) => attempt >= maxAttempts ? null : Delay(attempt, baseDelay, maxDelay, _random());
+
+    /// <summary>The one backoff formula of the library (reconnection and strategy retries): exponential, capped, jittered ±20 %, never above the cap.</summary>
+    /// <param name="attempt">0 for the first delay.</param>
+    /// <param name="baseDelay">The first delay.</param>
+    /// <param name="maxDelay">The cap.</param>
+    /// <param name="random">A number in [0, 1).</param>
+    public static TimeSpan Delay(int attempt, TimeSpan baseDelay, TimeSpan maxDelay, double random)
+    {
+        var exponential = baseDelay.TotalMilliseconds * Math.Pow(2, Math.Clamp(attempt, 0, 30));
         var capped = Math.Min(exponential, maxDelay.TotalMilliseconds);
-        var jittered = capped * (1 - Jitter + (2 * Jitter * _random()));
+        var jittered = capped * (1 - Jitter + (2 * Jitter * random));
         return TimeSpan.FromMilliseconds(Math.Min(jittered, maxDelay.TotalMilliseconds));
     }
 }

@@ -14,14 +14,14 @@ internal sealed class ProviderFactory(
 {
     private readonly JsonSerializerOptions _json = WebSocketNotificationsJsonOptions.Ready(payloadSerializerOptions);
 
-    public WebSocketProviderBase Create(string tenantId, WebSocketProviderOptions options, ConnectionPool pool)
+    public WebSocketProviderBase Create(string tenantId, WebSocketProviderOptions options, ConnectionPool pool, string owner, WebSocketProviderBase? predecessor = null)
     {
-        var provider = CreateProvider(tenantId, options, pool);
+        var provider = CreateProvider(tenantId, options, pool, owner, predecessor);
         provider.PayloadSerializerOptions = _json;
         return provider;
     }
 
-    private WebSocketProviderBase CreateProvider(string tenantId, WebSocketProviderOptions options, ConnectionPool pool)
+    private WebSocketProviderBase CreateProvider(string tenantId, WebSocketProviderOptions options, ConnectionPool pool, string owner, WebSocketProviderBase? predecessor)
     {
         if (!options.Enabled)
         {
@@ -41,6 +41,6 @@ internal sealed class ProviderFactory(
                 WebSocketErrorCodes.NotConfigured,
                 protocol == WebSocketProtocol.Ws ? "No transport is registered for protocol \"ws\"." : "The Socket.IO transport is not added; call .AddSocketIo() on the builder AddWebSocketNotifications returns.",
                 retryable: false);
-        return factory.Create(tenantId, options, pool);
+        return factory.Create(tenantId, options, pool, owner, predecessor);
     }
 }

@@ -9,7 +9,7 @@ namespace Notify.WebSocket.Registry;
 /// changes and releases. A call that races with the replacement of the provider it reached is made again on the new
 /// one, so a caller never sees the old provider's <see cref="ObjectDisposedException"/>.
 /// </summary>
-internal sealed class TenantProviderHandle(ProviderRegistry registry, string providerName, string tenantId) : IWebSocketProvider
+internal sealed class TenantProviderHandle(ProviderRegistry registry, string providerName, string tenantId, Microsoft.Extensions.Logging.ILogger logger) : IWebSocketProvider
 {
     /// <summary>A replacement happens once per configuration change; more in a row would mean a bug, not a race.</summary>
     private const int MaxReplacementsPerCall = 3;
@@ -19,6 +19,12 @@ internal sealed class TenantProviderHandle(ProviderRegistry registry, string pro
     public WebSocketMode Mode => Current().Mode;
 
     public WebSocketConnectionState State => Current().State;
+
+    public event EventHandler<ConnectionStateChangedEventArgs>? StateChanged;
+
+    /// <summary>Called by the registry for the changes of whichever provider is current for this tenant.</summary>
+    internal void OnStateChanged(ConnectionStateChangedEventArgs change) =>
+        WebSocketProviderBase.RaiseStateChanged(StateChanged, this, change, logger, tenantId);
 
     /// <summary>The provider calls go to now (created on first use).</summary>
     internal WebSocketProviderBase Current() => registry.GetProvider(tenantId, providerName);

@@ -29,7 +29,7 @@ internal sealed class ExternalHarness : IAsyncDisposable
     /// <paramref name="extraJson"/> is spliced into <c>{ mode: external, protocol, url, fast reconnection, … }</c>, and
     /// may override any of it.
     /// </summary>
-    public static ExternalHarness Create(Uri url, string extraJson = "", TimeProvider? time = null, string protocol = "ws", Action<IWebSocketNotificationsBuilder>? configure = null)
+    public static ExternalHarness Create(Uri url, string extraJson = "", TimeProvider? time = null, string protocol = "ws", Action<IWebSocketNotificationsBuilder>? builder = null)
     {
         var logs = new CapturingLoggerProvider();
         var strategy = new RecordingStrategy();
@@ -50,7 +50,7 @@ internal sealed class ExternalHarness : IAsyncDisposable
         handling["spoolPath"] ??= spool;
         section["messageHandling"] = handling;
         var json = section.ToJsonString();
-        var services = TestServices.FromSection(json, configure, services: s =>
+        var services = TestServices.FromSection(json, builder, services: s =>
         {
             s.AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
             s.AddSingleton<IMessageHandlingStrategy>(strategy);

@@ -14,7 +14,7 @@ public sealed partial class PayloadSerializationTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static ExternalHarness Harness(NodePeer server, string extraJson = "") =>
-        ExternalHarness.Create(server.WsUrl(), extraJson, configure: b => b.ConfigureJson(o =>
+        ExternalHarness.Create(server.WsUrl(), extraJson, builder: b => b.ConfigureJson(o =>
             o.PayloadSerializerOptions = new JsonSerializerOptions(SnakeCaseJsonContext.Default.Options)));
 
     [Fact]

@@ -5,11 +5,11 @@ using Notify.WebSocket.Registry;
 
 namespace Notify.WebSocket.External.Transports.NativeWebSocket;
 
-internal sealed class NativeWebSocketProviderFactory(AuthStrategyResolver auth, IncomingPipelineFactory pipelines, TimeProvider timeProvider, ILoggerFactory loggerFactory)
-    : ExternalProviderFactory(auth, pipelines, timeProvider, loggerFactory)
+internal sealed class NativeWebSocketProviderFactory(AuthStrategyResolver auth, IncomingPipelineFactory pipelines, ReconnectionPolicies policies, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    : ExternalProviderFactory(auth, pipelines, policies, timeProvider, loggerFactory)
 {
     public override WebSocketProtocol Protocol => WebSocketProtocol.Ws;
 
-    protected override ExternalConnection CreateConnection(ConnectionPoolKey key, WebSocketProviderOptions options) =>
-        new NativeWebSocketConnection(key, options, Auth, TimeProvider, LoggerFactory.CreateLogger<NativeWebSocketConnection>());
+    protected override ExternalConnection CreateConnection(ConnectionPoolKey key, WebSocketProviderOptions options, IReconnectionPolicy policy) =>
+        new NativeWebSocketConnection(key, options, Auth, TimeProvider, LoggerFactory.CreateLogger<NativeWebSocketConnection>(), policy);
 }

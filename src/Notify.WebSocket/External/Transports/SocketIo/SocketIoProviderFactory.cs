@@ -6,12 +6,12 @@ using Notify.WebSocket.Registry;
 
 namespace Notify.WebSocket.External.Transports.SocketIo;
 
-internal sealed class SocketIoProviderFactory(AuthStrategyResolver auth, IncomingPipelineFactory pipelines, TimeProvider timeProvider, ILoggerFactory loggerFactory)
-    : ExternalProviderFactory(auth, pipelines, timeProvider, loggerFactory)
+internal sealed class SocketIoProviderFactory(AuthStrategyResolver auth, IncomingPipelineFactory pipelines, ReconnectionPolicies policies, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    : ExternalProviderFactory(auth, pipelines, policies, timeProvider, loggerFactory)
 {
     public override WebSocketProtocol Protocol => WebSocketProtocol.SocketIo;
 
-    protected override ExternalConnection CreateConnection(ConnectionPoolKey key, WebSocketProviderOptions options)
+    protected override ExternalConnection CreateConnection(ConnectionPoolKey key, WebSocketProviderOptions options, IReconnectionPolicy policy)
     {
         var logger = LoggerFactory.CreateLogger<SocketIoConnection>();
         if (options.EnableCompression && !options.Transports.Contains("websocket", StringComparer.OrdinalIgnoreCase))
@@ -19,6 +19,6 @@ internal sealed class SocketIoProviderFactory(AuthStrategyResolver auth, Incomin
             Log.CompressionIgnored(logger, key.ToString());
         }
 
-        return new SocketIoConnection(key, options, Auth, TimeProvider, logger);
+        return new SocketIoConnection(key, options, Auth, TimeProvider, logger, policy);
     }
 }
