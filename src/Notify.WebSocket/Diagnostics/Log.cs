@@ -71,6 +71,9 @@ internal static partial class Log
     [LoggerMessage(3014, LogLevel.Error, "The reconnection policy for {Endpoint} threw; the default backoff decides this attempt")]
     public static partial void ReconnectionPolicyFailed(ILogger logger, Exception exception, string endpoint);
 
+    [LoggerMessage(3015, LogLevel.Warning, "The authentication strategy for {Endpoint} failed; the attempt is retried")]
+    public static partial void AuthStrategyFailed(ILogger logger, Exception exception, string endpoint);
+
     [LoggerMessage(4001, LogLevel.Warning, "Incoming message {MessageId} ({Event}) for tenant {TenantId} was dropped: the handling queue is full ({Dropped} dropped since the last report; reported at most once a second)")]
     public static partial void IncomingQueueFull(ILogger logger, string messageId, string @event, string tenantId, int dropped);
 
