@@ -11,10 +11,8 @@ namespace Notify.WebSocket.AspNetCore.Tests.TestSupport;
 internal sealed class NodeSignalRClient : IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly List<(JsonElement Line, bool Consumed)> _lines = [];
-    private readonly Lock _gate = new();
+    private readonly AwaitableLog<JsonElement> _lines = new();
     private readonly Task _reader;
-    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private NodeSignalRClient(Process process)
     {
@@ -71,13 +69,7 @@ internal sealed class NodeSignalRClient : IAsyncDisposable
     public Task<JsonElement> ClosedAsync() => NextAsync(l => Type(l) == "closed");
 
     /// <summary>Everything received so far, in order.</summary>
-    public IReadOnlyList<JsonElement> Lines()
-    {
-        lock (_gate)
-        {
-            return [.. _lines.Select(l => l.Line)];
-        }
-    }
+    public IReadOnlyList<JsonElement> Lines() => _lines.Entries();
 
     public async ValueTask DisposeAsync()
     {
@@ -99,52 +91,15 @@ internal sealed class NodeSignalRClient : IAsyncDisposable
         await _process.StandardInput.FlushAsync();
     }
 
-    private async Task<JsonElement> NextAsync(Func<JsonElement, bool> match)
-    {
-        using var cts = new CancellationTokenSource(GatewayClient.Timeout);
-        while (true)
-        {
-            Task changed;
-            lock (_gate)
-            {
-                for (var i = 0; i < _lines.Count; i++)
-                {
-                    if (!_lines[i].Consumed && match(_lines[i].Line))
-                    {
-                        _lines[i] = (_lines[i].Line, true);
-                        return _lines[i].Line;
-                    }
-                }
-
-                changed = _changed.Task;
-            }
-
-            try
-            {
-                await changed.WaitAsync(cts.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"No matching line from the Node client within {GatewayClient.Timeout}; received: {string.Join(" ", Lines().Select(l => l.GetRawText()))}");
-            }
-        }
-    }
+    private Task<JsonElement> NextAsync(Func<JsonElement, bool> match) =>
+        _lines.NextAsync(match, consume: true, "matching line from the Node client", l => l.GetRawText());
 
     private async Task ReadAsync()
     {
         while (await _process.StandardOutput.ReadLineAsync() is { } line)
         {
             using var document = JsonDocument.Parse(line);
-            var parsed = document.RootElement.Clone();
-            TaskCompletionSource changed;
-            lock (_gate)
-            {
-                _lines.Add((parsed, false));
-                changed = _changed;
-                _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-            }
-
-            changed.TrySetResult();
+            _lines.Add(document.RootElement.Clone());
         }
     }
 }

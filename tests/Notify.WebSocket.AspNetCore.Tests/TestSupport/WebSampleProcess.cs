@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using Notify.WebSocket.Testing;
 
@@ -31,7 +29,7 @@ internal sealed class WebSampleProcess : IAsyncDisposable
 
     public static async Task<WebSampleProcess> StartAsync(params string[] settings)
     {
-        var port = FreePort();
+        var port = Notify.WebSocket.Testing.Loopback.FreePort();
         var info = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = AppContext.BaseDirectory,
@@ -102,12 +100,5 @@ internal sealed class WebSampleProcess : IAsyncDisposable
         {
             return false;
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
