@@ -25,11 +25,12 @@ internal sealed class GatewayMetrics
     private readonly Counter<long> _presenceErrors;
     private readonly Counter<long> _presenceExpired;
     private readonly Counter<long> _limiterErrors;
+    private readonly Meter _meter;
 
     public GatewayMetrics(IMeterFactory meterFactory)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
-        var meter = meterFactory.Create(MeterName, typeof(GatewayMetrics).Assembly.GetName().Version?.ToString());
+        var meter = _meter = meterFactory.Create(MeterName, typeof(GatewayMetrics).Assembly.GetName().Version?.ToString());
         _connections = meter.CreateUpDownCounter<long>("notify.websocket.gateway.connections", "{connection}", "Open gateway connections on this instance, by tenant.");
         _joins = meter.CreateCounter<long>("notify.websocket.gateway.channel.joins", "{join}", "Channels joined (on request and default channels on connect).");
         _leaves = meter.CreateCounter<long>("notify.websocket.gateway.channel.leaves", "{leave}", "Channels left on request.");
@@ -61,6 +62,10 @@ internal sealed class GatewayMetrics
             _deliveries.Add(connections, tags);
         }
     }
+
+    /// <summary>Publishes the presence tracker's view: groups (users online, channels with members) that have connections on this instance.</summary>
+    public void ObservePresence(Func<int> groups) =>
+        _meter.CreateObservableGauge("notify.websocket.gateway.presence.groups", groups, "{group}", "Groups (users and channels) with connections on this instance.");
 
     public void PresenceFailed() => _presenceErrors.Add(1);
 

@@ -55,6 +55,7 @@ internal sealed class RedisPresenceTracker : IPresenceTracker, IHostedService, I
         _failureLog = new LogThrottle(timeProvider, options.Value.LogThrottleInterval);
         _prefix = redis.Options.ChannelPrefix;
         _timeout = redis.Options.PresenceTimeout;
+        metrics.ObservePresence(() => _local.GroupCount);
     }
 
     private string InstancePrefix => _prefix + ":instance:";

@@ -6,7 +6,7 @@ namespace Notify.WebSocket.AspNetCore.ScaleOut;
 /// <summary>
 /// The one Redis connection that presence and the distributed rate limits share (SignalR's backplane keeps its own).
 /// Connected when the host starts; a Redis that is down then does not stop the host: the connection keeps retrying in
-/// the background and its users fall back to this instance meanwhile.
+/// the background, commands fail at once meanwhile, and its users fall back to this instance.
 /// </summary>
 internal sealed class GatewayRedis(RedisScaleOutOptions options) : IHostedService, IAsyncDisposable
 {
@@ -34,6 +34,10 @@ internal sealed class GatewayRedis(RedisScaleOutOptions options) : IHostedServic
             {
                 var configuration = ConfigurationOptions.Parse(Options.Configuration);
                 configuration.AbortOnConnectFail = false;
+
+                // While Redis is unreachable, fail at once (callers fall back to this instance) instead of queueing every
+                // join and send until the command timeout.
+                configuration.BacklogPolicy = BacklogPolicy.FailFast;
                 _redis = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
             }
 

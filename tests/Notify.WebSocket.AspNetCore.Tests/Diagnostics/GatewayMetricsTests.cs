@@ -31,6 +31,9 @@ public sealed class GatewayMetricsTests
             await (await server.ProviderAsync("1")).SendToUserAsync("alice", new NotificationContent { Subject = "hi" });
             await client.NotificationAsync("hi");
             Assert.Equal(2, Sum(connections, "1"));
+            using var groups = new MetricCollector<int>(meters, "Notify.WebSocket", "notify.websocket.gateway.presence.groups");
+            groups.RecordObservableInstruments();
+            Assert.Equal(2, groups.LastMeasurement?.Value); // alice's user group and the "system" channel
         }
 
         await Notify.WebSocket.Testing.Eventually.TrueAsync(() => Sum(connections, "1") == 0, "both connections are counted as closed");
