@@ -48,8 +48,9 @@ public sealed class SignalRGatewayOptions
     public int MaxChannelsPerConnection { get; set; } = 100;
 
     /// <summary>
-    /// Connections one user (per tenant; an anonymous client: per address) may open per <see cref="ConnectionWindow"/>;
-    /// null means unlimited. Default 60. A refused connection gets an <c>error</c> event (<c>RATE_LIMITED</c>) and is closed.
+    /// Connections one user (per tenant) may open per <see cref="ConnectionWindow"/>; null means unlimited. Default 60. A
+    /// refused connection gets an <c>error</c> event (<c>RATE_LIMITED</c>) and is closed. Anonymous connections have no
+    /// identity to count against: limit them by address with ASP.NET Core's rate limiter on the endpoint.
     /// </summary>
     public int? ConnectionPermitLimit { get; set; } = 60;
 
@@ -58,7 +59,7 @@ public sealed class SignalRGatewayOptions
 
     /// <summary>
     /// <c>channel:join</c> and <c>channel:leave</c> requests one user (per tenant, over all of their connections; an
-    /// anonymous client: per address) may make per <see cref="ChannelRequestWindow"/>; null means unlimited. Default 20.
+    /// anonymous connection: its own) may make per <see cref="ChannelRequestWindow"/>; null means unlimited. Default 20.
     /// The budget is the user's, so reconnecting does not renew it; with Redis scale-out it holds across instances.
     /// </summary>
     public int? ChannelRequestPermitLimit { get; set; } = 20;

@@ -62,12 +62,11 @@ internal sealed class GatewayConnectionHandler
     /// </summary>
     /// <param name="connection">The connection.</param>
     /// <param name="user">Its authenticated user, if any.</param>
-    /// <param name="clientAddress">The client's address, if known (limits anonymous clients).</param>
     /// <param name="authenticationExpiresAt">When its authentication expires, if it does.</param>
     /// <returns>The session to pass to later calls, or null when the connection was refused.</returns>
-    public async Task<GatewaySession?> ConnectAsync(IGatewayConnection connection, ClaimsPrincipal? user, string? clientAddress, DateTimeOffset? authenticationExpiresAt)
+    public async Task<GatewaySession?> ConnectAsync(IGatewayConnection connection, ClaimsPrincipal? user, DateTimeOffset? authenticationExpiresAt)
     {
-        var identity = _identities.Resolve(user, clientAddress, connection.ConnectionId);
+        var identity = _identities.Resolve(user, connection.ConnectionId);
         if (identity is null)
         {
             await RefuseConnectionAsync(connection, NoTenant, RefusalReasons.Unauthorized, new GatewayError(
@@ -82,7 +81,8 @@ internal sealed class GatewayConnectionHandler
             return null;
         }
 
-        if (!await _limiters.TryAcquireConnectionAsync(identity.RateLimitKey, connection.Closed).ConfigureAwait(false))
+        // A budget of connections needs an identity that outlives a connection: anonymous ones have none.
+        if (identity.UserId is not null && !await _limiters.TryAcquireConnectionAsync(identity.RateLimitKey, connection.Closed).ConfigureAwait(false))
         {
             await RefuseConnectionAsync(connection, identity.TenantId, RefusalReasons.RateLimited, new GatewayError(
                 $"Too many connections: at most {_limiters.ConnectionLimitDescription} per user; retry later.", GatewayErrorCodes.RateLimited)).ConfigureAwait(false);

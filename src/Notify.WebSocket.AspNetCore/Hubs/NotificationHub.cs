@@ -40,12 +40,7 @@ public class NotificationHub : Hub
     public override async Task OnConnectedAsync()
     {
         var connection = Connection();
-        var http = Context.GetHttpContext();
-        var session = await _handler.ConnectAsync(
-            connection,
-            Context.User,
-            http?.Connection.RemoteIpAddress?.ToString(),
-            AuthenticationExpiration.Of(http, Context.User)).ConfigureAwait(false);
+        var session = await _handler.ConnectAsync(connection, Context.User, AuthenticationExpiration.Of(Context.GetHttpContext(), Context.User)).ConfigureAwait(false);
         if (session is not null)
         {
             Context.Items[SessionKey] = session;

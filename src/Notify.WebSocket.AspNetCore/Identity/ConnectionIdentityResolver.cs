@@ -13,10 +13,9 @@ internal sealed class ConnectionIdentityResolver(IOptions<SignalRGatewayOptions>
 {
     /// <summary>Identifies a connection.</summary>
     /// <param name="user">The authenticated user, if any.</param>
-    /// <param name="clientAddress">The client's address (limits anonymous connections), if known.</param>
-    /// <param name="connectionId">The transport's connection id (limits anonymous connections whose address is unknown).</param>
+    /// <param name="connectionId">The transport's connection id: an anonymous connection's limits are its own.</param>
     /// <returns>The identity, or null to refuse the connection.</returns>
-    public ConnectionIdentity? Resolve(ClaimsPrincipal? user, string? clientAddress, string connectionId)
+    public ConnectionIdentity? Resolve(ClaimsPrincipal? user, string connectionId)
     {
         var o = options.Value;
         if (user?.Identity?.IsAuthenticated == true)
@@ -29,7 +28,7 @@ internal sealed class ConnectionIdentityResolver(IOptions<SignalRGatewayOptions>
         }
 
         return o.AllowAnonymous && !string.IsNullOrWhiteSpace(o.AnonymousTenantId)
-            ? new ConnectionIdentity(o.AnonymousTenantId, UserId: null, GroupNames.Anonymous(o.AnonymousTenantId, clientAddress ?? connectionId))
+            ? new ConnectionIdentity(o.AnonymousTenantId, UserId: null, GroupNames.Anonymous(o.AnonymousTenantId, connectionId))
             : null;
     }
 }
