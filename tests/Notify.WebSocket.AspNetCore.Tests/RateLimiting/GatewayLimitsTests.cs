@@ -60,6 +60,28 @@ public sealed class GatewayLimitsTests(RedisServerFixture redis)
     }
 
     [Fact]
+    public async Task AnonymousConnections_HaveNoConnectionBudget_AndTheirOwnChannelBudget()
+    {
+        await using var server = await GatewayServer.StartAsync(gateway: o =>
+        {
+            o.AllowAnonymous = true;
+            o.AnonymousTenantId = "public";
+            o.ConnectionPermitLimit = 1;
+            o.ChannelRequestPermitLimit = 1;
+            o.ChannelRequestWindow = TimeSpan.FromMinutes(5);
+        });
+        await using var first = await GatewayClient.ConnectAsync(server.HubUrl, token: null);
+        await using var second = await GatewayClient.ConnectAsync(server.HubUrl, token: null);
+
+        await first.JoinedAsync("public.a");
+        await second.JoinedAsync("public.a");
+        await first.JoinAsync("public.b");
+        var error = await first.NextAsync("error");
+
+        Assert.Equal("RATE_LIMITED", error.GetProperty("code").GetString());
+    }
+
+    [Fact]
     public async Task ChannelRequestBudget_WithRedis_IsSharedByEveryInstance()
     {
         var configuration = redis.RequireConfiguration();
