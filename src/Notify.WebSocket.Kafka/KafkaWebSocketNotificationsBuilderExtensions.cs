@@ -1,4 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Notify.WebSocket;
 using Notify.WebSocket.Kafka;
 
@@ -35,8 +38,9 @@ public static class KafkaWebSocketNotificationsBuilderExtensions
         }
 
         builder.Services.RemoveAll<KafkaStrategy>();
-        builder.Services.AddSingleton(_ => new KafkaStrategy(options));
+        builder.Services.AddSingleton(sp => new KafkaStrategy(options, (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<KafkaStrategy>()));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IMessageHandlingStrategy, KafkaStrategy>(sp => sp.GetRequiredService<KafkaStrategy>()));
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KafkaShutdown>(sp => new KafkaShutdown(sp.GetRequiredService<KafkaStrategy>())));
         return builder;
     }
 }

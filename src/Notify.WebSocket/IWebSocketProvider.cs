@@ -10,8 +10,8 @@ namespace Notify.WebSocket;
 /// Delivery failures never throw: they come back as a failed <see cref="SendResult"/> carrying one of the
 /// <see cref="WebSocketErrorCodes"/>. Invalid arguments throw <see cref="ArgumentException"/> and cancellation throws
 /// <see cref="OperationCanceledException"/>. Obtain providers from <see cref="ProviderRegistry"/> (per tenant) or inject
-/// <see cref="IWebSocketProvider"/> for the default tenant; do not cache a registry provider across configuration
-/// changes, ask the registry again.
+/// <see cref="IWebSocketProvider"/> for the default tenant. Both may be kept for the life of the host: they forward to
+/// the tenant's current provider, across configuration changes.
 /// </remarks>
 public interface IWebSocketProvider
 {
@@ -81,8 +81,13 @@ public interface IWebSocketProvider
 
     /// <summary>
     /// Streams the messages this provider receives from its server (external mode with <c>enableReceiving</c>).
-    /// Each call is an independent subscription that starts at the call; the stream ends when the provider is
-    /// disposed or <paramref name="cancellationToken"/> is cancelled. In internal mode it yields nothing.
+    /// Each call is an independent subscription, live when the call returns: every message received after it is
+    /// yielded, even if reading starts later (up to 1,024 unread messages are buffered per subscription; beyond that
+    /// the oldest are dropped and counted under <c>notify.websocket.messages.dropped</c> with reason
+    /// <c>slow-reader</c>). The subscription ends when the stream is read to its end or disposed, when
+    /// <paramref name="cancellationToken"/> is cancelled (even if it was never read), or when the provider is
+    /// disposed; a provider from <see cref="ProviderRegistry"/> follows the tenant's provider across configuration
+    /// changes. In internal mode it yields nothing.
     /// </summary>
     /// <param name="cancellationToken">Ends the subscription.</param>
     /// <returns>The incoming messages, in arrival order.</returns>

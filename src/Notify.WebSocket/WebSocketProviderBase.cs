@@ -127,7 +127,7 @@ internal abstract class WebSocketProviderBase : IWebSocketProvider, IAsyncDispos
     public abstract ValueTask<ProviderValidationResult> ValidateAsync(CancellationToken cancellationToken = default);
 
     public IAsyncEnumerable<IncomingMessage> ReceiveAsync(CancellationToken cancellationToken = default) =>
-        Incoming.SubscribeAsync(cancellationToken);
+        Incoming.Subscribe(cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

@@ -15,7 +15,7 @@ public sealed class NodePeer : IAsyncDisposable
     private static bool _installed;
 
     private readonly string _script;
-    private readonly string[] _arguments;
+    private string[] _arguments;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
     private Process? _process;
 
@@ -57,6 +57,13 @@ public sealed class NodePeer : IAsyncDisposable
 
     /// <summary>Starts the server again on the same port.</summary>
     public Task RestartAsync() => LaunchAsync(Port);
+
+    /// <summary>Starts the server again on the same port, with other arguments (for example without acknowledgments).</summary>
+    public Task RestartAsync(params string[] arguments)
+    {
+        _arguments = arguments;
+        return LaunchAsync(Port);
+    }
 
     public async Task<JsonElement> GetAsync(string path) =>
         await _http.GetFromJsonAsync<JsonElement>(HttpUrl(path));

@@ -6,6 +6,7 @@
 //   --auth-token TOKEN   reject the handshake (connect_error "unauthorized") unless auth.token or the
 //                        Authorization header carries TOKEN
 //   --no-ack             never call acknowledgment callbacks
+//   --ack-delay MS       call acknowledgment callbacks MS milliseconds late (a message's data.delayMs wins)
 //   --compress           enable permessage-deflate on the websocket transport
 //   --log FILE           append every received data.id to FILE (survives restarts)
 //   --sink               count messages instead of keeping them (load runs)
@@ -24,6 +25,7 @@ const flag = (name) => args.includes(name);
 const port = Number(opt('--port', '0'));
 const authToken = opt('--auth-token');
 const ack = !flag('--no-ack');
+const ackDelay = Number(opt('--ack-delay', '0'));
 const logFile = opt('--log');
 const sink = flag('--sink');
 
@@ -77,7 +79,7 @@ const attach = (nsp) => {
       }
       if (logFile && data?.id) fs.appendFileSync(logFile, data.id + '\n');
       if (callback && ack) {
-        const delay = data?.delayMs ?? 0;
+        const delay = data?.delayMs ?? ackDelay;
         const respond = () => callback({ event, echo: data });
         delay > 0 ? setTimeout(respond, delay) : respond();
       }

@@ -7,6 +7,7 @@
 //   --auth-bearer TOKEN require "Authorization: Bearer TOKEN", else answer the upgrade with 401
 //   --auth-query k=v    require the query parameter k=v, else 401
 //   --no-ack            never acknowledge
+//   --ack-delay MS      acknowledge MS milliseconds after a message arrives (widens the window a drop can hit)
 //   --log FILE          append every received message id to FILE (survives restarts)
 //   --sink              count messages instead of keeping them (load runs)
 import http from 'node:http';
@@ -24,6 +25,7 @@ const port = Number(opt('--port', '0'));
 const authBearer = opt('--auth-bearer');
 const authQuery = opt('--auth-query');
 const ack = !flag('--no-ack');
+const ackDelay = Number(opt('--ack-delay', '0'));
 const logFile = opt('--log');
 const sink = flag('--sink');
 
@@ -123,7 +125,10 @@ wss.on('connection', (ws, req) => {
     if (!sink) s.messages.push(msg);
     if (logFile && msg.id) fs.appendFileSync(logFile, msg.id + '\n');
     if (msg.event === 'join_room' || msg.event === 'leave_room') s.rooms.push({ event: msg.event, room: msg.data?.room });
-    if (msg.requiresAck && ack) ws.send(JSON.stringify({ ack: true, id: msg.id }));
+    if (msg.requiresAck && ack) {
+      const acknowledge = () => ws.send(JSON.stringify({ ack: true, id: msg.id }));
+      ackDelay > 0 ? setTimeout(acknowledge, ackDelay) : acknowledge();
+    }
     if (msg.requiresResponse) {
       const delay = msg.data?.delayMs ?? 0;
       const respond = () => ws.send(JSON.stringify({ response: true, id: msg.id, data: { event: msg.event, echo: msg.data } }));

@@ -152,7 +152,8 @@ public static partial class WebSocketNotificationsServiceCollectionExtensions
             Loggers(sp).CreateLogger<ProviderRegistry>()));
         services.TryAddSingleton<INotificationSender, NotificationSender>();
         services.TryAddSingleton<ITenantConfigurationService, TenantConfigurationService>();
-        services.TryAddSingleton<IWebSocketProvider, DefaultTenantProvider>();
+        services.TryAddSingleton<IWebSocketProvider>(sp => sp.GetRequiredService<ProviderRegistry>()
+            .Handle(WebSocketProviderDefaults.DefaultTenantId, WebSocketProviderDefaults.ProviderName));
 
         services.AddOptions<WebSocketProviderOptions>(providerName).ValidateOnStart();
         return new WebSocketNotificationsBuilder(services, providerName);

@@ -38,7 +38,7 @@ internal static partial class Log
     [LoggerMessage(3004, LogLevel.Error, "Max reconnection attempts ({Attempts}) reached for {Endpoint}; the connection has failed")]
     public static partial void MaxReconnectionAttempts(ILogger logger, int attempts, string endpoint);
 
-    [LoggerMessage(3005, LogLevel.Error, "The server {Endpoint} refused the connection: {Reason}. Not retrying")]
+    [LoggerMessage(3005, LogLevel.Error, "The server {Endpoint} refused the connection: {Reason}. Trying again after maxReconnectionDelay, or at the next send after that")]
     public static partial void ConnectRefused(ILogger logger, string endpoint, string reason);
 
     [LoggerMessage(3006, LogLevel.Warning, "Writing to {Endpoint} failed; the message will be sent after the reconnect")]
@@ -55,6 +55,12 @@ internal static partial class Log
 
     [LoggerMessage(3010, LogLevel.Warning, "enableCompression has no effect with the Socket.IO polling transport; it applies to the websocket transport only ({Endpoint})")]
     public static partial void CompressionIgnored(ILogger logger, string endpoint);
+
+    [LoggerMessage(3011, LogLevel.Information, "Trying {Endpoint} again after giving up ({Reason})")]
+    public static partial void Recovering(ILogger logger, string endpoint, string reason);
+
+    [LoggerMessage(3012, LogLevel.Warning, "A connection state handler for {Endpoint} threw")]
+    public static partial void StateHandlerFailed(ILogger logger, Exception exception, string endpoint);
 
     [LoggerMessage(4001, LogLevel.Warning, "Incoming message {MessageId} ({Event}) for tenant {TenantId} was dropped: the handling queue is full ({Dropped} dropped since the last report; reported at most once a second)")]
     public static partial void IncomingQueueFull(ILogger logger, string messageId, string @event, string tenantId, int dropped);

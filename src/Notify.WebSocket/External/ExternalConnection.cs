@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Notify.WebSocket.Diagnostics;
 using Notify.WebSocket.Registry;
@@ -7,27 +6,21 @@ using Notify.WebSocket.Registry;
 namespace Notify.WebSocket.External;
 
 /// <summary>
-/// A pooled connection to an external server, independent of the wire protocol: the connection state machine, the
-/// reconnection loop with capped, jittered backoff, one writer with a bounded queue for sends made while
-/// disconnected, correlation of acknowledgments and queries by id, channel membership shared by every provider on
-/// the connection, and dispatch of incoming events. Transports implement opening, the receive loop and writing.
+/// A pooled connection to an external server, independent of the wire protocol. It puts together the parts of a
+/// connection: the <see cref="ConnectionSupervisor"/> (state and reconnects), the <see cref="OutboundQueue"/> (the
+/// one write path, with acknowledgment bookkeeping), the <see cref="ChannelMembership"/> shared by the providers on
+/// the connection, and the dispatch of incoming events to subscribers. Transports derive from it and implement
+/// opening, the receive loop and writing.
 /// </summary>
-internal abstract class ExternalConnection : PooledConnection
+internal abstract class ExternalConnection : PooledConnection, ISupervisedConnection
 {
-    private readonly Lock _stateGate = new();
+    private readonly Lock _subscribersGate = new();
     private readonly CancellationTokenSource _lifetime = new();
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly Channel<OutgoingMessage> _queue;
-    private readonly PendingOperations _pending = new();
-    private readonly Dictionary<string, int> _channels = new(StringComparer.Ordinal);
-    private readonly IReconnectionPolicy _policy;
+    private readonly ChannelMembership _channels = new();
+    private readonly OutboundQueue _queue;
+    private readonly ConnectionSupervisor _supervisor;
     private IIncomingSubscriber[] _subscribers = [];
-    private TaskCompletionSource _stateChanged = NewSignal();
-    private WebSocketConnectionState _state = WebSocketConnectionState.Connecting;
-    private WebSocketNotificationError? _failure;
     private Task _run = Task.CompletedTask;
-    private Task _writer = Task.CompletedTask;
-    private ITimer? _acknowledgmentSweep;
     private int _disposed;
 
     protected ExternalConnection(ConnectionPoolKey key, WebSocketProviderOptions options, TimeProvider timeProvider, ILogger logger, IReconnectionPolicy? policy = null)
@@ -36,19 +29,28 @@ internal abstract class ExternalConnection : PooledConnection
         Options = options;
         TimeProvider = timeProvider;
         Logger = logger;
-        _policy = policy ?? ExponentialBackoffPolicy.From(options);
-        _queue = options.SendQueueCapacity > 0
-            ? Channel.CreateBounded<OutgoingMessage>(new BoundedChannelOptions(options.SendQueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait })
-            : Channel.CreateBounded<OutgoingMessage>(new BoundedChannelOptions(1) { SingleReader = true });
+        _queue = new OutboundQueue(WriteAsync, OnWriteFailed, ChannelMessage, _channels, options.SendQueueCapacity, timeProvider, _lifetime.Token);
+        _supervisor = new ConnectionSupervisor(this, policy ?? ExponentialBackoffPolicy.From(options), options, timeProvider, logger);
         ExternalTelemetry.Track(this);
     }
 
-    public override WebSocketConnectionState State => _state;
+    public override WebSocketConnectionState State => _supervisor.State;
 
-    /// <summary>Why the connection is <see cref="WebSocketConnectionState.Failed"/>.</summary>
-    public WebSocketNotificationError? Failure => _failure;
+    /// <summary>Why the connection last dropped or failed.</summary>
+    public WebSocketNotificationError? Failure => _supervisor.Failure;
 
     public string Protocol => Key.Protocol == WebSocketProtocol.Ws ? "ws" : "socketio";
+
+    /// <summary>Every state change of the connection (connected, reconnecting with the attempt and delay, failed, disposed).</summary>
+    public event Action<ConnectionTransition>? Transitioned
+    {
+        add => _supervisor.Transitioned += value;
+        remove => _supervisor.Transitioned -= value;
+    }
+
+    string ISupervisedConnection.Endpoint => Key.ToString();
+
+    bool ISupervisedConnection.WantsConnection => Volatile.Read(ref _subscribers).Length > 0 || !_channels.IsEmpty;
 
     protected internal WebSocketProviderOptions Options { get; }
 
@@ -59,15 +61,11 @@ internal abstract class ExternalConnection : PooledConnection
     protected CancellationToken Lifetime => _lifetime.Token;
 
     /// <summary>Starts connecting in the background, so listening starts at connect rather than at the first send.</summary>
-    public void Start()
-    {
-        _run = Task.Run(RunAsync);
-        _writer = Task.Run(WriterLoopAsync);
-    }
+    public void Start() => _run = Task.Run(() => _supervisor.RunAsync(Lifetime));
 
     public void Subscribe(IIncomingSubscriber subscriber)
     {
-        lock (_stateGate)
+        lock (_subscribersGate)
         {
             _subscribers = [.. _subscribers, subscriber];
         }
@@ -75,105 +73,63 @@ internal abstract class ExternalConnection : PooledConnection
 
     public void Unsubscribe(IIncomingSubscriber subscriber)
     {
-        lock (_stateGate)
+        lock (_subscribersGate)
         {
             _subscribers = [.. _subscribers.Where(s => !ReferenceEquals(s, subscriber))];
         }
     }
 
-    /// <summary>Waits until the connection is up (true) or has failed for good (false).</summary>
-    public async Task<bool> WaitUntilConnectedAsync(CancellationToken cancellationToken)
+    /// <summary>Waits until the connection is up (true) or has failed with no attempt due (false).</summary>
+    public Task<bool> WaitUntilConnectedAsync(CancellationToken cancellationToken) => _supervisor.WaitUntilConnectedAsync(cancellationToken);
+
+    /// <summary>Adds channels to the connection (reference-counted across providers); the socket joins them now if connected, and on every connect.</summary>
+    public ValueTask JoinChannelsAsync(IEnumerable<string> channels)
     {
-        while (true)
-        {
-            Task changed;
-            lock (_stateGate)
-            {
-                switch (_state)
-                {
-                    case WebSocketConnectionState.Connected:
-                        return true;
-                    case WebSocketConnectionState.Failed or WebSocketConnectionState.Disposed:
-                        return false;
-                }
-
-                changed = _stateChanged.Task;
-            }
-
-            await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
+        _channels.Add(channels);
+        return _queue.PumpAsync();
     }
 
-    /// <summary>Adds channels to the connection (reference-counted across providers); new ones are joined now if connected, and on every connect.</summary>
-    public async ValueTask JoinChannelsAsync(IEnumerable<string> channels, CancellationToken cancellationToken)
+    public ValueTask LeaveChannelsAsync(IEnumerable<string> channels)
     {
-        var added = new List<string>();
-        lock (_channels)
-        {
-            foreach (var channel in channels)
-            {
-                var count = _channels.GetValueOrDefault(channel);
-                _channels[channel] = count + 1;
-                if (count == 0)
-                {
-                    added.Add(channel);
-                }
-            }
-        }
-
-        if (added.Count > 0 && _state == WebSocketConnectionState.Connected)
-        {
-            await WriteControlAsync(OutgoingKind.Join, added, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    public async ValueTask LeaveChannelsAsync(IEnumerable<string> channels, CancellationToken cancellationToken)
-    {
-        var removed = new List<string>();
-        lock (_channels)
-        {
-            foreach (var channel in channels)
-            {
-                if (_channels.TryGetValue(channel, out var count) && --_channels[channel] == 0)
-                {
-                    _channels.Remove(channel);
-                    removed.Add(channel);
-                }
-            }
-        }
-
-        if (removed.Count > 0 && _state == WebSocketConnectionState.Connected)
-        {
-            await WriteControlAsync(OutgoingKind.Leave, removed, cancellationToken).ConfigureAwait(false);
-        }
+        _channels.Remove(channels);
+        return _queue.PumpAsync();
     }
 
     /// <summary>
-    /// Sends an event. Completes once written (or, with <see cref="OutgoingMessage.RequiresAck"/>, once acknowledged);
-    /// returns the error otherwise. When connected with nothing queued, the caller writes directly (no hand-off).
+    /// Sends an event. Completes once written, or, with <see cref="OutgoingMessage.RequiresAck"/>, once acknowledged:
+    /// an acknowledged message is written again after every reconnect until the server acknowledges it, and times
+    /// out only while connected. Returns the error otherwise; never throws but for cancellation.
     /// </summary>
     public async ValueTask<WebSocketNotificationError?> SendAsync(OutgoingMessage message, TimeSpan ackTimeout, CancellationToken cancellationToken)
     {
-        if (TerminalError() is { } terminal)
+        if (!_supervisor.TryAdmit(out var refusal))
         {
-            return terminal;
+            return refusal;
         }
 
-        var pending = message.RequiresAck ? _pending.Add(message) : null;
+        message.AcknowledgmentTimeout = ackTimeout;
+        var pending = message.RequiresAck ? _queue.Pending.Add(message) : null;
         try
         {
-            var error = await WriteOrEnqueueAsync(message, pending, cancellationToken).ConfigureAwait(false);
-            if (error is not null || pending is null)
+            if (await EnqueueAndPumpAsync(message).ConfigureAwait(false) is { } error)
             {
                 return error;
             }
 
-            // One sweep per connection times acknowledgments out, rather than one timer per message in flight.
-            pending.Deadline = TimeProvider.GetTimestamp() + (long)(ackTimeout.TotalSeconds * TimeProvider.TimestampFrequency);
-            EnsureAcknowledgmentSweep(ackTimeout);
+            if (pending is null)
+            {
+                return await message.WhenCompletedAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             await (cancellationToken.CanBeCanceled ? pending.Completion.Task.WaitAsync(cancellationToken) : pending.Completion.Task).ConfigureAwait(false);
             ExternalTelemetry.Acknowledged.Add(1);
             return null;
+        }
+        catch (OperationCanceledException)
+        {
+            // No writer writes it any more.
+            message.TryComplete(ExternalErrors.Cancelled);
+            throw;
         }
         catch (TimeoutException)
         {
@@ -187,7 +143,7 @@ internal abstract class ExternalConnection : PooledConnection
         {
             if (pending is not null)
             {
-                _pending.Remove(pending);
+                _queue.Pending.Remove(pending);
                 OnPendingRemoved(message.Id!);
             }
         }
@@ -196,20 +152,19 @@ internal abstract class ExternalConnection : PooledConnection
     /// <summary>Sends a request and waits for the response with the same id.</summary>
     public async ValueTask<JsonElement> QueryAsync(OutgoingMessage message, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        if (TerminalError() is { } terminal)
+        if (!_supervisor.TryAdmit(out var refusal))
         {
-            throw new WebSocketNotificationException(terminal);
+            throw new WebSocketNotificationException(refusal!);
         }
 
-        var pending = _pending.Add(message);
+        var pending = _queue.Pending.Add(message);
         try
         {
             using var deadline = new CancellationTokenSource(timeout, TimeProvider);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
             try
             {
-                var error = await WriteOrEnqueueAsync(message, pending, linked.Token).ConfigureAwait(false);
-                if (error is not null)
+                if (await EnqueueAndPumpAsync(message).ConfigureAwait(false) is { } error)
                 {
                     throw new WebSocketNotificationException(error);
                 }
@@ -220,11 +175,15 @@ internal abstract class ExternalConnection : PooledConnection
             {
                 throw new WebSocketNotificationException(ExternalErrors.QueryTimeout(message.EventName, timeout));
             }
+            finally
+            {
+                message.TryComplete(ExternalErrors.Cancelled);
+            }
         }
         finally
         {
             // A late response finds nothing to complete and is ignored.
-            _pending.Remove(pending);
+            _queue.Pending.Remove(pending);
             OnPendingRemoved(message.Id!);
         }
     }
@@ -236,29 +195,50 @@ internal abstract class ExternalConnection : PooledConnection
             return;
         }
 
-        SetState(WebSocketConnectionState.Disposed, ExternalErrors.Closed);
-        _queue.Writer.TryComplete();
+        _supervisor.Dispose();
         await _lifetime.CancelAsync().ConfigureAwait(false);
-        FailQueued(ExternalErrors.Closed);
-        _pending.FailAll(ExternalErrors.Closed);
+        await _queue.FailAllAsync(ExternalErrors.Closed).ConfigureAwait(false);
         try
         {
-            await Task.WhenAll(_run, _writer).ConfigureAwait(false);
+            await _run.ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
         }
 
         await CloseTransportAsync().ConfigureAwait(false);
-        if (_acknowledgmentSweep is not null)
-        {
-            await _acknowledgmentSweep.DisposeAsync().ConfigureAwait(false);
-        }
-
+        await _queue.DisposeAsync().ConfigureAwait(false);
         ExternalTelemetry.Untrack(this);
         _lifetime.Dispose();
-        _writeLock.Dispose();
     }
+
+    async Task ISupervisedConnection.ConnectAsync(CancellationToken cancellationToken)
+    {
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(Options.Timeout), TimeProvider))
+        using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token))
+        {
+            try
+            {
+                await OpenAsync(CreateRequest(), linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw new ConnectException(ExternalErrors.ConnectTimeout);
+            }
+        }
+
+        await _queue.OpenAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    Task ISupervisedConnection.ReceiveAsync(CancellationToken cancellationToken) => ReceiveLoopAsync(cancellationToken);
+
+    void ISupervisedConnection.OnDropped(WebSocketNotificationError reason)
+    {
+        _queue.Suspend(ExternalErrors.Lost);
+        AbortTransport();
+    }
+
+    Task ISupervisedConnection.OnFailedAsync(WebSocketNotificationError error) => _queue.FailAllAsync(error);
 
     /// <summary>Opens the transport; throws <see cref="ConnectException"/> (or anything else, treated as retryable) on failure.</summary>
     protected abstract Task OpenAsync(ConnectionRequest request, CancellationToken cancellationToken);
@@ -279,7 +259,7 @@ internal abstract class ExternalConnection : PooledConnection
     {
     }
 
-    /// <summary>Tells the connection the transport died (from a failed write, a missed heartbeat, …).</summary>
+    /// <summary>Tells the transport its socket is dead (a failed write, a missed heartbeat, …): the receive loop must end.</summary>
     protected abstract void AbortTransport();
 
     protected void Dispatch(IncomingFrame frame)
@@ -292,7 +272,7 @@ internal abstract class ExternalConnection : PooledConnection
     }
 
     /// <summary>Completes the pending ack or query with this id; unknown ids (late or foreign responses) are ignored.</summary>
-    protected internal bool CompletePending(string id, JsonElement data) => _pending.TryComplete(id, data);
+    protected internal bool CompletePending(string id, JsonElement data) => _queue.Pending.TryComplete(id, data);
 
     protected static void CountDropped(string reason) => ExternalTelemetry.Dropped.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
@@ -303,333 +283,36 @@ internal abstract class ExternalConnection : PooledConnection
         Log.FrameDropped(Logger, Key.ToString(), reason);
     }
 
-    /// <summary>Acknowledgment deadlines are checked every tenth of the timeout (between 10 ms and 1 s).</summary>
-    private void EnsureAcknowledgmentSweep(TimeSpan ackTimeout)
+    /// <summary>
+    /// Queues a message and writes the queue if nobody else is. A message queued just as the connection gave up is
+    /// failed here, so its sender never waits for an attempt nobody will make.
+    /// </summary>
+    private async ValueTask<WebSocketNotificationError?> EnqueueAndPumpAsync(OutgoingMessage message)
     {
-        if (Volatile.Read(ref _acknowledgmentSweep) is not null)
+        if (_queue.Enqueue(message) is { } full)
         {
-            return;
+            return full;
         }
 
-        var period = TimeSpan.FromMilliseconds(Math.Clamp(ackTimeout.TotalMilliseconds / 10, 10, 1000));
-        var sweep = TimeProvider.CreateTimer(static state => ((ExternalConnection)state!).SweepAcknowledgments(), this, period, period);
-        if (Interlocked.CompareExchange(ref _acknowledgmentSweep, sweep, null) is not null)
+        if (_supervisor.State is WebSocketConnectionState.Failed or WebSocketConnectionState.Disposed)
         {
-            sweep.Dispose();
+            var error = _supervisor.State == WebSocketConnectionState.Disposed ? ExternalErrors.Closed : ExternalErrors.Down(_supervisor.Failure ?? ExternalErrors.Lost);
+            if (message.TryComplete(error))
+            {
+                return error;
+            }
         }
+
+        await _queue.PumpAsync().ConfigureAwait(false);
+        return null;
     }
 
-    private void SweepAcknowledgments() => _pending.ExpireAcknowledgments(TimeProvider.GetTimestamp());
-
-    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    private WebSocketNotificationError? TerminalError()
+    private void OnWriteFailed(Exception exception)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        return _state == WebSocketConnectionState.Failed ? _failure : null;
+        Log.WriteFailed(Logger, exception, Key.ToString());
+        AbortTransport();
     }
 
-    private async ValueTask<WebSocketNotificationError?> WriteOrEnqueueAsync(OutgoingMessage message, PendingOperations.Pending? pending, CancellationToken cancellationToken)
-    {
-        if (_state == WebSocketConnectionState.Connected && _queue.Reader.Count == 0 && _writeLock.Wait(0, cancellationToken))
-        {
-            var written = false;
-            try
-            {
-                if (_state == WebSocketConnectionState.Connected && _queue.Reader.Count == 0)
-                {
-                    if (pending is not null)
-                    {
-                        pending.Written = true;
-                    }
-
-                    await WriteAsync(message, cancellationToken).ConfigureAwait(false);
-                    written = true;
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                // The socket died under us: the message goes to the queue and out again after the reconnect.
-                Log.WriteFailed(Logger, ex, Key.ToString());
-                MarkDropped();
-            }
-            finally
-            {
-                _writeLock.Release();
-            }
-
-            if (written)
-            {
-                return null;
-            }
-        }
-
-        if (pending is not null)
-        {
-            pending.Written = false;
-        }
-
-        message.PrepareForQueue();
-        if (!_queue.Writer.TryWrite(message))
-        {
-            // A completed queue means the connection failed or closed meanwhile.
-            return _state is WebSocketConnectionState.Failed or WebSocketConnectionState.Disposed ? _failure ?? ExternalErrors.Closed : ExternalErrors.QueueFull;
-        }
-
-        try
-        {
-            return await message.Written.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // The writer skips it; a cancelled send leaves the queue.
-            message.Cancel();
-            throw;
-        }
-    }
-
-    private async Task WriterLoopAsync()
-    {
-        var reader = _queue.Reader;
-        try
-        {
-            while (await reader.WaitToReadAsync(Lifetime).ConfigureAwait(false))
-            {
-                if (!await WaitUntilConnectedAsync(Lifetime).ConfigureAwait(false))
-                {
-                    return;
-                }
-
-                await _writeLock.WaitAsync(Lifetime).ConfigureAwait(false);
-                try
-                {
-                    while (_state == WebSocketConnectionState.Connected && reader.TryPeek(out var message))
-                    {
-                        if (!message.IsCancelled)
-                        {
-                            try
-                            {
-                                await WriteAsync(message, Lifetime).ConfigureAwait(false);
-                            }
-                            catch (Exception ex) when (ex is not OperationCanceledException || !Lifetime.IsCancellationRequested)
-                            {
-                                Log.WriteFailed(Logger, ex, Key.ToString());
-                                MarkDropped();
-                                break;
-                            }
-                        }
-
-                        reader.TryRead(out _);
-                        message.Complete(null);
-                    }
-                }
-                finally
-                {
-                    _writeLock.Release();
-                }
-            }
-        }
-        catch (OperationCanceledException) when (Lifetime.IsCancellationRequested)
-        {
-        }
-    }
-
-    private async Task RunAsync()
-    {
-        var attempt = 0;
-        var everConnected = false;
-        while (!Lifetime.IsCancellationRequested)
-        {
-            WebSocketNotificationError error;
-            try
-            {
-                await ConnectOnceAsync().ConfigureAwait(false);
-                attempt = 0;
-                if (everConnected)
-                {
-                    ExternalTelemetry.Reconnects.Add(1);
-                }
-
-                everConnected = true;
-                await ReceiveLoopAsync(Lifetime).ConfigureAwait(false);
-                error = ExternalErrors.Lost;
-            }
-            catch (OperationCanceledException) when (Lifetime.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (ConnectException ex) when (!ex.Error.Retryable)
-            {
-                Log.ConnectRefused(Logger, Key.ToString(), ex.Error.Message);
-                Fail(ex.Error);
-                return;
-            }
-            catch (ConnectException ex)
-            {
-                error = ex.Error;
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                error = ExternalErrors.ConnectFailed(ex.Message);
-            }
-
-            if (Lifetime.IsCancellationRequested)
-            {
-                return;
-            }
-
-            MarkDropped();
-            _pending.FailQueries(ExternalErrors.Lost);
-            Log.Disconnected(Logger, Key.ToString(), error.Message);
-
-            if (!Options.Reconnection)
-            {
-                Fail(error);
-                return;
-            }
-
-            if (_policy.NextDelay(attempt) is not { } delay)
-            {
-                Log.MaxReconnectionAttempts(Logger, Options.ReconnectionAttempts, Key.ToString());
-                Fail(ExternalErrors.MaxAttempts(Options.ReconnectionAttempts));
-                return;
-            }
-
-            attempt++;
-
-            // The backoff timer exists before the log says the attempt is scheduled (a clock advanced on that line must hit it).
-            var backoff = Task.Delay(delay, TimeProvider, Lifetime);
-            Log.Reconnecting(Logger, Key.ToString(), attempt, (long)delay.TotalMilliseconds);
-            try
-            {
-                await backoff.ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
-
-    private async Task ConnectOnceAsync()
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(Options.Timeout), TimeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(Lifetime, timeout.Token);
-        try
-        {
-            await OpenAsync(CreateRequest(), linked.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !Lifetime.IsCancellationRequested)
-        {
-            throw new ConnectException(ExternalErrors.ConnectTimeout);
-        }
-
-        // Joins and unacknowledged messages go out before anything queued, then the writer resumes.
-        await _writeLock.WaitAsync(Lifetime).ConfigureAwait(false);
-        try
-        {
-            string[] channels;
-            lock (_channels)
-            {
-                channels = [.. _channels.Keys];
-            }
-
-            foreach (var channel in channels)
-            {
-                await WriteAsync(ControlMessage(OutgoingKind.Join, channel), Lifetime).ConfigureAwait(false);
-            }
-
-            foreach (var message in _pending.Unacknowledged())
-            {
-                await WriteAsync(message, Lifetime).ConfigureAwait(false);
-            }
-
-            SetState(WebSocketConnectionState.Connected, null);
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-
-        Log.Connected(Logger, Key.ToString());
-    }
-
-    private async ValueTask WriteControlAsync(OutgoingKind kind, List<string> channels, CancellationToken cancellationToken)
-    {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (_state != WebSocketConnectionState.Connected)
-            {
-                return; // joined on the next connect
-            }
-
-            foreach (var channel in channels)
-            {
-                await WriteAsync(ControlMessage(kind, channel), cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            Log.WriteFailed(Logger, ex, Key.ToString());
-            MarkDropped();
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
-
-    private OutgoingMessage ControlMessage(OutgoingKind kind, string channel) =>
+    private OutgoingMessage ChannelMessage(OutgoingKind kind, string channel) =>
         new(kind, kind == OutgoingKind.Join ? Options.CustomEvents.Join : Options.CustomEvents.Leave, PayloadSerializer.Room(Options, channel), id: null, requiresAck: false);
-
-    private void MarkDropped()
-    {
-        bool wasConnected;
-        lock (_stateGate)
-        {
-            wasConnected = _state == WebSocketConnectionState.Connected;
-        }
-
-        if (wasConnected)
-        {
-            SetState(WebSocketConnectionState.Reconnecting, null);
-            AbortTransport();
-        }
-    }
-
-    private void Fail(WebSocketNotificationError error)
-    {
-        SetState(WebSocketConnectionState.Failed, error);
-        _queue.Writer.TryComplete();
-        FailQueued(error);
-        _pending.FailAll(error);
-    }
-
-    private void FailQueued(WebSocketNotificationError error)
-    {
-        while (_queue.Reader.TryRead(out var message))
-        {
-            message.Complete(error);
-        }
-    }
-
-    private void SetState(WebSocketConnectionState state, WebSocketNotificationError? failure)
-    {
-        TaskCompletionSource changed;
-        lock (_stateGate)
-        {
-            if (_state is WebSocketConnectionState.Disposed || (_state == WebSocketConnectionState.Failed && state != WebSocketConnectionState.Disposed))
-            {
-                return;
-            }
-
-            _state = state;
-            _failure = failure ?? _failure;
-            changed = _stateChanged;
-            _stateChanged = NewSignal();
-        }
-
-        changed.TrySetResult();
-    }
 }

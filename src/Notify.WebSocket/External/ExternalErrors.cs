@@ -21,8 +21,22 @@ internal static class ExternalErrors
     public static WebSocketNotificationError Unauthorized(int status) =>
         new(WebSocketErrorCodes.AuthError, status == 403 ? "WebSocket error: 403 Forbidden" : "WebSocket error: 401 Unauthorized", Retryable: false);
 
+    /// <summary>Retryable: a connection that gave up tries again later (see <see cref="Down"/>).</summary>
     public static WebSocketNotificationError MaxAttempts(int attempts) =>
-        new(WebSocketErrorCodes.ConnectionError, $"Max reconnection attempts ({attempts}) reached", Retryable: false);
+        new(WebSocketErrorCodes.ConnectionError, $"Max reconnection attempts ({attempts}) reached", Retryable: true);
+
+    /// <summary>A send refused or failed because the connection gave up: the reason, and when it tries again.</summary>
+    public static WebSocketNotificationError Down(WebSocketNotificationError failure, TimeSpan? nextAttemptIn = null) =>
+        new(
+            failure.Code == WebSocketErrorCodes.AuthError ? WebSocketErrorCodes.AuthError : WebSocketErrorCodes.ConnectionError,
+            nextAttemptIn is { } wait
+                ? $"{failure.Message}; the connection is down and tries again in {Math.Ceiling(wait.TotalSeconds):0} s (or at the next send after that)."
+                : failure.Message,
+            Retryable: true);
+
+    /// <summary>Marks a message whose sender gave up waiting, so no writer writes it.</summary>
+    public static readonly WebSocketNotificationError Cancelled =
+        new(WebSocketErrorCodes.Error, "The send was cancelled.", Retryable: true);
 
     public static WebSocketNotificationError ConnectFailed(string reason) =>
         new(WebSocketErrorCodes.ConnectionError, "WebSocket error: " + reason, Retryable: true);

@@ -35,13 +35,16 @@ internal sealed class ExternalProvider : WebSocketProviderBase, IIncomingSubscri
         }
 
         _joinDefaultChannels = options.DefaultChannels.Count > 0
-            ? _connection.JoinChannelsAsync(options.DefaultChannels, CancellationToken.None).AsTask()
+            ? _connection.JoinChannelsAsync(options.DefaultChannels).AsTask()
             : Task.CompletedTask;
     }
 
     public override WebSocketMode Mode => WebSocketMode.External;
 
     public override WebSocketConnectionState State => IsDisposed ? WebSocketConnectionState.Disposed : _connection.State;
+
+    /// <summary>The pooled connection this provider sends through (shared with every provider of the same endpoint and identity).</summary>
+    internal ExternalConnection Connection => _connection;
 
     public override async ValueTask<ProviderValidationResult> ValidateAsync(CancellationToken cancellationToken = default)
     {
@@ -106,9 +109,10 @@ internal sealed class ExternalProvider : WebSocketProviderBase, IIncomingSubscri
     {
         _connection.Unsubscribe(this);
         await _joinDefaultChannels.ConfigureAwait(false);
-        if (Options.DefaultChannels.Count > 0 && _connection.State == WebSocketConnectionState.Connected)
+        if (Options.DefaultChannels.Count > 0)
         {
-            await _connection.LeaveChannelsAsync(Options.DefaultChannels, CancellationToken.None).ConfigureAwait(false);
+            // Counted whatever the state: the socket leaves now if connected, and never rejoins them.
+            await _connection.LeaveChannelsAsync(Options.DefaultChannels).ConfigureAwait(false);
         }
 
         if (_pipeline is not null)

@@ -29,18 +29,20 @@ internal sealed class PendingOperations
 
     public void Remove(Pending pending) => _byId.TryRemove(KeyValuePair.Create(pending.Message.Id!, pending));
 
-    /// <summary>Ack'd messages that were written but not acknowledged, oldest first, to send again after a reconnect.</summary>
+    /// <summary>Acknowledged events that reached a socket but were not acknowledged, oldest first, to send again after a reconnect.</summary>
     public IReadOnlyList<OutgoingMessage> Unacknowledged() =>
-        [.. _byId.Values.Where(p => p.Message.Kind == OutgoingKind.Event && p.Written).OrderBy(p => p.Sequence).Select(p => p.Message)];
+        [.. _byId.Values.Where(p => p.Message.Kind == OutgoingKind.Event && p.Message.WasWritten).OrderBy(p => p.Sequence).Select(p => p.Message)];
 
-    public void FailQueries(WebSocketNotificationError error) => Fail(error, p => p.Message.Kind == OutgoingKind.Query);
+    /// <summary>Fails the queries that were written: their answer was lost with the connection. Queued ones still go out.</summary>
+    public void FailWrittenQueries(WebSocketNotificationError error) => Fail(error, static p => p.Message.Kind == OutgoingKind.Query && p.Message.WasWritten);
 
     /// <summary>Times out every acknowledgment whose deadline (a <see cref="TimeProvider"/> timestamp) has passed.</summary>
     public void ExpireAcknowledgments(long now)
     {
         foreach (var pending in _byId.Values)
         {
-            if (pending.Deadline <= now && _byId.TryRemove(KeyValuePair.Create(pending.Message.Id!, pending)))
+            if (pending.Message.Kind == OutgoingKind.Event && pending.Message.AcknowledgmentDeadline <= now
+                && _byId.TryRemove(KeyValuePair.Create(pending.Message.Id!, pending)))
             {
                 pending.Completion.TrySetException(new TimeoutException());
             }
@@ -69,11 +71,5 @@ internal sealed class PendingOperations
         public long Sequence { get; } = Interlocked.Increment(ref _sequence);
 
         public TaskCompletionSource<JsonElement> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        /// <summary>Set once the message reached the socket: only those are re-sent; unwritten ones are still queued.</summary>
-        public bool Written { get; set; }
-
-        /// <summary>When an unanswered acknowledgment times out, as a <see cref="TimeProvider"/> timestamp; none until the wait starts.</summary>
-        public long Deadline { get; set; } = long.MaxValue;
     }
 }

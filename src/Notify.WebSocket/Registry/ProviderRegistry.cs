@@ -14,6 +14,7 @@ namespace Notify.WebSocket;
 public sealed class ProviderRegistry : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<ProviderKey, WebSocketProviderBase> _providers = new();
+    private readonly ConcurrentDictionary<ProviderKey, Registry.TenantProviderHandle> _handles = new();
     private readonly Lock _gate = new();
     private readonly IOptionsMonitor<WebSocketProviderOptions> _options;
     private readonly IOptionsMonitorCache<WebSocketProviderOptions> _optionsCache;
@@ -43,10 +44,15 @@ public sealed class ProviderRegistry : IAsyncDisposable
 
     internal Registry.ConnectionPool Pool => _pool;
 
+    internal bool IsDisposed => Volatile.Read(ref _disposed);
+
     /// <summary>Gets the tenant's provider of the default configuration (<c>websocket</c>).</summary>
     /// <param name="tenantId">The tenant.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The provider. Do not keep it across configuration changes; ask again.</returns>
+    /// <returns>
+    /// The tenant's provider. It may be kept: it forwards to the tenant's current provider, so it stays valid across
+    /// configuration changes and <see cref="ReleaseProviderAsync(string, string?, CancellationToken)"/>.
+    /// </returns>
     /// <exception cref="ArgumentException"><paramref name="tenantId"/> is empty.</exception>
     /// <exception cref="OptionsValidationException">The tenant's configuration is invalid.</exception>
     public ValueTask<IWebSocketProvider> GetProviderAsync(string tenantId, CancellationToken cancellationToken = default) =>
@@ -56,7 +62,10 @@ public sealed class ProviderRegistry : IAsyncDisposable
     /// <param name="tenantId">The tenant.</param>
     /// <param name="providerName">The name given to <c>AddWebSocketNotifications</c>.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The provider. Do not keep it across configuration changes; ask again.</returns>
+    /// <returns>
+    /// The tenant's provider. It may be kept: it forwards to the tenant's current provider, so it stays valid across
+    /// configuration changes and <see cref="ReleaseProviderAsync(string, string?, CancellationToken)"/>.
+    /// </returns>
     /// <exception cref="ArgumentException"><paramref name="tenantId"/> or <paramref name="providerName"/> is empty.</exception>
     /// <exception cref="OptionsValidationException">The tenant's configuration is invalid.</exception>
     public ValueTask<IWebSocketProvider> GetProviderAsync(string tenantId, string providerName, CancellationToken cancellationToken = default)
@@ -64,8 +73,32 @@ public sealed class ProviderRegistry : IAsyncDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
         ArgumentException.ThrowIfNullOrWhiteSpace(providerName);
         cancellationToken.ThrowIfCancellationRequested();
-        return new ValueTask<IWebSocketProvider>(GetProvider(tenantId, providerName));
+
+        // The provider is created now, so a configuration error surfaces here and an external one starts connecting.
+        GetProvider(tenantId, providerName);
+        return new ValueTask<IWebSocketProvider>(Handle(tenantId, providerName));
     }
+
+    /// <summary>
+    /// Closes a tenant's provider and releases its share of the pooled connection (the connection closes when no other
+    /// provider uses it). Providers handed out for the tenant stay valid: the next call creates a new provider from the
+    /// tenant's current configuration.
+    /// </summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="providerName">The name given to <c>AddWebSocketNotifications</c>; the default configuration when omitted.</param>
+    /// <param name="cancellationToken">Cancels the call before it starts.</param>
+    /// <returns>A task that completes when the provider is closed.</returns>
+    /// <exception cref="ArgumentException"><paramref name="tenantId"/> is empty.</exception>
+    public ValueTask ReleaseProviderAsync(string tenantId, string? providerName = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
+        cancellationToken.ThrowIfCancellationRequested();
+        return InvalidateAsync(providerName ?? WebSocketProviderDefaults.ProviderName, tenantId);
+    }
+
+    /// <summary>The long-lived provider of a tenant: forwards to whatever provider is current.</summary>
+    internal Registry.TenantProviderHandle Handle(string tenantId, string providerName) =>
+        _handles.GetOrAdd(new ProviderKey(providerName, tenantId), static (key, registry) => new Registry.TenantProviderHandle(registry, key.ProviderName, key.TenantId), this);
 
     /// <summary>Creating a provider does no I/O (external providers connect in the background), so the lookup is synchronous.</summary>
     internal WebSocketProviderBase GetProvider(string tenantId, string providerName)

@@ -36,8 +36,8 @@ public sealed class ProviderRegistryTests
         await using var services = Build(transport);
         var registry = services.GetRequiredService<ProviderRegistry>();
 
-        var one = (FakeExternalTransport.Provider)await registry.GetProviderAsync("1", TestContext.Current.CancellationToken);
-        var two = (FakeExternalTransport.Provider)await registry.GetProviderAsync("2", TestContext.Current.CancellationToken);
+        var one = (FakeExternalTransport.Provider)(await registry.GetProviderAsync("1", TestContext.Current.CancellationToken)).Inner();
+        var two = (FakeExternalTransport.Provider)(await registry.GetProviderAsync("2", TestContext.Current.CancellationToken)).Inner();
 
         Assert.NotSame(one, two);
         Assert.Same(one.Connection, two.Connection);
@@ -51,8 +51,8 @@ public sealed class ProviderRegistryTests
         await using var services = Build(transport);
         var registry = services.GetRequiredService<ProviderRegistry>();
 
-        var one = (FakeExternalTransport.Provider)await registry.GetProviderAsync("1", TestContext.Current.CancellationToken);
-        var three = (FakeExternalTransport.Provider)await registry.GetProviderAsync("3", TestContext.Current.CancellationToken);
+        var one = (FakeExternalTransport.Provider)(await registry.GetProviderAsync("1", TestContext.Current.CancellationToken)).Inner();
+        var three = (FakeExternalTransport.Provider)(await registry.GetProviderAsync("3", TestContext.Current.CancellationToken)).Inner();
 
         Assert.NotSame(one.Connection, three.Connection);
         Assert.Equal(2, registry.PooledConnectionCount);

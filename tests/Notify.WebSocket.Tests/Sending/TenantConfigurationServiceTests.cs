@@ -18,11 +18,11 @@ public sealed class TenantConfigurationServiceTests
         var transport = new FakeExternalTransport();
         await using var services = TestServices.FromSection(Section, services: s => s.AddSingleton<IExternalProviderFactory>(transport));
         var registry = services.GetRequiredService<ProviderRegistry>();
-        var before = (FakeExternalTransport.Provider)await registry.GetProviderAsync("1", Ct);
+        var before = (FakeExternalTransport.Provider)(await registry.GetProviderAsync("1", Ct)).Inner();
 
         await services.GetRequiredService<ITenantConfigurationService>().UpdateProviderConfigAsync("1", o => o.AuthToken = "new-token", Ct);
 
-        var after = (FakeExternalTransport.Provider)await registry.GetProviderAsync("1", Ct);
+        var after = (FakeExternalTransport.Provider)(await registry.GetProviderAsync("1", Ct)).Inner();
         Assert.NotSame(before, after);
         Assert.Equal("new-token", after.Options.AuthToken);
         Assert.True(before.Connection.Closed);
@@ -36,12 +36,12 @@ public sealed class TenantConfigurationServiceTests
         var transport = new FakeExternalTransport();
         await using var services = TestServices.FromSection(Section, services: s => s.AddSingleton<IExternalProviderFactory>(transport));
         var registry = services.GetRequiredService<ProviderRegistry>();
-        var other = (FakeExternalTransport.Provider)await registry.GetProviderAsync("2", Ct);
+        var other = (FakeExternalTransport.Provider)(await registry.GetProviderAsync("2", Ct)).Inner();
         await registry.GetProviderAsync("1", Ct);
 
         await services.GetRequiredService<ITenantConfigurationService>().UpdateProviderConfigAsync("1", o => o.AuthToken = "new-token", Ct);
 
-        Assert.Same(other, await registry.GetProviderAsync("2", Ct));
+        Assert.Same(other, (await registry.GetProviderAsync("2", Ct)).Inner());
         Assert.False(other.Connection.Closed);
         Assert.Equal("old-token", other.Options.AuthToken);
     }
@@ -86,13 +86,17 @@ public sealed class TenantConfigurationServiceTests
         collection.AddWebSocketNotifications(configuration.GetSection("Notifications:WebSocket"));
         await using var services = collection.BuildServiceProvider();
         var registry = services.GetRequiredService<ProviderRegistry>();
-        var before = await registry.GetProviderAsync("1", Ct);
+        var provider = await registry.GetProviderAsync("1", Ct);
+        var before = provider.Inner();
 
         configuration["Notifications:WebSocket:supportChannelBroadcast"] = "true";
         configuration.Reload();
 
         var after = await registry.GetProviderAsync("1", Ct);
-        Assert.NotSame(before, after);
-        Assert.True((await after.SendToChannelAsync("alerts", new NotificationContent(), Ct)).Success);
+        Assert.Same(provider, after);
+        Assert.NotSame(before, after.Inner());
+
+        // The provider obtained before the change is still the tenant's provider, with the new configuration.
+        Assert.True((await provider.SendToChannelAsync("alerts", new NotificationContent(), Ct)).Success);
     }
 }

@@ -1,10 +1,9 @@
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Time.Testing;
 using Notify.WebSocket.Tests.TestSupport;
 
 namespace Notify.WebSocket.Tests.External.NativeWebSocket;
 
-public sealed partial class ReconnectionTests
+public sealed class ReconnectionTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -99,36 +98,54 @@ public sealed partial class ReconnectionTests
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var harness = ExternalHarness.Create(server.WsUrl(), """ "reconnectionAttempts": 3, "reconnectionDelay": 1000, "maxReconnectionDelay": 3000 """, clock);
         var provider = await harness.ConnectedAsync();
+        using var transitions = new TransitionRecorder(provider.Connection());
         await server.KillAsync();
 
+        var delays = new List<double>();
         for (var attempt = 1; attempt <= 3; attempt++)
         {
-            await Eventually.TrueAsync(() => harness.Logs.Lines.Any(l => l.Contains($"attempt {attempt} in", StringComparison.Ordinal)), $"attempt {attempt} was scheduled");
-            clock.Advance(TimeSpan.FromMilliseconds(3000));
+            var scheduled = await transitions.NextAsync(t => t.State == WebSocketConnectionState.Reconnecting && t.Attempt == attempt, $"attempt {attempt} was scheduled");
+            delays.Add(scheduled.Delay!.Value.TotalMilliseconds);
+            clock.Advance(scheduled.Delay.Value);
         }
 
-        await Eventually.TrueAsync(() => provider.State == WebSocketConnectionState.Failed, "the connection failed");
-        var delays = harness.Logs.Lines.Select(l => ScheduledDelay().Match(l)).Where(m => m.Success).Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
-        Assert.Equal(3, delays.Count);
+        var failed = await transitions.NextAsync(WebSocketConnectionState.Failed, "the connection failed");
+        Assert.Equal("Max reconnection attempts (3) reached", failed.Error!.Message);
         Assert.InRange(delays[0], 800, 1200);
         Assert.InRange(delays[1], 1600, 2400);
         Assert.InRange(delays[2], 2400, 3000);
         Assert.Contains(harness.Logs.Lines, l => l.Contains("Max reconnection attempts (3) reached", StringComparison.Ordinal));
+
+        // Given up, not dead: a send is refused at once, retryable, and says when the next attempt is due.
         var send = await provider.SendToUserAsync("u", new NotificationContent(), Ct);
         Assert.Equal(WebSocketErrorCodes.ConnectionError, send.Error!.Code);
-        Assert.Equal("Max reconnection attempts (3) reached", send.Error.Message);
+        Assert.True(send.Error.Retryable);
+        Assert.StartsWith("Max reconnection attempts (3) reached", send.Error.Message, StringComparison.Ordinal);
+
+        // The server comes back after the budget ran out: once the last attempt is maxReconnectionDelay old, the next
+        // send tries again, waits for that attempt and goes out.
+        await server.RestartAsync();
+        clock.Advance(TimeSpan.FromMilliseconds(3000));
+        var afterOutage = await provider.SendToUserAsync("u", new NotificationContent { Body = "after the outage" }, Ct);
+
+        Assert.True(afterOutage.Success, afterOutage.Error?.Message);
+        Assert.Equal(WebSocketConnectionState.Connected, provider.State);
+        await Eventually.TrueAsync(async () => await MessageCount(server) == 1, "the send after the outage arrived");
     }
 
     [Fact]
     public async Task ReconnectionOff_FailsAtTheFirstDrop()
     {
         await using var server = await NodePeer.StartAsync("ws-server.mjs");
-        await using var harness = ExternalHarness.Create(server.WsUrl(), """ "reconnection": false """);
+        // The next attempt is due a minute after the drop (see RecoveryTests for what happens then).
+        await using var harness = ExternalHarness.Create(server.WsUrl(), """ "reconnection": false, "maxReconnectionDelay": 60000 """);
         var provider = await harness.ConnectedAsync();
+        using var transitions = new TransitionRecorder(provider.Connection());
 
         await server.PostAsync("/drop");
 
-        await Eventually.TrueAsync(() => provider.State == WebSocketConnectionState.Failed, "the connection failed");
+        await transitions.NextAsync(WebSocketConnectionState.Failed, "the connection failed");
+        Assert.DoesNotContain(transitions.All, t => t.State == WebSocketConnectionState.Reconnecting);
         Assert.Equal(1, (await server.GetAsync("/stats")).GetProperty("connections").GetInt32());
         Assert.Equal(WebSocketErrorCodes.ConnectionError, (await provider.SendToUserAsync("u", new NotificationContent(), Ct)).Error!.Code);
     }
@@ -147,7 +164,4 @@ public sealed partial class ReconnectionTests
         Assert.True((await provider.SendToUserAsync("u", new NotificationContent { Body = "alive" }, Ct)).Success);
         await Eventually.TrueAsync(async () => await MessageCount(server) == 1, "the message after the reconnect arrived");
     }
-
-    [GeneratedRegex("attempt \\d+ in (\\d+) ms")]
-    private static partial Regex ScheduledDelay();
 }
