@@ -87,6 +87,8 @@ public static class SignalRGatewayBuilderExtensions
             sp.GetService<GatewayRedis>()));
         services.TryAddSingleton<ConnectionIdentityResolver>();
         services.TryAddSingleton<IChannelAuthorizer, DefaultChannelAuthorizer>();
+        services.TryAddSingleton<GatewayResponder>();
+        services.TryAddSingleton<AuthenticationExpiry>();
         services.TryAddSingleton<GatewayConnectionHandler>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IGroupBroadcaster, SignalRGroupBroadcaster>());
 

@@ -20,20 +20,17 @@ internal sealed class GatewayConnectionHandler
 {
     private const string JoinRequest = "channel:join";
     private const string LeaveRequest = "channel:leave";
-    private const string NoTenant = "";
-
-    /// <summary>The longest timer a <see cref="TimeProvider"/> reliably arms; later expiries re-arm when it fires.</summary>
-    private static readonly TimeSpan MaxTimerDue = TimeSpan.FromDays(30);
 
     private readonly ConnectionIdentityResolver _identities;
     private readonly TenantChannelDefaults _defaults;
     private readonly IPresenceTracker _presence;
     private readonly GatewayRateLimiters _limiters;
     private readonly GatewayMetrics _metrics;
+    private readonly GatewayResponder _responder;
+    private readonly AuthenticationExpiry _expiry;
     private readonly TimeProvider _timeProvider;
     private readonly SignalRGatewayOptions _options;
     private readonly ILogger _logger;
-    private readonly LogThrottle _connectionRefusalLog;
 
     public GatewayConnectionHandler(
         ConnectionIdentityResolver identities,
@@ -41,6 +38,8 @@ internal sealed class GatewayConnectionHandler
         IPresenceTracker presence,
         GatewayRateLimiters limiters,
         GatewayMetrics metrics,
+        GatewayResponder responder,
+        AuthenticationExpiry expiry,
         TimeProvider timeProvider,
         IOptions<SignalRGatewayOptions> options,
         ILogger<GatewayConnectionHandler> logger)
@@ -50,10 +49,11 @@ internal sealed class GatewayConnectionHandler
         _presence = presence;
         _limiters = limiters;
         _metrics = metrics;
+        _responder = responder;
+        _expiry = expiry;
         _timeProvider = timeProvider;
         _options = options.Value;
         _logger = logger;
-        _connectionRefusalLog = new LogThrottle(timeProvider, _options.LogThrottleInterval);
     }
 
     /// <summary>
@@ -69,7 +69,7 @@ internal sealed class GatewayConnectionHandler
         var identity = _identities.Resolve(user, connection.ConnectionId);
         if (identity is null)
         {
-            await RefuseConnectionAsync(connection, NoTenant, RefusalReasons.Unauthorized, new GatewayError(
+            await _responder.RefuseConnectionAsync(connection, GatewayResponder.NoTenant, RefusalReasons.Unauthorized, new GatewayError(
                 "Unauthorized: the connection has no user id and tenant id claims.", GatewayErrorCodes.Unauthorized)).ConfigureAwait(false);
             return null;
         }
@@ -77,33 +77,21 @@ internal sealed class GatewayConnectionHandler
         var expiresAt = _options.CloseOnAuthenticationExpiration ? authenticationExpiresAt : null;
         if (expiresAt <= _timeProvider.GetUtcNow())
         {
-            await RefuseConnectionAsync(connection, identity.TenantId, RefusalReasons.TokenExpired, TokenExpired).ConfigureAwait(false);
+            await _responder.RefuseConnectionAsync(connection, identity.TenantId, RefusalReasons.TokenExpired, GatewayResponder.TokenExpired).ConfigureAwait(false);
             return null;
         }
 
         // A budget of connections needs an identity that outlives a connection: anonymous ones have none.
         if (identity.UserId is not null && !await _limiters.TryAcquireConnectionAsync(identity.RateLimitKey, connection.Closed).ConfigureAwait(false))
         {
-            await RefuseConnectionAsync(connection, identity.TenantId, RefusalReasons.RateLimited, new GatewayError(
+            await _responder.RefuseConnectionAsync(connection, identity.TenantId, RefusalReasons.RateLimited, new GatewayError(
                 $"Too many connections: at most {_limiters.ConnectionLimitDescription} per user; retry later.", GatewayErrorCodes.RateLimited)).ConfigureAwait(false);
             return null;
         }
 
         var session = new GatewaySession(connection, identity, user ?? new ClaimsPrincipal(), expiresAt);
         _metrics.Connected(identity.TenantId);
-        if (expiresAt is { } expiry)
-        {
-            session.ExpiryTimer = _timeProvider.CreateTimer(
-                static state =>
-                {
-                    var (handler, expiring) = ((GatewayConnectionHandler, GatewaySession))state!;
-                    handler.OnExpiryTimer(expiring);
-                },
-                (this, session),
-                Timeout.InfiniteTimeSpan,
-                Timeout.InfiniteTimeSpan);
-            ArmExpiry(session, expiry);
-        }
+        _expiry.Watch(session);
 
         var ct = connection.Closed;
         if (identity.UserId is { } userId)
@@ -180,13 +168,13 @@ internal sealed class GatewayConnectionHandler
 
         if (member)
         {
-            await SendAsync(state.Connection, GatewayEvents.Joined, new ChannelEvent(name)).ConfigureAwait(false);
+            await _responder.SendAsync(state.Connection, GatewayEvents.Joined, new ChannelEvent(name)).ConfigureAwait(false);
             return;
         }
 
         if (count >= _options.MaxChannelsPerConnection)
         {
-            await RefuseAsync(state, JoinRequest, RefusalReasons.ChannelLimit, new GatewayError(
+            await _responder.RefuseAsync(state, JoinRequest, RefusalReasons.ChannelLimit, new GatewayError(
                 $"Too many channels: a connection may be in at most {_options.MaxChannelsPerConnection}.", GatewayErrorCodes.TooManyChannels, name)).ConfigureAwait(false);
             return;
         }
@@ -203,7 +191,7 @@ internal sealed class GatewayConnectionHandler
             connection.Closed).ConfigureAwait(false);
         if (!allowed)
         {
-            await RefuseAsync(state, JoinRequest, RefusalReasons.AccessDenied, new GatewayError("Access denied", GatewayErrorCodes.AccessDenied, name)).ConfigureAwait(false);
+            await _responder.RefuseAsync(state, JoinRequest, RefusalReasons.AccessDenied, new GatewayError("Access denied", GatewayErrorCodes.AccessDenied, name)).ConfigureAwait(false);
             return;
         }
 
@@ -233,10 +221,8 @@ internal sealed class GatewayConnectionHandler
             _metrics.Left(state.Identity.TenantId);
         }
 
-        await SendAsync(connection, GatewayEvents.Left, new ChannelEvent(name)).ConfigureAwait(false);
+        await _responder.SendAsync(connection, GatewayEvents.Left, new ChannelEvent(name)).ConfigureAwait(false);
     }
-
-    private static GatewayError TokenExpired => new("token expired", GatewayErrorCodes.Unauthorized);
 
     /// <summary>
     /// The checks every channel request passes, in order: an identified connection whose authentication has not
@@ -247,21 +233,21 @@ internal sealed class GatewayConnectionHandler
     {
         if (session is null)
         {
-            _metrics.Refused(NoTenant, RefusalReasons.Unauthorized);
-            await SendAsync(connection, GatewayEvents.Error, new GatewayError("Unauthorized", GatewayErrorCodes.Unauthorized)).ConfigureAwait(false);
+            _metrics.Refused(GatewayResponder.NoTenant, RefusalReasons.Unauthorized);
+            await _responder.SendAsync(connection, GatewayEvents.Error, new GatewayError("Unauthorized", GatewayErrorCodes.Unauthorized)).ConfigureAwait(false);
             return null;
         }
 
         if (session.Expired)
         {
-            await SendAsync(connection, GatewayEvents.Error, TokenExpired).ConfigureAwait(false);
+            await _responder.SendAsync(connection, GatewayEvents.Error, GatewayResponder.TokenExpired).ConfigureAwait(false);
             return null;
         }
 
-        if (session.ExpiresAt <= _timeProvider.GetUtcNow())
+        if (_expiry.HasPassed(session))
         {
             // The timer has not fired yet; the request must not slip through meanwhile.
-            await ExpireAsync(session).ConfigureAwait(false);
+            await _expiry.ExpireAsync(session).ConfigureAwait(false);
             return null;
         }
 
@@ -275,7 +261,7 @@ internal sealed class GatewayConnectionHandler
 
         if (!await _limiters.TryAcquireChannelRequestAsync(session.Identity.RateLimitKey, connection.Closed).ConfigureAwait(false))
         {
-            await RefuseAsync(session, requestName, RefusalReasons.RateLimited, new GatewayError(
+            await _responder.RefuseAsync(session, requestName, RefusalReasons.RateLimited, new GatewayError(
                 $"Too many channel requests (at most {_limiters.ChannelRequestLimitDescription} per user); slow down.", GatewayErrorCodes.RateLimited, name)).ConfigureAwait(false);
             return null;
         }
@@ -285,11 +271,11 @@ internal sealed class GatewayConnectionHandler
             case ChannelNameProblem.None:
                 return name;
             case ChannelNameProblem.Malformed:
-                await RefuseAsync(session, requestName, RefusalReasons.InvalidRequest, new GatewayError(
+                await _responder.RefuseAsync(session, requestName, RefusalReasons.InvalidRequest, new GatewayError(
                     $"Invalid request: {requestName} takes one object {{ \"channelName\": \"<name>\" }} whose channelName is well-formed text.", GatewayErrorCodes.InvalidRequest)).ConfigureAwait(false);
                 return null;
             default:
-                await RefuseAsync(session, requestName, RefusalReasons.InvalidChannel, new GatewayError(
+                await _responder.RefuseAsync(session, requestName, RefusalReasons.InvalidChannel, new GatewayError(
                     ChannelNames.Describe(problem, _options.MaxChannelNameLength), GatewayErrorCodes.InvalidChannel)).ConfigureAwait(false);
                 return null;
         }
@@ -310,92 +296,6 @@ internal sealed class GatewayConnectionHandler
         await connection.AddToGroupAsync(group, connection.Closed).ConfigureAwait(false);
         await _presence.AddAsync(group, connection.Closed).ConfigureAwait(false);
         _metrics.Joined(session.Identity.TenantId);
-        await SendAsync(connection, GatewayEvents.Joined, new ChannelEvent(channel)).ConfigureAwait(false);
-    }
-
-    /// <summary>Counts a refusal, logs it (throttled per connection) and answers it with an <c>error</c> event.</summary>
-    private async Task RefuseAsync(GatewaySession session, string request, string reason, GatewayError error)
-    {
-        var identity = session.Identity;
-        _metrics.Refused(identity.TenantId, reason);
-        if (session.RefusalLog(_timeProvider, _options.LogThrottleInterval).TryEnter(out var suppressed))
-        {
-            // Only names that passed the channel-name rules reach the log: nothing invisible or bidi.
-            Log.RequestRefused(_logger, request, session.Connection.ConnectionId, identity.TenantId, identity.UserId, reason, error.ChannelName, suppressed);
-        }
-
-        await SendAsync(session.Connection, GatewayEvents.Error, error).ConfigureAwait(false);
-    }
-
-    private async Task RefuseConnectionAsync(IGatewayConnection connection, string tenantId, string reason, GatewayError error)
-    {
-        _metrics.Refused(tenantId, reason);
-        if (_connectionRefusalLog.TryEnter(out var suppressed))
-        {
-            Log.ConnectionRefused(_logger, connection.ConnectionId, tenantId, reason, suppressed);
-        }
-
-        await SendAsync(connection, GatewayEvents.Error, error).ConfigureAwait(false);
-        connection.Abort();
-    }
-
-    private void ArmExpiry(GatewaySession session, DateTimeOffset expiry)
-    {
-        var due = expiry - _timeProvider.GetUtcNow();
-        session.ExpiryTimer?.Change(due < TimeSpan.Zero ? TimeSpan.Zero : due > MaxTimerDue ? MaxTimerDue : due, Timeout.InfiniteTimeSpan);
-    }
-
-    private void OnExpiryTimer(GatewaySession session)
-    {
-        if (session.ExpiresAt is { } expiry && expiry > _timeProvider.GetUtcNow())
-        {
-            ArmExpiry(session, expiry); // a far expiry, armed in steps
-            return;
-        }
-
-        _ = ExpireAsync(session);
-    }
-
-    /// <summary>Ends a connection whose authentication expired: the <c>error</c> event first, then the close.</summary>
-    private async Task ExpireAsync(GatewaySession session)
-    {
-        lock (session.Gate)
-        {
-            if (session.Closed)
-            {
-                return; // already expired, or disconnected
-            }
-
-            session.Expired = true;
-            session.Closed = true;
-        }
-
-        var identity = session.Identity;
-        _metrics.Refused(identity.TenantId, RefusalReasons.TokenExpired);
-        Log.AuthenticationExpired(_logger, session.Connection.ConnectionId, identity.TenantId, identity.UserId);
-        try
-        {
-            await SendAsync(session.Connection, GatewayEvents.Error, TokenExpired).ConfigureAwait(false);
-        }
-        finally
-        {
-            session.Connection.Abort();
-        }
-    }
-
-    /// <summary>Sends to the client; a connection that is going away is not an error of ours.</summary>
-    private async Task SendAsync(IGatewayConnection connection, string eventName, object payload)
-    {
-        try
-        {
-            await connection.SendAsync(eventName, payload, connection.Closed).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (connection.Closed.IsCancellationRequested)
-        {
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            Log.SendToClientFailed(_logger, ex, eventName, connection.ConnectionId);
-        }
+        await _responder.SendAsync(connection, GatewayEvents.Joined, new ChannelEvent(channel)).ConfigureAwait(false);
     }
 }
