@@ -131,14 +131,29 @@ internal abstract class WebSocketProviderBase : IWebSocketProvider, IAsyncDispos
 
     public async ValueTask DisposeAsync()
     {
+        await RetireAsync(TimeSpan.Zero).ConfigureAwait(false);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>
+    /// Disposes the provider once the calls it already has are done (at most <paramref name="grace"/>): new calls are
+    /// refused at once with <see cref="ObjectDisposedException"/>, which a registry handle answers by calling the
+    /// provider that replaced this one.
+    /// </summary>
+    internal async ValueTask RetireAsync(TimeSpan grace)
+    {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
         }
 
         Incoming.Complete();
+        if (grace > TimeSpan.Zero)
+        {
+            await WhenIdleAsync(grace).ConfigureAwait(false);
+        }
+
         await ReleaseResourcesAsync().ConfigureAwait(false);
-        GC.SuppressFinalize(this);
     }
 
     protected abstract ValueTask<SendResult> SendToUserCoreAsync(string id, string userId, NotificationContent content, CancellationToken cancellationToken);
@@ -148,6 +163,9 @@ internal abstract class WebSocketProviderBase : IWebSocketProvider, IAsyncDispos
     protected abstract ValueTask<JsonElement> QueryCoreAsync(QueryRequest request, TimeSpan timeout, CancellationToken cancellationToken);
 
     protected virtual ValueTask ReleaseResourcesAsync() => ValueTask.CompletedTask;
+
+    /// <summary>Completes when no call is running (or after <paramref name="grace"/>); providers whose calls outlive their resources override it.</summary>
+    protected virtual Task WhenIdleAsync(TimeSpan grace) => Task.CompletedTask;
 
     /// <summary>A version-7 UUID (time-ordered), laid out exactly as <see cref="Guid.CreateVersion7(DateTimeOffset)"/> does.</summary>
     protected string NewId()

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
+using Notify.WebSocket.Auth;
 using Notify.WebSocket.External;
 using Notify.WebSocket.External.Transports.NativeWebSocket;
 using Notify.WebSocket.Registry;
@@ -69,7 +70,7 @@ internal sealed class MemoryConnection : ExternalConnection
     private readonly Utf8JsonWriter _writer;
 
     public MemoryConnection(WebSocketProviderOptions options)
-        : base(ConnectionPoolKey.From(options), options, TimeProvider.System, NullLogger.Instance)
+        : base(ConnectionPoolKey.From(options), options, new AuthStrategyResolver([new NoAuthStrategy()]), TimeProvider.System, NullLogger.Instance)
     {
         _writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
     }
@@ -86,8 +87,6 @@ internal sealed class MemoryConnection : ExternalConnection
             throw new InvalidOperationException("The memory connection did not connect.");
         }
     }
-
-    protected override ConnectionRequest CreateRequest() => new(new Uri(Options.Url!));
 
     protected override Task OpenAsync(ConnectionRequest request, CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -111,6 +110,8 @@ internal sealed class MemoryConnection : ExternalConnection
     }
 
     protected override ValueTask CloseTransportAsync() => ValueTask.CompletedTask;
+
+    protected override Task CloseForReconnectAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Feeds a frame as the receive loop would after decoding it.</summary>
     public void Receive(IncomingFrame frame) => Dispatch(frame);

@@ -1,5 +1,5 @@
 // Reference Socket.IO v4 server (npm `socket.io`). Prints {"port":N} on its first stdout line.
-// HTTP control API on the same port: GET /control/stats, POST /control/push, /control/drop, /control/reset.
+// HTTP control API on the same port: GET /control/stats, POST /control/push, /control/drop, /control/reset, /control/auth.
 //
 // Options (argv, all optional):
 //   --port N             listen port (0 = any free port)
@@ -23,7 +23,7 @@ const opt = (name, fallback) => {
 const flag = (name) => args.includes(name);
 
 const port = Number(opt('--port', '0'));
-const authToken = opt('--auth-token');
+let authToken = opt('--auth-token');
 const ack = !flag('--no-ack');
 const ackDelay = Number(opt('--ack-delay', '0'));
 const logFile = opt('--log');
@@ -117,6 +117,10 @@ server.on('request', async (req, res) => {
     }
     case '/control/reset':
       s = fresh();
+      return reply({});
+    case '/control/auth':
+      // body: { token } - from now on only this token is accepted (open connections are kept)
+      authToken = body.token;
       return reply({});
     case '/control/push':
       // body: { events: [ { event, data, nsp? } ] } sent to every connected socket

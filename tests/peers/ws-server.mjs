@@ -1,6 +1,6 @@
 // Reference native WebSocket server (npm `ws`) speaking Notify.WebSocket's JSON envelope.
 // Prints {"port":N} on its first stdout line. An HTTP control API on the same port lets tests
-// drive it: GET /stats, POST /push, POST /malformed, POST /drop, POST /freeze, POST /reset.
+// drive it: GET /stats, POST /push, POST /malformed, POST /drop, POST /freeze, POST /reset, POST /auth.
 //
 // Options (argv, all optional):
 //   --port N            listen port (0 = any free port; give the old port to "restart on the same port")
@@ -22,7 +22,7 @@ const opt = (name, fallback) => {
 const flag = (name) => args.includes(name);
 
 const port = Number(opt('--port', '0'));
-const authBearer = opt('--auth-bearer');
+let authBearer = opt('--auth-bearer');
 const authQuery = opt('--auth-query');
 const ack = !flag('--no-ack');
 const ackDelay = Number(opt('--ack-delay', '0'));
@@ -49,6 +49,10 @@ const server = http.createServer(async (req, res) => {
       return reply({ ...s, open: sockets.size });
     case '/reset':
       s = stats();
+      return reply({});
+    case '/auth':
+      // body: { bearer } - from now on only this token is accepted (open connections are kept)
+      authBearer = body.bearer;
       return reply({});
     case '/push': {
       // body: { frames: [ <object or raw string> ... ] } sent to every open socket

@@ -26,6 +26,9 @@ internal static partial class Log
     [LoggerMessage(2005, LogLevel.Warning, "Disposing a replaced provider for tenant {TenantId} failed")]
     public static partial void ProviderDisposeFailed(ILogger logger, Exception exception, string tenantId);
 
+    [LoggerMessage(2006, LogLevel.Warning, "Replacing provider {ProviderName} of tenant {TenantId} after a configuration change failed; the next call tries again")]
+    public static partial void ProviderReplacementFailed(ILogger logger, Exception exception, string providerName, string tenantId);
+
     [LoggerMessage(3001, LogLevel.Information, "Connected to {Endpoint}")]
     public static partial void Connected(ILogger logger, string endpoint);
 
@@ -61,6 +64,9 @@ internal static partial class Log
 
     [LoggerMessage(3012, LogLevel.Warning, "A connection state handler for {Endpoint} threw")]
     public static partial void StateHandlerFailed(ILogger logger, Exception exception, string endpoint);
+
+    [LoggerMessage(3013, LogLevel.Information, "Reconnecting to {Endpoint} with rotated credentials")]
+    public static partial void ReconnectingForCredentials(ILogger logger, string endpoint);
 
     [LoggerMessage(4001, LogLevel.Warning, "Incoming message {MessageId} ({Event}) for tenant {TenantId} was dropped: the handling queue is full ({Dropped} dropped since the last report; reported at most once a second)")]
     public static partial void IncomingQueueFull(ILogger logger, string messageId, string @event, string tenantId, int dropped);

@@ -30,6 +30,7 @@ internal sealed class ConnectionSupervisor
     private WebSocketConnectionState _state = WebSocketConnectionState.Connecting;
     private WebSocketNotificationError? _failure;
     private long _lastAttempt;
+    private int _reconnectRequested;
 
     public ConnectionSupervisor(ISupervisedConnection connection, IReconnectionPolicy policy, WebSocketProviderOptions options, TimeProvider timeProvider, ILogger logger)
     {
@@ -102,6 +103,51 @@ internal sealed class ConnectionSupervisor
         }
     }
 
+    /// <summary>
+    /// Asks for a new socket (new credentials): when connected, true, and the drop that follows is answered by an
+    /// immediate attempt, not a backoff; when the connection gave up, an attempt starts now; otherwise the next
+    /// attempt is the new socket anyway.
+    /// </summary>
+    public bool RequestReconnect()
+    {
+        bool connected;
+        lock (_gate)
+        {
+            connected = _state == WebSocketConnectionState.Connected;
+            if (connected)
+            {
+                Volatile.Write(ref _reconnectRequested, 1);
+            }
+            else if (_state == WebSocketConnectionState.Failed)
+            {
+                TryStartRecoveryLocked(out _, force: true);
+            }
+        }
+
+        DeliverTransitions();
+        return connected;
+    }
+
+    /// <summary>Waits until the connection is no longer <see cref="WebSocketConnectionState.Connected"/>.</summary>
+    public async Task WhenNotConnectedAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task changed;
+            lock (_gate)
+            {
+                if (_state != WebSocketConnectionState.Connected)
+                {
+                    return;
+                }
+
+                changed = _stateChanged.Task;
+            }
+
+            await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Marks the connection disposed; the loop ends when <c>lifetime</c> is cancelled.</summary>
     public void Dispose() => SetState(new ConnectionTransition(WebSocketConnectionState.Disposed, Error: ExternalErrors.Closed));
 
@@ -157,6 +203,13 @@ internal sealed class ConnectionSupervisor
             }
 
             _connection.OnDropped(error);
+            if (connected && Interlocked.Exchange(ref _reconnectRequested, 0) == 1)
+            {
+                // A socket closed on purpose (rotated credentials) is replaced at once, with no backoff.
+                SetState(new ConnectionTransition(WebSocketConnectionState.Reconnecting, Delay: TimeSpan.Zero));
+                continue;
+            }
+
             if (connected)
             {
                 Log.Disconnected(_logger, _connection.Endpoint, error.Message);
@@ -275,10 +328,10 @@ internal sealed class ConnectionSupervisor
         DeliverTransitions();
     }
 
-    /// <summary>Starts an attempt when the last one is old enough; otherwise says how long until it is.</summary>
-    private bool TryStartRecoveryLocked(out TimeSpan wait)
+    /// <summary>Starts an attempt when the last one is old enough (or <paramref name="force"/>); otherwise says how long until it is.</summary>
+    private bool TryStartRecoveryLocked(out TimeSpan wait, bool force = false)
     {
-        wait = _recoveryInterval - _timeProvider.GetElapsedTime(_lastAttempt);
+        wait = force ? TimeSpan.Zero : _recoveryInterval - _timeProvider.GetElapsedTime(_lastAttempt);
         if (_state != WebSocketConnectionState.Failed || wait > TimeSpan.Zero)
         {
             return _state != WebSocketConnectionState.Failed;

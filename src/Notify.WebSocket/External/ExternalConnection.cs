@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Notify.WebSocket.Auth;
 using Notify.WebSocket.Diagnostics;
 using Notify.WebSocket.Registry;
 
@@ -14,19 +15,28 @@ namespace Notify.WebSocket.External;
 /// </summary>
 internal abstract class ExternalConnection : PooledConnection, ISupervisedConnection
 {
+    /// <summary>How long a rotation waits for answers to what was written, and then for the close handshake.</summary>
+    private static readonly TimeSpan GracefulCloseTimeout = TimeSpan.FromSeconds(2);
+
     private readonly Lock _subscribersGate = new();
     private readonly CancellationTokenSource _lifetime = new();
     private readonly ChannelMembership _channels = new();
     private readonly OutboundQueue _queue;
     private readonly ConnectionSupervisor _supervisor;
+    private readonly AuthStrategyResolver _auth;
     private IIncomingSubscriber[] _subscribers = [];
+    private WebSocketProviderOptions _credentials;
     private Task _run = Task.CompletedTask;
+    private Task _rotation = Task.CompletedTask;
+    private int _started;
     private int _disposed;
 
-    protected ExternalConnection(ConnectionPoolKey key, WebSocketProviderOptions options, TimeProvider timeProvider, ILogger logger, IReconnectionPolicy? policy = null)
+    protected ExternalConnection(ConnectionPoolKey key, WebSocketProviderOptions options, AuthStrategyResolver auth, TimeProvider timeProvider, ILogger logger, IReconnectionPolicy? policy = null)
         : base(key)
     {
         Options = options;
+        _credentials = options;
+        _auth = auth;
         TimeProvider = timeProvider;
         Logger = logger;
         _queue = new OutboundQueue(WriteAsync, OnWriteFailed, ChannelMessage, _channels, options.SendQueueCapacity, timeProvider, _lifetime.Token);
@@ -60,8 +70,34 @@ internal abstract class ExternalConnection : PooledConnection, ISupervisedConnec
 
     protected CancellationToken Lifetime => _lifetime.Token;
 
-    /// <summary>Starts connecting in the background, so listening starts at connect rather than at the first send.</summary>
-    public void Start() => _run = Task.Run(() => _supervisor.RunAsync(Lifetime));
+    /// <summary>Starts connecting in the background (once; later calls do nothing), so listening starts at connect rather than at the first send.</summary>
+    public void Start()
+    {
+        if (Interlocked.Exchange(ref _started, 1) == 0)
+        {
+            _run = Task.Run(() => _supervisor.RunAsync(Lifetime));
+        }
+    }
+
+    /// <summary>
+    /// Takes new credentials for every later connection attempt. A connected socket is replaced now, gracefully: writing
+    /// pauses (sends queue meanwhile), what was written is given a moment to be acknowledged or answered, the socket is
+    /// closed with the close handshake, and a new one opens at once with the new credentials and catches up (anything
+    /// still unacknowledged is written again). A connection that gave up tries again at once.
+    /// </summary>
+    public void RotateCredentials(WebSocketProviderOptions options)
+    {
+        Volatile.Write(ref _credentials, options);
+        if (_supervisor.RequestReconnect())
+        {
+            var previous = _rotation;
+            _rotation = Task.Run(async () =>
+            {
+                await previous.ConfigureAwait(false);
+                await ReconnectGracefullyAsync().ConfigureAwait(false);
+            });
+        }
+    }
 
     public void Subscribe(IIncomingSubscriber subscriber)
     {
@@ -200,7 +236,7 @@ internal abstract class ExternalConnection : PooledConnection, ISupervisedConnec
         await _queue.FailAllAsync(ExternalErrors.Closed).ConfigureAwait(false);
         try
         {
-            await _run.ConfigureAwait(false);
+            await Task.WhenAll(_run, _rotation).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -249,10 +285,10 @@ internal abstract class ExternalConnection : PooledConnection, ISupervisedConnec
     /// <summary>Writes one message. Never called concurrently.</summary>
     protected abstract ValueTask WriteAsync(OutgoingMessage message, CancellationToken cancellationToken);
 
-    /// <summary>Builds the connection request (url plus auth) for each attempt, so rotated credentials are picked up.</summary>
-    protected abstract ConnectionRequest CreateRequest();
-
     protected abstract ValueTask CloseTransportAsync();
+
+    /// <summary>Closes the current socket with the protocol's close handshake, so everything written before reaches the server; the receive loop then ends.</summary>
+    protected abstract Task CloseForReconnectAsync(CancellationToken cancellationToken);
 
     /// <summary>An ack or query with this id is no longer awaited (answered, timed out or failed).</summary>
     protected virtual void OnPendingRemoved(string id)
@@ -305,6 +341,37 @@ internal abstract class ExternalConnection : PooledConnection, ISupervisedConnec
 
         await _queue.PumpAsync().ConfigureAwait(false);
         return null;
+    }
+
+    /// <summary>Builds the connection request (url plus auth) for each attempt, so rotated credentials are picked up.</summary>
+    private ConnectionRequest CreateRequest() => _auth.CreateRequest(Volatile.Read(ref _credentials));
+
+    private async Task ReconnectGracefullyAsync()
+    {
+        try
+        {
+            await _queue.PauseAsync(GracefulCloseTimeout, Lifetime).ConfigureAwait(false);
+            Log.ReconnectingForCredentials(Logger, Key.ToString());
+            using var timeout = new CancellationTokenSource(GracefulCloseTimeout, TimeProvider);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, Lifetime);
+            await CloseForReconnectAsync(linked.Token).ConfigureAwait(false);
+
+            // The server answers the close handshake and the receive loop ends; a server that does not is cut off.
+            await _supervisor.WhenNotConnectedAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (Lifetime.IsCancellationRequested)
+        {
+        }
+        catch (OperationCanceledException)
+        {
+            AbortTransport();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A socket that will not close politely is cut; the reconnect and the resends happen all the same.
+            Log.WriteFailed(Logger, ex, Key.ToString());
+            AbortTransport();
+        }
     }
 
     private void OnWriteFailed(Exception exception)

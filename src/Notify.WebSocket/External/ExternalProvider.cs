@@ -19,6 +19,8 @@ internal sealed class ExternalProvider : WebSocketProviderBase, IIncomingSubscri
     private readonly MessageSource _source;
     private readonly TimeSpan _ackTimeout;
     private readonly Task _joinDefaultChannels;
+    private TaskCompletionSource? _idle;
+    private int _inFlight;
 
     public ExternalProvider(string tenantId, WebSocketProviderOptions options, ConnectionLease<ExternalConnection> lease, IncomingPipeline? pipeline, TimeProvider timeProvider, ILogger logger)
         : base(tenantId, options, timeProvider, logger)
@@ -85,13 +87,19 @@ internal sealed class ExternalProvider : WebSocketProviderBase, IIncomingSubscri
         _pipeline?.TryEnqueue(message);
     }
 
-    protected override ValueTask<SendResult> SendToUserCoreAsync(string id, string userId, NotificationContent content, CancellationToken cancellationToken) =>
-        SendEventAsync(id, Options.CustomEvents.Notification, NotificationRecipient.ForUser(userId), content, roomField: null, cancellationToken);
+    protected override ValueTask<SendResult> SendToUserCoreAsync(string id, string userId, NotificationContent content, CancellationToken cancellationToken)
+    {
+        Enter();
+        return SendEventAsync(id, Options.CustomEvents.Notification, NotificationRecipient.ForUser(userId), content, roomField: null, cancellationToken);
+    }
 
-    protected override ValueTask<SendResult> SendToChannelCoreAsync(string id, string channel, NotificationContent content, CancellationToken cancellationToken) =>
-        SendEventAsync(id, Options.CustomEvents.ChannelBroadcast, NotificationRecipient.ForChannel(channel), content, Options.Envelope.Room, cancellationToken);
+    protected override ValueTask<SendResult> SendToChannelCoreAsync(string id, string channel, NotificationContent content, CancellationToken cancellationToken)
+    {
+        Enter();
+        return SendEventAsync(id, Options.CustomEvents.ChannelBroadcast, NotificationRecipient.ForChannel(channel), content, Options.Envelope.Room, cancellationToken);
+    }
 
-    protected override async ValueTask<JsonElement> QueryCoreAsync(QueryRequest request, TimeSpan timeout, CancellationToken cancellationToken)
+    protected override ValueTask<JsonElement> QueryCoreAsync(QueryRequest request, TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (!Options.EnableRequestResponse)
         {
@@ -101,8 +109,20 @@ internal sealed class ExternalProvider : WebSocketProviderBase, IIncomingSubscri
                 retryable: false);
         }
 
-        var message = new OutgoingMessage(OutgoingKind.Query, request.Event, PayloadSerializer.Value(request.Data), NewId(), requiresAck: false);
-        return await _connection.QueryAsync(message, timeout, cancellationToken).ConfigureAwait(false);
+        Enter();
+        return QueryConnectionAsync(request, timeout, cancellationToken);
+    }
+
+    protected override async Task WhenIdleAsync(TimeSpan grace)
+    {
+        var idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _idle, idle);
+        if (Volatile.Read(ref _inFlight) == 0)
+        {
+            return;
+        }
+
+        await idle.Task.WaitAsync(grace, TimeProvider).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     protected override async ValueTask ReleaseResourcesAsync()
@@ -125,15 +145,57 @@ internal sealed class ExternalProvider : WebSocketProviderBase, IIncomingSubscri
 
     private static readonly IReadOnlyDictionary<string, string> EmptyMetadata = new Dictionary<string, string>();
 
+    /// <summary>
+    /// Counts a call that will use the connection. Refused synchronously once the provider is being retired, so a
+    /// registry handle makes the call again on the provider that replaced this one.
+    /// </summary>
+    private void Enter()
+    {
+        Interlocked.Increment(ref _inFlight);
+        if (IsDisposed)
+        {
+            Exit();
+            throw new ObjectDisposedException(nameof(ExternalProvider));
+        }
+    }
+
+    private void Exit()
+    {
+        if (Interlocked.Decrement(ref _inFlight) == 0)
+        {
+            Volatile.Read(ref _idle)?.TrySetResult();
+        }
+    }
+
+    private async ValueTask<JsonElement> QueryConnectionAsync(QueryRequest request, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var message = new OutgoingMessage(OutgoingKind.Query, request.Event, PayloadSerializer.Value(request.Data), NewId(), requiresAck: false);
+            return await _connection.QueryAsync(message, timeout, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
     private async ValueTask<SendResult> SendEventAsync(string id, string eventName, NotificationRecipient recipient, NotificationContent content, string? roomField, CancellationToken cancellationToken)
     {
-        var data = PayloadSerializer.Notification(id, recipient, content, TimeProvider.GetUtcNow(), roomField);
-        var acks = Options.EnableAcknowledgments;
-        var message = new OutgoingMessage(OutgoingKind.Event, eventName, data, acks ? id : null, acks);
-        var error = await _connection.SendAsync(message, _ackTimeout, cancellationToken).ConfigureAwait(false);
-        return error is null
-            ? SendResult.Succeeded(id, TimeProvider.GetUtcNow(), acks ? AcknowledgedMetadata : SentMetadata)
-            : SendResult.Failed(id, TimeProvider.GetUtcNow(), error);
+        try
+        {
+            var data = PayloadSerializer.Notification(id, recipient, content, TimeProvider.GetUtcNow(), roomField);
+            var acks = Options.EnableAcknowledgments;
+            var message = new OutgoingMessage(OutgoingKind.Event, eventName, data, acks ? id : null, acks);
+            var error = await _connection.SendAsync(message, _ackTimeout, cancellationToken).ConfigureAwait(false);
+            return error is null
+                ? SendResult.Succeeded(id, TimeProvider.GetUtcNow(), acks ? AcknowledgedMetadata : SentMetadata)
+                : SendResult.Failed(id, TimeProvider.GetUtcNow(), error);
+        }
+        finally
+        {
+            Exit();
+        }
     }
 
     private static readonly IReadOnlyDictionary<string, object?> AcknowledgedMetadata =

@@ -23,15 +23,23 @@ internal abstract class ExternalProviderFactory(
 
     protected ILoggerFactory LoggerFactory { get; } = loggerFactory;
 
-    public WebSocketProviderBase Create(string tenantId, WebSocketProviderOptions options, ConnectionPool pool)
+    public WebSocketProviderBase Create(string tenantId, WebSocketProviderOptions options, ConnectionPool pool, string owner, WebSocketProviderBase? predecessor = null)
     {
-        var lease = pool.Acquire(ConnectionPoolKey.From(options), key =>
+        var key = ConnectionPoolKey.From(options);
+
+        // Rotation in place: a provider whose connection no one else shares keeps it under the new credentials, which
+        // the connection uses from its next attempt on (reconnecting gracefully now if it is connected).
+        if (predecessor is ExternalProvider { Connection: var current } && current.Key.DiffersOnlyInCredentials(key) && pool.TryRekey(current, key, owner))
         {
-            var connection = CreateConnection(key, options);
-            connection.Start();
-            return connection;
-        });
-        return new ExternalProvider(tenantId, options, lease, pipelines.Create(tenantId, options), TimeProvider, LoggerFactory.CreateLogger<ExternalProvider>());
+            current.RotateCredentials(options);
+        }
+
+        var lease = pool.Acquire(key, k => CreateConnection(k, options), owner);
+        var provider = new ExternalProvider(tenantId, options, lease, pipelines.Create(tenantId, options), TimeProvider, LoggerFactory.CreateLogger<ExternalProvider>());
+
+        // Started once its first provider listens, so no frame is read before someone can take it.
+        lease.Connection.Start();
+        return provider;
     }
 
     protected abstract ExternalConnection CreateConnection(ConnectionPoolKey key, WebSocketProviderOptions options);

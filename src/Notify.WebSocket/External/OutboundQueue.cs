@@ -128,6 +128,26 @@ internal sealed class OutboundQueue : IAsyncDisposable
         Pending.FailWrittenQueries(reason);
     }
 
+    /// <summary>
+    /// Stops writing before a planned reconnect (sends queue meanwhile), then waits up to <paramref name="settle"/> for
+    /// the server to answer what was already written, so little is written twice.
+    /// </summary>
+    public async Task PauseAsync(TimeSpan settle, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        _open = false;
+        _writeLock.Release();
+
+        var answers = Pending.Written();
+        if (answers.Count > 0)
+        {
+            using var timeout = new CancellationTokenSource(settle, _timeProvider);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+            await Task.WhenAll(answers).WaitAsync(linked.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
     /// <summary>Fails every queued message and every pending acknowledgment and query with <paramref name="error"/>.</summary>
     public async Task FailAllAsync(WebSocketNotificationError error)
     {

@@ -33,6 +33,9 @@ internal sealed class PendingOperations
     public IReadOnlyList<OutgoingMessage> Unacknowledged() =>
         [.. _byId.Values.Where(p => p.Message.Kind == OutgoingKind.Event && p.Message.WasWritten).OrderBy(p => p.Sequence).Select(p => p.Message)];
 
+    /// <summary>The answers awaited for what the server was sent (acknowledgments and responses).</summary>
+    public IReadOnlyList<Task> Written() => [.. _byId.Values.Where(p => p.Message.WasWritten).Select(p => (Task)p.Completion.Task)];
+
     /// <summary>Fails the queries that were written: their answer was lost with the connection. Queued ones still go out.</summary>
     public void FailWrittenQueries(WebSocketNotificationError error) => Fail(error, static p => p.Message.Kind == OutgoingKind.Query && p.Message.WasWritten);
 

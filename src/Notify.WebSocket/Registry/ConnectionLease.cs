@@ -8,14 +8,18 @@ internal sealed class ConnectionLease<TConnection> : IAsyncDisposable
     private readonly ConnectionPool _pool;
     private int _released;
 
-    internal ConnectionLease(ConnectionPool pool, TConnection connection)
+    internal ConnectionLease(ConnectionPool pool, TConnection connection, string owner)
     {
         _pool = pool;
         Connection = connection;
+        Owner = owner;
     }
 
     public TConnection Connection { get; }
 
+    /// <summary>Who holds the lease (a provider name and tenant).</summary>
+    public string Owner { get; }
+
     public ValueTask DisposeAsync() =>
-        Interlocked.Exchange(ref _released, 1) == 0 ? _pool.ReleaseAsync(Connection) : ValueTask.CompletedTask;
+        Interlocked.Exchange(ref _released, 1) == 0 ? _pool.ReleaseAsync(Connection, Owner) : ValueTask.CompletedTask;
 }

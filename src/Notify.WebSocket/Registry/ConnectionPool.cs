@@ -24,7 +24,11 @@ internal sealed class ConnectionPool(ILogger logger) : IAsyncDisposable
         }
     }
 
-    public ConnectionLease<TConnection> Acquire<TConnection>(ConnectionPoolKey key, Func<ConnectionPoolKey, TConnection> create)
+    /// <summary>Leases the connection of <paramref name="key"/>, creating it when it is not open.</summary>
+    /// <param name="key">What makes the connection distinct.</param>
+    /// <param name="create">Creates the connection.</param>
+    /// <param name="owner">Who holds the lease (a provider name and tenant); see <see cref="TryRekey"/>.</param>
+    public ConnectionLease<TConnection> Acquire<TConnection>(ConnectionPoolKey key, Func<ConnectionPoolKey, TConnection> create, string owner = "")
         where TConnection : PooledConnection
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -39,6 +43,7 @@ internal sealed class ConnectionPool(ILogger logger) : IAsyncDisposable
             }
 
             entry.Leases++;
+            entry.Owners.Add(owner);
 
             // The key's display form parses the url to redact it: not worth doing for a log nobody reads.
             if (logger.IsEnabled(LogLevel.Debug))
@@ -46,7 +51,34 @@ internal sealed class ConnectionPool(ILogger logger) : IAsyncDisposable
                 Log.PoolConnectionOpened(logger, key.ToString(), entry.Leases);
             }
 
-            return new ConnectionLease<TConnection>(this, (TConnection)entry.Connection);
+            return new ConnectionLease<TConnection>(this, (TConnection)entry.Connection, owner);
+        }
+    }
+
+    /// <summary>
+    /// Moves a connection to another key when every lease on it is <paramref name="owner"/>'s (its providers, the
+    /// current one and those retiring), so the owner keeps the connection when only its credentials change. Refused
+    /// when another owner shares the connection (it keeps the old credentials) or the new key already has one.
+    /// </summary>
+    public bool TryRekey(PooledConnection connection, ConnectionPoolKey key, string owner)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(key);
+        lock (_gate)
+        {
+            if (_disposed
+                || !_entries.TryGetValue(connection.Key, out var entry)
+                || !ReferenceEquals(entry.Connection, connection)
+                || entry.Owners.Any(o => o != owner)
+                || _entries.ContainsKey(key))
+            {
+                return false;
+            }
+
+            _entries.Remove(connection.Key);
+            connection.Rekey(key);
+            _entries[key] = entry;
+            return true;
         }
     }
 
@@ -59,11 +91,17 @@ internal sealed class ConnectionPool(ILogger logger) : IAsyncDisposable
         }
     }
 
-    internal async ValueTask ReleaseAsync(PooledConnection connection)
+    internal async ValueTask ReleaseAsync(PooledConnection connection, string owner)
     {
         lock (_gate)
         {
-            if (!_entries.TryGetValue(connection.Key, out var entry) || !ReferenceEquals(entry.Connection, connection) || --entry.Leases > 0)
+            if (!_entries.TryGetValue(connection.Key, out var entry) || !ReferenceEquals(entry.Connection, connection))
+            {
+                return;
+            }
+
+            entry.Owners.Remove(owner);
+            if (--entry.Leases > 0)
             {
                 return;
             }
@@ -105,5 +143,8 @@ internal sealed class ConnectionPool(ILogger logger) : IAsyncDisposable
         public PooledConnection Connection { get; } = connection;
 
         public int Leases { get; set; }
+
+        /// <summary>The owner of every lease, one entry per lease.</summary>
+        public List<string> Owners { get; } = [];
     }
 }

@@ -34,6 +34,10 @@ internal sealed record ConnectionPoolKey(
             options.Protocol == WebSocketProtocol.SocketIo ? string.Empty : options.Envelope.Signature);
     }
 
+    /// <summary>Whether <paramref name="other"/> is the same endpoint and wire format with other credentials.</summary>
+    public bool DiffersOnlyInCredentials(ConnectionPoolKey other) =>
+        other is not null && CredentialHash != other.CredentialHash && this with { CredentialHash = other.CredentialHash } == other;
+
     /// <summary>Shows the endpoint and a prefix of the keyed hash only.</summary>
     public override string ToString() =>
         $"{Protocol} {SecretRedactor.RedactUrl(Url)}{Path} auth={AuthType.ToLowerInvariant()}#{CredentialHash[..8]}";

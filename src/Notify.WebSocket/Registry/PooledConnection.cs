@@ -9,7 +9,10 @@ internal abstract class PooledConnection : IAsyncDisposable
 {
     protected PooledConnection(ConnectionPoolKey key) => Key = key;
 
-    public ConnectionPoolKey Key { get; }
+    public ConnectionPoolKey Key { get; private set; }
+
+    /// <summary>The pool moved the connection to another key (its credentials were rotated in place).</summary>
+    internal void Rekey(ConnectionPoolKey key) => Key = key;
 
     public abstract WebSocketConnectionState State { get; }
 

@@ -10,7 +10,7 @@ internal sealed class ProviderFactory(
     TimeProvider timeProvider,
     ILoggerFactory loggerFactory)
 {
-    public WebSocketProviderBase Create(string tenantId, WebSocketProviderOptions options, ConnectionPool pool)
+    public WebSocketProviderBase Create(string tenantId, WebSocketProviderOptions options, ConnectionPool pool, string owner, WebSocketProviderBase? predecessor = null)
     {
         if (!options.Enabled)
         {
@@ -30,6 +30,6 @@ internal sealed class ProviderFactory(
                 WebSocketErrorCodes.NotConfigured,
                 $"No transport is registered for protocol \"{(protocol == WebSocketProtocol.Ws ? "ws" : "socketio")}\".",
                 retryable: false);
-        return factory.Create(tenantId, options, pool);
+        return factory.Create(tenantId, options, pool, owner, predecessor);
     }
 }

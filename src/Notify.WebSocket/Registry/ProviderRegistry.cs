@@ -13,6 +13,9 @@ namespace Notify.WebSocket;
 /// </summary>
 public sealed class ProviderRegistry : IAsyncDisposable
 {
+    /// <summary>How long a replaced or released provider waits for the sends and queries it already has.</summary>
+    private static readonly TimeSpan RetireGrace = TimeSpan.FromSeconds(30);
+
     private readonly ConcurrentDictionary<ProviderKey, WebSocketProviderBase> _providers = new();
     private readonly ConcurrentDictionary<ProviderKey, Registry.TenantProviderHandle> _handles = new();
     private readonly Lock _gate = new();
@@ -93,7 +96,7 @@ public sealed class ProviderRegistry : IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
         cancellationToken.ThrowIfCancellationRequested();
-        return InvalidateAsync(providerName ?? WebSocketProviderDefaults.ProviderName, tenantId);
+        return InvalidateAsync(providerName ?? WebSocketProviderDefaults.ProviderName, tenantId, replace: false);
     }
 
     /// <summary>The long-lived provider of a tenant: forwards to whatever provider is current.</summary>
@@ -112,16 +115,17 @@ public sealed class ProviderRegistry : IAsyncDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (!_providers.TryGetValue(key, out existing))
-            {
-                var options = _options.Get(ProviderOptionsNames.For(providerName, tenantId));
-                existing = _factory.Create(tenantId, options, _pool);
-                _providers[key] = existing;
-                Log.ProviderCreated(_logger, options.Mode, providerName, tenantId);
-            }
-
-            return existing;
+            return _providers.TryGetValue(key, out existing) ? existing : CreateLocked(key, predecessor: null);
         }
+    }
+
+    private WebSocketProviderBase CreateLocked(ProviderKey key, WebSocketProviderBase? predecessor)
+    {
+        var options = _options.Get(ProviderOptionsNames.For(key.ProviderName, key.TenantId));
+        var provider = _factory.Create(key.TenantId, options, _pool, ProviderOptionsNames.For(key.ProviderName, key.TenantId), predecessor);
+        _providers[key] = provider;
+        Log.ProviderCreated(_logger, options.Mode, key.ProviderName, key.TenantId);
+        return provider;
     }
 
     /// <summary>Closes every provider and pooled connection.</summary>
@@ -153,8 +157,12 @@ public sealed class ProviderRegistry : IAsyncDisposable
     internal IReadOnlyList<(string ProviderName, string TenantId, IWebSocketProvider Provider)> Snapshot() =>
         [.. _providers.Select(p => (p.Key.ProviderName, p.Key.TenantId, (IWebSocketProvider)p.Value))];
 
-    /// <summary>Drops the cached options and the provider of a tenant (or of every tenant), disposing the old providers.</summary>
-    internal async ValueTask InvalidateAsync(string providerName, string? tenantId)
+    /// <summary>
+    /// Drops the cached options of a tenant (or of every tenant) and replaces its provider, make before break: the new
+    /// provider is created first from the new options (taking over the connection when only the credentials changed),
+    /// so calls go to it at once, and the old one is retired once the calls it already had are done.
+    /// </summary>
+    internal async ValueTask InvalidateAsync(string providerName, string? tenantId, bool replace = true)
     {
         List<KeyValuePair<ProviderKey, WebSocketProviderBase>> removed;
         lock (_gate)
@@ -170,6 +178,22 @@ public sealed class ProviderRegistry : IAsyncDisposable
             {
                 _optionsCache.TryRemove(ProviderOptionsNames.For(providerName, tenantId));
             }
+
+            if (replace && !_disposed)
+            {
+                foreach (var (key, provider) in removed)
+                {
+                    try
+                    {
+                        CreateLocked(key, provider);
+                    }
+                    catch (Exception ex) when (ex is not OutOfMemoryException)
+                    {
+                        // An invalid configuration surfaces at the tenant's next call, as it would for a new tenant.
+                        Log.ProviderReplacementFailed(_logger, ex, key.ProviderName, key.TenantId);
+                    }
+                }
+            }
         }
 
         foreach (var (key, provider) in removed)
@@ -177,7 +201,7 @@ public sealed class ProviderRegistry : IAsyncDisposable
             Log.ProviderInvalidated(_logger, key.ProviderName, key.TenantId);
             try
             {
-                await provider.DisposeAsync().ConfigureAwait(false);
+                await provider.RetireAsync(RetireGrace).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {

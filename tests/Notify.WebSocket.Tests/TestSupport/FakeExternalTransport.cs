@@ -14,7 +14,7 @@ internal sealed class FakeExternalTransport : IExternalProviderFactory
 
     public WebSocketProtocol Protocol => WebSocketProtocol.Ws;
 
-    public WebSocketProviderBase Create(string tenantId, WebSocketProviderOptions options, ConnectionPool pool)
+    public WebSocketProviderBase Create(string tenantId, WebSocketProviderOptions options, ConnectionPool pool, string owner, WebSocketProviderBase? predecessor = null)
     {
         var lease = pool.Acquire(ConnectionPoolKey.From(options), key =>
         {

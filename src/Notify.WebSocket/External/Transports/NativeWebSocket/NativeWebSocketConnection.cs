@@ -19,7 +19,7 @@ internal sealed class NativeWebSocketConnection(
     AuthStrategyResolver auth,
     TimeProvider timeProvider,
     ILogger logger)
-    : ExternalConnection(key, options, timeProvider, logger)
+    : ExternalConnection(key, options, auth, timeProvider, logger)
 {
     private const int ReceiveChunkSize = 16 * 1024;
 
@@ -27,8 +27,6 @@ internal sealed class NativeWebSocketConnection(
     private readonly ArrayBufferWriter<byte> _frame = new(ReceiveChunkSize);
     private Utf8JsonWriter? _envelopeWriter;
     private ClientWebSocket? _socket;
-
-    protected override ConnectionRequest CreateRequest() => auth.CreateRequest(Options);
 
     protected override async Task OpenAsync(ConnectionRequest request, CancellationToken cancellationToken)
     {
@@ -154,6 +152,14 @@ internal sealed class NativeWebSocketConnection(
     }
 
     protected override void AbortTransport() => _socket?.Abort();
+
+    protected override async Task CloseForReconnectAsync(CancellationToken cancellationToken)
+    {
+        if (_socket is { State: WebSocketState.Open } socket)
+        {
+            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "reconnecting", cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     protected override async ValueTask CloseTransportAsync()
     {

@@ -21,7 +21,7 @@ internal sealed class SocketIoConnection(
     AuthStrategyResolver auth,
     TimeProvider timeProvider,
     ILogger logger)
-    : ExternalConnection(key, options, timeProvider, logger)
+    : ExternalConnection(key, options, auth, timeProvider, logger)
 {
     /// <summary>Ack ids of the packets we write ourselves start far above the library's own counter, which starts at 0.</summary>
     private const int FirstOwnAckId = 1 << 30;
@@ -30,8 +30,6 @@ internal sealed class SocketIoConnection(
     private readonly ConcurrentDictionary<string, int> _ownAckIds = new(StringComparer.Ordinal);
     private Session? _session;
     private int _nextAckId = FirstOwnAckId;
-
-    protected override ConnectionRequest CreateRequest() => auth.CreateRequest(Options);
 
     protected override async Task OpenAsync(ConnectionRequest request, CancellationToken cancellationToken)
     {
@@ -66,6 +64,15 @@ internal sealed class SocketIoConnection(
     }
 
     protected override void AbortTransport() => _session?.Abandon();
+
+    protected override async Task CloseForReconnectAsync(CancellationToken cancellationToken)
+    {
+        // Leaves the namespace politely (a disconnect packet after everything written), then ends the session.
+        if (_session is { } session)
+        {
+            await session.CloseAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     protected override async ValueTask CloseTransportAsync()
     {

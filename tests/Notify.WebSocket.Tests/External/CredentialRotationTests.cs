@@ -1,0 +1,91 @@
+using Microsoft.Extensions.DependencyInjection;
+using Notify.WebSocket.Tests.TestSupport;
+
+namespace Notify.WebSocket.Tests.External;
+
+/// <summary>The spec's "rotate authentication tokens" while sends are in flight: nothing fails, nothing is lost.</summary>
+public sealed class CredentialRotationTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public static TheoryData<string> Protocols => ["ws", "socketio"];
+
+    [Theory]
+    [MemberData(nameof(Protocols))]
+    public async Task TenRotations_During2000AcknowledgedSends_WithTheServerAcceptingOnlyTheCurrentToken_FailNothing_AndKeepOneConnection(string protocol)
+    {
+        const int Sends = 2000;
+        const int InFlight = 32;
+        var log = Path.Combine(Path.GetTempPath(), "notify-rotation-" + Guid.NewGuid().ToString("N"));
+        await using var server = protocol == "ws"
+            ? await NodePeer.StartAsync("ws-server.mjs", "--auth-bearer", "token-0", "--log", log, "--ack-delay", "20")
+            : await NodePeer.StartAsync("socketio-server.mjs", "--auth-token", "token-0", "--log", log, "--ack-delay", "20");
+        await using var harness = ExternalHarness.Create(
+            protocol == "ws" ? server.WsUrl() : server.HttpUrl(),
+            """ "authType": "bearer", "authToken": "token-0", "enableAcknowledgments": true, "acknowledgmentTimeout": 10000 """,
+            protocol: protocol);
+        var provider = await harness.ConnectedAsync();
+        var connection = provider.Connection();
+        var configuration = harness.Services.GetRequiredService<ITenantConfigurationService>();
+
+        var completed = 0;
+        var results = new SendResult[Sends];
+        var senders = Enumerable.Range(0, InFlight).Select(worker => Task.Run(async () =>
+        {
+            for (var i = worker; i < Sends; i += InFlight)
+            {
+                results[i] = await provider.SendToUserAsync("u", new NotificationContent { Body = "n" + i }, Ct);
+                Interlocked.Increment(ref completed);
+            }
+        }, Ct)).ToList();
+
+        for (var rotation = 1; rotation <= 10; rotation++)
+        {
+            var threshold = rotation * 150;
+            await Eventually.TrueAsync(() => Volatile.Read(ref completed) >= threshold, $"{threshold} sends completed", 60_000);
+            var token = "token-" + rotation;
+            await server.PostAsync(protocol == "ws" ? "/auth" : "/control/auth", protocol == "ws" ? new { bearer = token } : new { token });
+            await configuration.UpdateProviderConfigAsync("1", o => o.AuthToken = token, Ct);
+        }
+
+        await Task.WhenAll(senders).WaitAsync(TimeSpan.FromSeconds(120), Ct);
+
+        Assert.All(results, r => Assert.True(r.Success, $"{r.MessageId}: {r.Error?.Code} {r.Error?.Message}"));
+        var seen = (await File.ReadAllLinesAsync(log, Ct)).ToHashSet(StringComparer.Ordinal);
+        Assert.All(results, r => Assert.Contains(r.MessageId, seen));
+
+        // Rotated in place: the same pooled connection, on a new socket per rotation (rotations that come while the
+        // last one is still reconnecting share its new socket), every socket accepted with the token current then.
+        Assert.Same(connection, provider.Connection());
+        Assert.Equal(1, harness.Registry.PooledConnectionCount);
+        var stats = await server.GetAsync(protocol == "ws" ? "/stats" : "/control/stats");
+        Assert.InRange(stats.GetProperty("connections").GetInt32(), 2, 11);
+        Assert.Equal(0, stats.GetProperty("rejected").GetInt32());
+        var last = await provider.SendToUserAsync("u", new NotificationContent { Body = "last" }, Ct);
+        Assert.True(last.Success, last.Error?.Message);
+        File.Delete(log);
+    }
+
+    [Fact]
+    public async Task RotatingOneOfTwoTenantsSharingAConnection_MovesItToItsOwn_WhileItsSendsInFlightFinishOnTheOld()
+    {
+        await using var server = await NodePeer.StartAsync("ws-server.mjs", "--ack-delay", "50");
+        await using var harness = ExternalHarness.Create(server.WsUrl(), """ "authType": "bearer", "authToken": "shared", "enableAcknowledgments": true """);
+        var one = await harness.ConnectedAsync("1");
+        var two = await harness.ConnectedAsync("2");
+        var shared = one.Connection();
+        Assert.Same(shared, two.Connection());
+
+        var inFlight = Enumerable.Range(0, 200).Select(i => one.SendToUserAsync("u", new NotificationContent { Body = "n" + i }, Ct).AsTask()).ToList();
+        await harness.Services.GetRequiredService<ITenantConfigurationService>().UpdateProviderConfigAsync("1", o => o.AuthToken = "tenant-1-only", Ct);
+        var results = await Task.WhenAll(inFlight).WaitAsync(TimeSpan.FromSeconds(30), Ct);
+
+        Assert.All(results, r => Assert.True(r.Success, r.Error?.Message));
+        Assert.NotSame(shared, one.Connection());
+        Assert.Same(shared, two.Connection());
+        Assert.Equal(WebSocketConnectionState.Connected, shared.State);
+        Assert.Equal(2, harness.Registry.PooledConnectionCount);
+        Assert.True((await one.SendToUserAsync("u", new NotificationContent { Body = "own" }, Ct)).Success);
+        Assert.True((await two.SendToUserAsync("u", new NotificationContent { Body = "shared" }, Ct)).Success);
+    }
+}
