@@ -50,9 +50,15 @@ public static class WebSampleApp
         var notifications = builder.Services
             .AddWebSocketNotifications(builder.Configuration.GetSection("Notifications:WebSocket"))
             .AddSignalRGateway(builder.Configuration.GetSection("Notifications:Gateway"));
-        if (builder.Configuration["Notifications:Redis"] is { Length: > 0 } redis)
+        // Scale-out: "Notifications:Redis": "host:6379", or a section with configuration, channelPrefix, presenceTimeout.
+        var redis = builder.Configuration.GetSection("Notifications:Redis");
+        if (redis.Value is { Length: > 0 } redisConfiguration)
         {
-            notifications.AddSignalRRedisScaleOut(redis);
+            notifications.AddSignalRRedisScaleOut(redisConfiguration);
+        }
+        else if (redis["Configuration"] is { Length: > 0 })
+        {
+            notifications.AddSignalRRedisScaleOut(o => redis.Bind(o));
         }
 
         var app = builder.Build();

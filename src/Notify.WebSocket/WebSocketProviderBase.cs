@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -25,6 +26,13 @@ internal abstract class WebSocketProviderBase : IWebSocketProvider, IAsyncDispos
         "Channel broadcasts are disabled for this provider; set supportChannelBroadcast to true to send to channels.",
         Retryable: false);
 
+    /// <summary>How often each error code's failures may be logged; every failure is still counted in metrics.</summary>
+    private static readonly TimeSpan FailureLogInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>Error codes come from a small fixed set, plus whatever a host's own gateway throws; past this many, they share one throttle.</summary>
+    private const int MaxThrottledCodes = 32;
+
+    private readonly ConcurrentDictionary<string, LogThrottle> _failureLogs = new(StringComparer.Ordinal);
     private int _disposed;
 
     protected WebSocketProviderBase(string tenantId, WebSocketProviderOptions options, TimeProvider timeProvider, ILogger logger)
@@ -333,10 +341,28 @@ internal abstract class WebSocketProviderBase : IWebSocketProvider, IAsyncDispos
             var tags = NotifyWebSocketTelemetry.Tags(TenantId, Mode, target);
             tags.Add(NotifyWebSocketTelemetry.ErrorTag, result.Error!.Code);
             NotifyWebSocketTelemetry.MessagesFailed.Add(1, tags);
-            Log.SendFailed(Logger, result.MessageId, TenantId, result.Error.Code, result.Error.Message);
+            if (FailureLog(result.Error.Code).TryEnter(out var suppressed))
+            {
+                Log.SendFailed(Logger, result.MessageId, TenantId, result.Error.Code, result.Error.Message, suppressed);
+            }
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Failures come in floods exactly when something is wrong (a rate limit, an outage): each error code of this
+    /// provider (so of its tenant) is logged at most once a second, with the number held back since.
+    /// </summary>
+    private LogThrottle FailureLog(string code)
+    {
+        if (_failureLogs.TryGetValue(code, out var throttle))
+        {
+            return throttle;
+        }
+
+        var key = _failureLogs.Count < MaxThrottledCodes ? code : string.Empty;
+        return _failureLogs.GetOrAdd(key, static (_, time) => new LogThrottle(time, FailureLogInterval), TimeProvider);
     }
 
     /// <summary>Cryptographically random bytes for ids, drawn from the OS in blocks and handed out ten at a time, per thread.</summary>

@@ -73,7 +73,7 @@ internal sealed class MemoryConnection : ExternalConnection
     private readonly Utf8JsonWriter _writer;
 
     public MemoryConnection(WebSocketProviderOptions options)
-        : base(ConnectionPoolKey.From(options), options, new AuthStrategyResolver([new NoAuthStrategy()]), TimeProvider.System, NullLogger.Instance)
+        : base(ConnectionPoolKey.From(options), options, new AuthStrategyResolver([new NoAuthStrategy()], new BearerTokenProviders([], EmptyServices.Instance)), TimeProvider.System, NullLogger.Instance)
     {
         _writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
     }
@@ -125,4 +125,11 @@ internal sealed class NoopStrategy : IMessageHandlingStrategy
     public string Name => "noop";
 
     public ValueTask HandleAsync(IncomingMessage message, WebSocketProviderOptions options, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+}
+
+internal sealed class EmptyServices : IServiceProvider
+{
+    public static readonly EmptyServices Instance = new();
+
+    public object? GetService(Type serviceType) => null;
 }

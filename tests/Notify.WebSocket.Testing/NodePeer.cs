@@ -88,7 +88,8 @@ public sealed class NodePeer : IAsyncDisposable
         await kill.WaitForExitAsync();
     }
 
-    private static async Task EnsureInstalledAsync()
+    /// <summary>Installs tests/peers' npm packages (<c>npm ci</c>) unless they are there.</summary>
+    public static async Task EnsureInstalledAsync()
     {
         await InstallLock.WaitAsync();
         try

@@ -11,7 +11,7 @@ public sealed class ChannelAuthorizationContext
     /// <summary>The user of the connection (from its claims); null for an anonymous connection.</summary>
     public string? UserId { get; init; }
 
-    /// <summary>The channel asked for.</summary>
+    /// <summary>The channel asked for: NFC-normalized, and already within the channel-name rules (no control, format, separator or invisible characters).</summary>
     public required string ChannelName { get; init; }
 
     /// <summary>The authenticated user, with every claim of the host's authentication.</summary>

@@ -32,10 +32,17 @@ internal sealed class SignalRGatewayOptionsValidator : IValidateOptions<SignalRG
 
         AddIfBelowOne(errors, options.MaxChannelNameLength, "maxChannelNameLength");
         AddIfBelowOne(errors, options.MaxChannelsPerConnection, "maxChannelsPerConnection");
+        AddIfBelowOne(errors, options.ConnectionPermitLimit, "connectionPermitLimit");
         AddIfBelowOne(errors, options.ChannelRequestPermitLimit, "channelRequestPermitLimit");
         AddIfBelowOne(errors, options.TenantSendPermitLimit, "tenantSendPermitLimit");
+        AddIfNotPositive(errors, options.ConnectionWindow, "connectionWindow");
         AddIfNotPositive(errors, options.ChannelRequestWindow, "channelRequestWindow");
         AddIfNotPositive(errors, options.TenantSendWindow, "tenantSendWindow");
+        if (options.LogThrottleInterval < TimeSpan.Zero)
+        {
+            errors.Add($"{Prefix}logThrottleInterval must not be negative (zero logs every occurrence); it is {options.LogThrottleInterval}.");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

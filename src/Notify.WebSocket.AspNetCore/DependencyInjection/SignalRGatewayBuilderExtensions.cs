@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -7,11 +8,13 @@ using Notify.WebSocket;
 using Notify.WebSocket.AspNetCore;
 using Notify.WebSocket.AspNetCore.Authorization;
 using Notify.WebSocket.AspNetCore.Configuration;
+using Notify.WebSocket.AspNetCore.Diagnostics;
 using Notify.WebSocket.AspNetCore.Gateway;
 using Notify.WebSocket.AspNetCore.Hubs;
 using Notify.WebSocket.AspNetCore.Identity;
 using Notify.WebSocket.AspNetCore.Presence;
 using Notify.WebSocket.AspNetCore.RateLimiting;
+using Notify.WebSocket.AspNetCore.ScaleOut;
 using StackExchange.Redis;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -51,8 +54,12 @@ public static class SignalRGatewayBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.AddSignalR();
+
+        // Hub options of this hub start from the global ones; ConfigureNotificationHub's settings are applied after.
+        services.AddSignalR().AddHubOptions<THub>(_ => { });
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<HubOptions<THub>>, GatewayHubOptionsSetup<THub>>());
         services.AddAuthorization();
+        services.AddMetrics();
         services.AddOptions<SignalRGatewayOptions>().ValidateOnStart();
         if (configure is not null)
         {
@@ -62,41 +69,101 @@ public static class SignalRGatewayBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SignalRGatewayOptions>, SignalRGatewayOptionsValidator>());
         services.RemoveAll<GatewayRegistration>();
         services.AddSingleton(new GatewayRegistration(builder.ProviderName, typeof(THub)));
+        services.RemoveAll<NotificationHubClients>();
+        services.AddSingleton(sp =>
+        {
+            var hub = sp.GetRequiredService<IHubContext<THub>>();
+            return new NotificationHubClients(hub.Clients, hub.Groups);
+        });
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<GatewayMetrics>();
         services.TryAddSingleton<TenantChannelDefaults>();
         services.TryAddSingleton<IPresenceTracker, LocalPresenceTracker>();
-        services.TryAddSingleton<GatewayRateLimiters>();
+        services.TryAddSingleton(sp => new GatewayRateLimiters(
+            sp.GetRequiredService<IOptions<SignalRGatewayOptions>>(),
+            sp.GetRequiredService<GatewayMetrics>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<GatewayRateLimiters>>(),
+            sp.GetService<GatewayRedis>()));
         services.TryAddSingleton<ConnectionIdentityResolver>();
         services.TryAddSingleton<IChannelAuthorizer, DefaultChannelAuthorizer>();
-        services.TryAddSingleton<NotificationHubCore>();
+        services.TryAddSingleton<GatewayResponder>();
+        services.TryAddSingleton<AuthenticationExpiry>();
+        services.TryAddSingleton<GatewayConnectionHandler>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IGroupBroadcaster, SignalRGroupBroadcaster>());
 
         // Replaces the in-process gateway that AddWebSocketNotifications registers by default.
-        services.Replace(ServiceDescriptor.Singleton<INotificationGateway, SignalRNotificationGateway<THub>>());
+        services.Replace(ServiceDescriptor.Singleton<INotificationGateway, GatewayNotificationSender>());
+        return builder;
+    }
+
+    /// <summary>
+    /// Sets SignalR hub options (<see cref="HubOptions"/>: message size, timeouts, detailed errors, protocols …) for the
+    /// notification hub, whichever hub type <c>AddSignalRGateway</c> registered; other hubs keep the global options.
+    /// Connection options (<c>HttpConnectionDispatcherOptions</c>) are given to <c>MapNotificationGateway</c>.
+    /// </summary>
+    /// <param name="builder">The builder, after <c>AddSignalRGateway</c>.</param>
+    /// <param name="configure">Sets the hub options.</param>
+    /// <returns>The builder.</returns>
+    public static IWebSocketNotificationsBuilder ConfigureNotificationHub(this IWebSocketNotificationsBuilder builder, Action<HubOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.AddSingleton(new HubOptionsConfiguration(configure));
         return builder;
     }
 
     /// <summary>
     /// Scales the gateway out over Redis: SignalR's Redis backplane carries every send to the instance holding the
-    /// connection, and presence (the connection counts a send reports) is kept in Redis so it covers every instance.
+    /// connection, presence (the connection counts a send reports) is kept in Redis so it covers every instance, and the
+    /// gateway's rate limits are shared by every instance.
     /// </summary>
     /// <param name="builder">The builder, after <c>AddSignalRGateway</c>.</param>
     /// <param name="redisConfiguration">A StackExchange.Redis configuration string, for example <c>127.0.0.1:6379</c>. One endpoint, not a cluster.</param>
-    /// <param name="channelPrefix">Keeps apps sharing one Redis apart: the prefix of the backplane's channels and the presence keys.</param>
+    /// <param name="channelPrefix">Keeps apps sharing one Redis apart: the prefix of the backplane's channels, the presence keys and the rate-limit keys.</param>
     /// <returns>The builder.</returns>
     public static IWebSocketNotificationsBuilder AddSignalRRedisScaleOut(this IWebSocketNotificationsBuilder builder, string redisConfiguration, string channelPrefix = "notify")
     {
-        ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(redisConfiguration);
         ArgumentException.ThrowIfNullOrWhiteSpace(channelPrefix);
+        return builder.AddSignalRRedisScaleOut(o =>
+        {
+            o.Configuration = redisConfiguration;
+            o.ChannelPrefix = channelPrefix;
+        });
+    }
+
+    /// <summary>Like <see cref="AddSignalRRedisScaleOut(IWebSocketNotificationsBuilder, string, string)"/>, with every scale-out option.</summary>
+    /// <param name="builder">The builder, after <c>AddSignalRGateway</c>.</param>
+    /// <param name="configure">Sets the options; <see cref="RedisScaleOutOptions.Configuration"/> is required.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentException">The configuration string or the prefix is empty, or the presence timeout is under a second.</exception>
+    public static IWebSocketNotificationsBuilder AddSignalRRedisScaleOut(this IWebSocketNotificationsBuilder builder, Action<RedisScaleOutOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        var options = new RedisScaleOutOptions();
+        configure(options);
+        if (string.IsNullOrWhiteSpace(options.Configuration) || string.IsNullOrWhiteSpace(options.ChannelPrefix))
+        {
+            throw new ArgumentException("Redis scale-out needs a configuration string (for example 127.0.0.1:6379) and a non-empty channel prefix.", nameof(configure));
+        }
+
+        if (options.PresenceTimeout < TimeSpan.FromSeconds(1))
+        {
+            throw new ArgumentException($"Redis scale-out: presenceTimeout must be at least 1 second; it is {options.PresenceTimeout}.", nameof(configure));
+        }
+
         var services = builder.Services;
-        services.AddSignalR().AddStackExchangeRedis(redisConfiguration, o => o.Configuration.ChannelPrefix = RedisChannel.Literal(channelPrefix));
+        services.AddSignalR().AddStackExchangeRedis(options.Configuration, o => o.Configuration.ChannelPrefix = RedisChannel.Literal(options.ChannelPrefix));
+        services.RemoveAll<GatewayRedis>();
+        services.AddSingleton(new GatewayRedis(options));
         services.RemoveAll<RedisPresenceTracker>();
-        services.AddSingleton(sp => new RedisPresenceTracker(
-            redisConfiguration,
-            channelPrefix,
-            sp.GetService<TimeProvider>() ?? TimeProvider.System,
-            sp.GetRequiredService<ILogger<RedisPresenceTracker>>()));
+        services.AddSingleton<RedisPresenceTracker>();
         services.Replace(ServiceDescriptor.Singleton<IPresenceTracker>(sp => sp.GetRequiredService<RedisPresenceTracker>()));
+
+        // The connection is made before presence registers this instance.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, GatewayRedis>(sp => sp.GetRequiredService<GatewayRedis>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RedisPresenceTracker>(sp => sp.GetRequiredService<RedisPresenceTracker>()));
         return builder;
     }

@@ -2,11 +2,14 @@ using Microsoft.Extensions.Logging;
 
 namespace Notify.WebSocket.AspNetCore.Diagnostics;
 
-/// <summary>Source-generated log messages of the SignalR gateway. Event ids 3xxx.</summary>
+/// <summary>
+/// Source-generated log messages of the gateway. Event ids 3xxx (gateway). Warnings that a client or an outage can
+/// repeat at will are throttled (<see cref="LogThrottle"/>) and say how many were not logged.
+/// </summary>
 internal static partial class Log
 {
-    [LoggerMessage(3001, LogLevel.Information, "Refused gateway connection {ConnectionId}: no user id and tenant id claims")]
-    public static partial void ConnectionRefused(ILogger logger, string connectionId);
+    [LoggerMessage(3001, LogLevel.Information, "Refused gateway connection {ConnectionId} of tenant {TenantId}: {Reason} ({Suppressed} more refused connections not logged since the last report)")]
+    public static partial void ConnectionRefused(ILogger logger, string connectionId, string tenantId, string reason, int suppressed);
 
     [LoggerMessage(3002, LogLevel.Debug, "Gateway connection {ConnectionId} opened for tenant {TenantId}, user {UserId}")]
     public static partial void Connected(ILogger logger, string connectionId, string tenantId, string? userId);
@@ -14,15 +17,24 @@ internal static partial class Log
     [LoggerMessage(3003, LogLevel.Debug, "Gateway connection {ConnectionId} of tenant {TenantId} closed")]
     public static partial void Disconnected(ILogger logger, string connectionId, string tenantId);
 
-    [LoggerMessage(3004, LogLevel.Warning, "Denied channel {Channel} to user {UserId} of tenant {TenantId}")]
-    public static partial void ChannelDenied(ILogger logger, string tenantId, string? userId, string channel);
+    [LoggerMessage(3004, LogLevel.Warning, "Refused {Request} of gateway connection {ConnectionId} (tenant {TenantId}, user {UserId}): {Reason}, channel {Channel} ({Suppressed} more refusals of this connection not logged since the last report)")]
+    public static partial void RequestRefused(ILogger logger, string request, string connectionId, string tenantId, string? userId, string reason, string? channel, int suppressed);
 
-    [LoggerMessage(3005, LogLevel.Warning, "Gateway connection {ConnectionId} of tenant {TenantId} exceeded its channel request rate")]
-    public static partial void ChannelRequestsRateLimited(ILogger logger, string connectionId, string tenantId);
+    [LoggerMessage(3005, LogLevel.Warning, "Gateway connection {ConnectionId} (tenant {TenantId}, user {UserId}) closed with {Unlogged} refusals not logged")]
+    public static partial void UnloggedRefusals(ILogger logger, string connectionId, string tenantId, string? userId, int unlogged);
 
-    [LoggerMessage(3006, LogLevel.Warning, "Tenant {TenantId} exceeded its gateway send rate")]
-    public static partial void TenantSendRateLimited(ILogger logger, string tenantId);
+    [LoggerMessage(3006, LogLevel.Warning, "Tenant {TenantId} exceeded its gateway send rate ({Limit}) ({Suppressed} more refused sends of this tenant not logged since the last report)")]
+    public static partial void TenantSendRateLimited(ILogger logger, string tenantId, string limit, int suppressed);
 
-    [LoggerMessage(3007, LogLevel.Warning, "Redis presence is unavailable; counting this instance's connections only")]
-    public static partial void RedisPresenceFailed(ILogger logger, Exception exception);
+    [LoggerMessage(3007, LogLevel.Warning, "Redis presence is unavailable; counting this instance's connections only ({Suppressed} more failures not logged since the last report)")]
+    public static partial void RedisPresenceFailed(ILogger logger, Exception exception, int suppressed);
+
+    [LoggerMessage(3008, LogLevel.Debug, "Gateway connection {ConnectionId} of tenant {TenantId}, user {UserId}: authentication expired; closing it")]
+    public static partial void AuthenticationExpired(ILogger logger, string connectionId, string tenantId, string? userId);
+
+    [LoggerMessage(3009, LogLevel.Warning, "The distributed rate limiter (Redis) is unavailable; limiting on this instance only ({Suppressed} more failures not logged since the last report)")]
+    public static partial void RateLimiterFailed(ILogger logger, Exception exception, int suppressed);
+
+    [LoggerMessage(3010, LogLevel.Warning, "Sending the {Event} event to gateway connection {ConnectionId} failed")]
+    public static partial void SendToClientFailed(ILogger logger, Exception exception, string @event, string connectionId);
 }

@@ -10,6 +10,9 @@ internal static class GroupNames
 
     public static string Channel(string tenantId, string channel) => string.Concat("t:", Escape(tenantId), ":channel:", channel);
 
+    /// <summary>Not a group: the key an anonymous connection's limits count against.</summary>
+    public static string Anonymous(string tenantId, string connectionId) => string.Concat("t:", Escape(tenantId), ":anonymous:", connectionId);
+
     private static string Escape(string tenantId) =>
         tenantId.AsSpan().IndexOfAny('%', ':') < 0
             ? tenantId

@@ -1,7 +1,9 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using Notify.WebSocket.AspNetCore.Gateway;
 using Notify.WebSocket.AspNetCore.Hubs;
+using Notify.WebSocket.AspNetCore.Identity;
 
 namespace Notify.WebSocket.AspNetCore;
 
@@ -9,13 +11,17 @@ namespace Notify.WebSocket.AspNetCore;
 /// The notification hub: clients invoke <c>channel:join</c> / <c>channel:leave</c> with <c>{ channelName }</c> and
 /// receive <c>notification:new</c>, <c>channel:joined</c>, <c>channel:left</c> and <c>error</c>. On connect, the
 /// connection joins its user's group and its tenant's <c>defaultChannels</c>; a connection without a user id and tenant
-/// id claim is refused. Derive from it to add hub methods of your own (call the base members when overriding), and
-/// register the derived hub with <c>AddSignalRGateway&lt;THub&gt;()</c> and <c>MapNotificationGateway&lt;THub&gt;()</c>.
+/// id claim is refused, and a connection is closed when its authentication expires. Every request is answered, whatever
+/// its shape. Derive from it to add hub methods of your own (call the base members when overriding), and register the
+/// derived hub with <c>AddSignalRGateway&lt;THub&gt;()</c> and <c>MapNotificationGateway&lt;THub&gt;()</c>.
 /// </summary>
 public class NotificationHub : Hub
 {
+    private static readonly object ConnectionKey = new();
+    private static readonly object SessionKey = new();
+
     private readonly IServiceProvider _services;
-    private readonly NotificationHubCore _core;
+    private readonly GatewayConnectionHandler _handler;
 
     /// <summary>Creates the hub (SignalR does, per invocation).</summary>
     /// <param name="services">The hub's scoped services.</param>
@@ -23,27 +29,59 @@ public class NotificationHub : Hub
     {
         ArgumentNullException.ThrowIfNull(services);
         _services = services;
-        _core = services.GetRequiredService<NotificationHubCore>();
+        _handler = services.GetRequiredService<GatewayConnectionHandler>();
     }
 
-    /// <summary>Identifies the connection from its claims, joins its user group and default channels, or refuses it.</summary>
+    /// <summary>
+    /// Identifies the connection from its claims, joins its user group and default channels and arms its expiry;
+    /// or refuses it (an <c>error</c> event, then the close).
+    /// </summary>
     /// <returns>A task that completes when the connection is set up.</returns>
-    public override Task OnConnectedAsync() => _core.OnConnectedAsync(this);
+    public override async Task OnConnectedAsync()
+    {
+        var connection = Connection();
+        var session = await _handler.ConnectAsync(connection, Context.User, AuthenticationExpiration.Of(Context.GetHttpContext(), Context.User)).ConfigureAwait(false);
+        if (session is not null)
+        {
+            Context.Items[SessionKey] = session;
+        }
+    }
 
     /// <summary>Releases the connection's presence.</summary>
     /// <param name="exception">Why the connection closed, if it failed.</param>
     /// <returns>A task that completes when presence is updated.</returns>
-    public override Task OnDisconnectedAsync(Exception? exception) => _core.OnDisconnectedAsync(this);
+    public override Task OnDisconnectedAsync(Exception? exception) =>
+        Session() is { } session ? _handler.DisconnectAsync(session) : Task.CompletedTask;
 
-    /// <summary><c>channel:join</c>: joins a channel of the connection's tenant if the <see cref="IChannelAuthorizer"/> allows it.</summary>
-    /// <param name="request"><c>{ channelName }</c>.</param>
-    /// <returns>A task that completes when <c>channel:joined</c> or <c>error</c> is sent.</returns>
+    /// <summary>
+    /// <c>channel:join</c>: joins a channel of the connection's tenant if the channel-name rules, the limits and the
+    /// <see cref="IChannelAuthorizer"/> allow it. Answered with <c>channel:joined</c> or an <c>error</c> event.
+    /// </summary>
+    /// <param name="request">
+    /// <c>{ channelName }</c>. Taken as any value (with the JSON protocol a <see cref="JsonElement"/>) so that a request
+    /// of the wrong shape still reaches the gateway and is answered with <c>INVALID_REQUEST</c>.
+    /// </param>
+    /// <returns>A task that completes when the answer is sent.</returns>
     [HubMethodName(GatewayEvents.Join)]
-    public Task JoinChannel(ChannelRequest? request) => _core.JoinAsync(this, _services, request?.ChannelName);
+    public Task JoinChannel(object? request) => _handler.JoinAsync(Connection(), Session(), request, _services);
 
-    /// <summary><c>channel:leave</c>: leaves a channel.</summary>
-    /// <param name="request"><c>{ channelName }</c>.</param>
-    /// <returns>A task that completes when <c>channel:left</c> or <c>error</c> is sent.</returns>
+    /// <summary><c>channel:leave</c>: leaves a channel. Answered with <c>channel:left</c> or an <c>error</c> event.</summary>
+    /// <param name="request"><c>{ channelName }</c>, taken as any value, as for <see cref="JoinChannel"/>.</param>
+    /// <returns>A task that completes when the answer is sent.</returns>
     [HubMethodName(GatewayEvents.Leave)]
-    public Task LeaveChannel(ChannelRequest? request) => _core.LeaveAsync(this, request?.ChannelName);
+    public Task LeaveChannel(object? request) => _handler.LeaveAsync(Connection(), Session(), request);
+
+    private GatewaySession? Session() => Context.Items.TryGetValue(SessionKey, out var value) ? value as GatewaySession : null;
+
+    private SignalRGatewayConnection Connection()
+    {
+        if (Context.Items.TryGetValue(ConnectionKey, out var value) && value is SignalRGatewayConnection existing)
+        {
+            return existing;
+        }
+
+        var connection = new SignalRGatewayConnection(Context, _services.GetRequiredService<NotificationHubClients>());
+        Context.Items[ConnectionKey] = connection;
+        return connection;
+    }
 }

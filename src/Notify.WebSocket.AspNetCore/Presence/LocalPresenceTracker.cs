@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Notify.WebSocket.AspNetCore.Diagnostics;
 
 namespace Notify.WebSocket.AspNetCore.Presence;
 
@@ -6,6 +7,10 @@ namespace Notify.WebSocket.AspNetCore.Presence;
 internal sealed class LocalPresenceTracker : IPresenceTracker
 {
     private readonly ConcurrentDictionary<string, int> _counts = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the tracker; with <paramref name="metrics"/>, its group count is published.</summary>
+    /// <param name="metrics">The gateway's metrics, when this tracker is the gateway's (not when it backs another).</param>
+    public LocalPresenceTracker(GatewayMetrics? metrics = null) => metrics?.ObservePresence(() => _counts.Count);
 
     public ValueTask AddAsync(string group, CancellationToken cancellationToken)
     {
@@ -33,6 +38,9 @@ internal sealed class LocalPresenceTracker : IPresenceTracker
             }
         }
     }
+
+    /// <summary>Groups with at least one connection here.</summary>
+    public int GroupCount => _counts.Count;
 
     public int Count(string group) => _counts.TryGetValue(group, out var n) ? n : 0;
 }

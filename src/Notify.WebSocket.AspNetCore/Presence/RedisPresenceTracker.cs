@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Notify.WebSocket.AspNetCore.Diagnostics;
+using Notify.WebSocket.AspNetCore.ScaleOut;
 using StackExchange.Redis;
 
 namespace Notify.WebSocket.AspNetCore.Presence;
@@ -8,39 +10,55 @@ namespace Notify.WebSocket.AspNetCore.Presence;
 /// <summary>
 /// Presence shared by every instance behind the Redis backplane. Each group has a hash
 /// <c>{prefix}:presence:{group}</c> holding one field per instance (its connection count there); each live instance
-/// refreshes <c>{prefix}:instance:{id}</c> with a short expiry. A count adds up the fields of live instances and drops
-/// those of instances that stopped refreshing (a crashed instance stops counting within <see cref="InstanceTtl"/>).
-/// When Redis cannot be reached, counts fall back to this instance's own connections and the failure is logged.
+/// refreshes <c>{prefix}:instance:{id}</c>, which expires after <see cref="RedisScaleOutOptions.PresenceTimeout"/>,
+/// every third of that time. A count adds up the fields of live instances and drops those of instances that stopped
+/// refreshing: a crashed instance stops counting within the presence timeout. When Redis cannot be reached, counts fall
+/// back to this instance's own connections, and the failure is counted and logged (throttled).
 /// Needs a single Redis endpoint (the scripts touch keys they are not given, which Redis Cluster does not allow).
 /// </summary>
-internal sealed class RedisPresenceTracker(string configuration, string prefix, TimeProvider timeProvider, ILogger<RedisPresenceTracker> logger)
-    : IPresenceTracker, IHostedService, IAsyncDisposable
+internal sealed class RedisPresenceTracker : IPresenceTracker, IHostedService, IAsyncDisposable
 {
-    internal static readonly TimeSpan InstanceTtl = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan RefreshPeriod = TimeSpan.FromSeconds(10);
-
     private const string DecrementScript = """
         local v = redis.call('HINCRBY', KEYS[1], ARGV[1], -1)
         if v <= 0 then redis.call('HDEL', KEYS[1], ARGV[1]) end
         return v
         """;
 
+    /// <summary>Returns { live connections, fields of dead instances removed }.</summary>
     private const string CountScript = """
         local h = redis.call('HGETALL', KEYS[1])
         local n = 0
+        local dead = 0
         for i = 1, #h, 2 do
-          if redis.call('EXISTS', ARGV[1] .. h[i]) == 1 then n = n + tonumber(h[i + 1]) else redis.call('HDEL', KEYS[1], h[i]) end
+          if redis.call('EXISTS', ARGV[1] .. h[i]) == 1 then n = n + tonumber(h[i + 1]) else redis.call('HDEL', KEYS[1], h[i]); dead = dead + 1 end
         end
-        return n
+        return { n, dead }
         """;
 
     private readonly LocalPresenceTracker _local = new();
     private readonly string _instanceId = Guid.NewGuid().ToString("N");
-    private readonly SemaphoreSlim _connectGate = new(1, 1);
-    private ConnectionMultiplexer? _redis;
+    private readonly GatewayRedis _redis;
+    private readonly TimeProvider _timeProvider;
+    private readonly GatewayMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly LogThrottle _failureLog;
+    private readonly string _prefix;
+    private readonly TimeSpan _timeout;
     private ITimer? _refresh;
 
-    private string InstancePrefix => prefix + ":instance:";
+    public RedisPresenceTracker(GatewayRedis redis, IOptions<SignalRGatewayOptions> options, TimeProvider timeProvider, GatewayMetrics metrics, ILogger<RedisPresenceTracker> logger)
+    {
+        _redis = redis;
+        _timeProvider = timeProvider;
+        _metrics = metrics;
+        _logger = logger;
+        _failureLog = new LogThrottle(timeProvider, options.Value.LogThrottleInterval);
+        _prefix = redis.Options.ChannelPrefix;
+        _timeout = redis.Options.PresenceTimeout;
+        metrics.ObservePresence(() => _local.GroupCount);
+    }
+
+    private string InstancePrefix => _prefix + ":instance:";
 
     private RedisKey InstanceKey => InstancePrefix + _instanceId;
 
@@ -49,12 +67,12 @@ internal sealed class RedisPresenceTracker(string configuration, string prefix, 
         _local.Add(group);
         try
         {
-            var db = await DatabaseAsync().ConfigureAwait(false);
+            var db = await _redis.DatabaseAsync().ConfigureAwait(false);
             await db.HashIncrementAsync(PresenceKey(group), _instanceId, 1).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            Log.RedisPresenceFailed(logger, ex);
+            Failed(ex);
         }
     }
 
@@ -63,12 +81,12 @@ internal sealed class RedisPresenceTracker(string configuration, string prefix, 
         _local.Remove(group);
         try
         {
-            var db = await DatabaseAsync().ConfigureAwait(false);
+            var db = await _redis.DatabaseAsync().ConfigureAwait(false);
             await db.ScriptEvaluateAsync(DecrementScript, [PresenceKey(group)], [_instanceId]).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            Log.RedisPresenceFailed(logger, ex);
+            Failed(ex);
         }
     }
 
@@ -76,13 +94,19 @@ internal sealed class RedisPresenceTracker(string configuration, string prefix, 
     {
         try
         {
-            var db = await DatabaseAsync().ConfigureAwait(false);
-            var result = await db.ScriptEvaluateAsync(CountScript, [PresenceKey(group)], [InstancePrefix]).ConfigureAwait(false);
-            return (int)result;
+            var db = await _redis.DatabaseAsync().ConfigureAwait(false);
+            var result = (RedisResult[])(await db.ScriptEvaluateAsync(CountScript, [PresenceKey(group)], [InstancePrefix]).ConfigureAwait(false))!;
+            var dead = (long)result[1];
+            if (dead > 0)
+            {
+                _metrics.PresenceExpired(dead);
+            }
+
+            return (int)result[0];
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            Log.RedisPresenceFailed(logger, ex);
+            Failed(ex);
             return _local.Count(group);
         }
     }
@@ -90,7 +114,8 @@ internal sealed class RedisPresenceTracker(string configuration, string prefix, 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await RefreshAsync().ConfigureAwait(false);
-        _refresh = timeProvider.CreateTimer(static state => _ = ((RedisPresenceTracker)state!).RefreshAsync(), this, RefreshPeriod, RefreshPeriod);
+        var period = _timeout / 3;
+        _refresh = _timeProvider.CreateTimer(static state => _ = ((RedisPresenceTracker)state!).RefreshAsync(), this, period, period);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -102,14 +127,12 @@ internal sealed class RedisPresenceTracker(string configuration, string prefix, 
 
         try
         {
-            if (_redis is not null)
-            {
-                await _redis.GetDatabase().KeyDeleteAsync(InstanceKey).ConfigureAwait(false);
-            }
+            var db = await _redis.DatabaseAsync().ConfigureAwait(false);
+            await db.KeyDeleteAsync(InstanceKey).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            Log.RedisPresenceFailed(logger, ex);
+            Failed(ex);
         }
     }
 
@@ -119,52 +142,29 @@ internal sealed class RedisPresenceTracker(string configuration, string prefix, 
         {
             await _refresh.DisposeAsync().ConfigureAwait(false);
         }
-
-        if (_redis is not null)
-        {
-            await _redis.DisposeAsync().ConfigureAwait(false);
-        }
-
-        _connectGate.Dispose();
     }
 
     private async Task RefreshAsync()
     {
         try
         {
-            var db = await DatabaseAsync().ConfigureAwait(false);
-            await db.StringSetAsync(InstanceKey, 1, InstanceTtl).ConfigureAwait(false);
+            var db = await _redis.DatabaseAsync().ConfigureAwait(false);
+            await db.StringSetAsync(InstanceKey, 1, _timeout).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            Log.RedisPresenceFailed(logger, ex);
+            Failed(ex);
         }
     }
 
-    private RedisKey PresenceKey(string group) => prefix + ":presence:" + group;
-
-    private async ValueTask<IDatabase> DatabaseAsync()
+    private void Failed(Exception exception)
     {
-        if (_redis is { } redis)
+        _metrics.PresenceFailed();
+        if (_failureLog.TryEnter(out var suppressed))
         {
-            return redis.GetDatabase();
-        }
-
-        await _connectGate.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            if (_redis is null)
-            {
-                var options = ConfigurationOptions.Parse(configuration);
-                options.AbortOnConnectFail = false;
-                _redis = await ConnectionMultiplexer.ConnectAsync(options).ConfigureAwait(false);
-            }
-
-            return _redis.GetDatabase();
-        }
-        finally
-        {
-            _connectGate.Release();
+            Log.RedisPresenceFailed(_logger, exception, suppressed);
         }
     }
+
+    private RedisKey PresenceKey(string group) => _prefix + ":presence:" + group;
 }

@@ -1,48 +1,56 @@
-using System.Globalization;
-using System.Threading.RateLimiting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Notify.WebSocket.AspNetCore.Diagnostics;
+using Notify.WebSocket.AspNetCore.ScaleOut;
 
 namespace Notify.WebSocket.AspNetCore.RateLimiting;
 
 /// <summary>
-/// The gateway's limits (<see cref="System.Threading.RateLimiting"/>, fixed windows): channel requests per connection
-/// and sends per tenant. Partitioned limiters share one replenishment timer and drop idle partitions themselves.
+/// The gateway's limits, each a fixed window per key: connections opened and channel requests per user (so
+/// reconnecting does not renew them), sends per tenant. Shared by every instance when Redis scale-out is on.
 /// </summary>
 internal sealed class GatewayRateLimiters : IDisposable
 {
-    private readonly PartitionedRateLimiter<string> _channelRequests;
-    private readonly PartitionedRateLimiter<string> _sends;
+    private readonly GatewayRateLimit _connections;
+    private readonly GatewayRateLimit _channelRequests;
+    private readonly GatewayRateLimit _sends;
 
-    public GatewayRateLimiters(IOptions<SignalRGatewayOptions> options)
+    public GatewayRateLimiters(IOptions<SignalRGatewayOptions> options, GatewayMetrics metrics, TimeProvider timeProvider, ILogger<GatewayRateLimiters> logger, GatewayRedis? redis = null)
     {
         var o = options.Value;
-        _channelRequests = Create(o.ChannelRequestPermitLimit, o.ChannelRequestWindow);
-        _sends = Create(o.TenantSendPermitLimit, o.TenantSendWindow);
-        SendLimitDescription = o.TenantSendPermitLimit is { } limit
-            ? string.Create(CultureInfo.InvariantCulture, $"{limit} per {o.TenantSendWindow.TotalMilliseconds} ms")
-            : "unlimited";
+        var failureLog = new LogThrottle(timeProvider, o.LogThrottleInterval);
+        _connections = new GatewayRateLimit("connect", o.ConnectionPermitLimit, o.ConnectionWindow, redis, metrics, failureLog, logger);
+        _channelRequests = new GatewayRateLimit("channel", o.ChannelRequestPermitLimit, o.ChannelRequestWindow, redis, metrics, failureLog, logger);
+        _sends = new GatewayRateLimit("send", o.TenantSendPermitLimit, o.TenantSendWindow, redis, metrics, failureLog, logger);
+        ConnectionLimitDescription = GatewayRateLimit.Describe(o.ConnectionPermitLimit, o.ConnectionWindow);
+        ChannelRequestLimitDescription = GatewayRateLimit.Describe(o.ChannelRequestPermitLimit, o.ChannelRequestWindow);
+        SendLimitDescription = GatewayRateLimit.Describe(o.TenantSendPermitLimit, o.TenantSendWindow);
     }
+
+    public string ConnectionLimitDescription { get; }
+
+    public string ChannelRequestLimitDescription { get; }
 
     public string SendLimitDescription { get; }
 
-    public RateLimitLease AcquireChannelRequest(string connectionId) => _channelRequests.AttemptAcquire(connectionId);
+    /// <summary>Takes one permit of the user's connection budget.</summary>
+    /// <param name="userKey">The connection's <see cref="Identity.ConnectionIdentity.RateLimitKey"/>.</param>
+    /// <param name="cancellationToken">Cancelled when the connection closes.</param>
+    /// <returns>False when the budget is spent.</returns>
+    public ValueTask<bool> TryAcquireConnectionAsync(string userKey, CancellationToken cancellationToken) => _connections.TryAcquireAsync(userKey, cancellationToken);
 
-    public RateLimitLease AcquireSend(string tenantId) => _sends.AttemptAcquire(tenantId);
+    /// <summary>Takes one permit of the user's channel-request budget.</summary>
+    /// <param name="userKey">The connection's <see cref="Identity.ConnectionIdentity.RateLimitKey"/>.</param>
+    /// <param name="cancellationToken">Cancelled when the connection closes.</param>
+    /// <returns>False when the budget is spent.</returns>
+    public ValueTask<bool> TryAcquireChannelRequestAsync(string userKey, CancellationToken cancellationToken) => _channelRequests.TryAcquireAsync(userKey, cancellationToken);
+
+    public ValueTask<bool> TryAcquireSendAsync(string tenantId, CancellationToken cancellationToken) => _sends.TryAcquireAsync(tenantId, cancellationToken);
 
     public void Dispose()
     {
+        _connections.Dispose();
         _channelRequests.Dispose();
         _sends.Dispose();
     }
-
-    private static PartitionedRateLimiter<string> Create(int? permitLimit, TimeSpan window) =>
-        PartitionedRateLimiter.Create<string, string>(key => permitLimit is { } limit
-            ? RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
-            {
-                PermitLimit = limit,
-                Window = window,
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            })
-            : RateLimitPartition.GetNoLimiter(key));
 }

@@ -6,11 +6,12 @@ internal sealed class BasicAuthStrategy : IAuthStrategy
 {
     public string AuthType => AuthTypes.Basic;
 
-    public void Apply(ConnectionRequest request, WebSocketProviderOptions options)
+    public ValueTask ApplyAsync(AuthContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(context);
+        var options = context.Options;
         var credentials = Convert.ToBase64String(Encoding.UTF8.GetBytes(options.Username + ":" + options.Password));
-        request.Headers["Authorization"] = "Basic " + credentials;
+        context.Request.Headers["Authorization"] = "Basic " + credentials;
+        return ValueTask.CompletedTask;
     }
 }

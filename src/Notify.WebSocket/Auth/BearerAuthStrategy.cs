@@ -1,15 +1,26 @@
 namespace Notify.WebSocket.Auth;
 
-/// <summary>Bearer token as the Authorization header, and as <c>auth.token</c> for Socket.IO servers that read the handshake payload.</summary>
-internal sealed class BearerAuthStrategy : IAuthStrategy
+/// <summary>
+/// Bearer token as the Authorization header, and as <c>auth.token</c> for Socket.IO servers that read the handshake
+/// payload: the configuration's <c>authToken</c>, or the token an <see cref="IBearerTokenProvider"/> registered for the
+/// provider configuration returns for each attempt.
+/// </summary>
+internal sealed class BearerAuthStrategy(BearerTokenProviders tokenProviders) : IAuthStrategy
 {
     public string AuthType => AuthTypes.Bearer;
 
-    public void Apply(ConnectionRequest request, WebSocketProviderOptions options)
+    public async ValueTask ApplyAsync(AuthContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(options);
-        request.Headers["Authorization"] = "Bearer " + options.AuthToken;
-        request.AuthPayload["token"] = options.AuthToken;
+        ArgumentNullException.ThrowIfNull(context);
+        var token = tokenProviders.For(context.ProviderName) is { } provider
+            ? await provider.GetTokenAsync(context, cancellationToken).ConfigureAwait(false)
+            : context.Options.AuthToken;
+        if (string.IsNullOrEmpty(token))
+        {
+            throw new InvalidOperationException($"The bearer token provider of \"{context.ProviderName}\" returned no token for tenant {context.TenantId}.");
+        }
+
+        context.Request.Headers["Authorization"] = "Bearer " + token;
+        context.Request.AuthPayload["token"] = token;
     }
 }

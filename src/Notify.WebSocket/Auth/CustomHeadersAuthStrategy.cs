@@ -4,13 +4,14 @@ internal sealed class CustomHeadersAuthStrategy : IAuthStrategy
 {
     public string AuthType => AuthTypes.Custom;
 
-    public void Apply(ConnectionRequest request, WebSocketProviderOptions options)
+    public ValueTask ApplyAsync(AuthContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(options);
-        foreach (var (name, value) in options.AuthHeaders)
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var (name, value) in context.Options.AuthHeaders)
         {
-            request.Headers[name] = value;
+            context.Request.Headers[name] = value;
         }
+
+        return ValueTask.CompletedTask;
     }
 }

@@ -2,16 +2,31 @@ namespace Notify.WebSocket;
 
 /// <summary>
 /// Applies one <c>authType</c>'s credentials to a connection request: headers, query parameters and, for Socket.IO,
-/// the handshake's <c>auth</c> payload. Register custom strategies with
+/// the handshake's <c>auth</c> payload. It is called before every connection attempt, so a credential can be fetched or
+/// refreshed per attempt (the way SignalR's <c>AccessTokenProvider</c> is). Register custom strategies with
 /// <c>builder.AddAuthStrategy&lt;T&gt;()</c>; their <see cref="AuthType"/> becomes a valid <c>authType</c> value.
 /// </summary>
+/// <remarks>
+/// A connection that uses a custom strategy is never shared between tenants or provider configurations: its
+/// credentials may depend on <see cref="AuthContext.TenantId"/>. An exception from <see cref="ApplyAsync"/> fails the
+/// attempt, which is retried like any failed connection attempt; its message is logged, so it must carry no secret.
+/// </remarks>
 public interface IAuthStrategy
 {
     /// <summary>The <c>authType</c> value this strategy handles (case-insensitive).</summary>
     string AuthType { get; }
 
-    /// <summary>Adds the credentials from <paramref name="options"/> to <paramref name="request"/>.</summary>
-    /// <param name="request">The connection request being built.</param>
+    /// <summary>Adds the credentials to <see cref="AuthContext.Request"/>.</summary>
+    /// <param name="context">The request being built, who it is for and which attempt it is.</param>
+    /// <param name="cancellationToken">Cancelled when the attempt times out (<c>timeout</c>) or the connection closes.</param>
+    /// <returns>A task that completes when the request carries the credentials.</returns>
+    ValueTask ApplyAsync(AuthContext context, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Checks, when the host starts, the options a provider configured with this <c>authType</c> needs; each problem
+    /// is a sentence naming the key and the fix (the key path is prefixed by the caller).
+    /// </summary>
     /// <param name="options">The provider's options.</param>
-    void Apply(ConnectionRequest request, WebSocketProviderOptions options);
+    /// <returns>The problems; none by default.</returns>
+    IEnumerable<string> Validate(WebSocketProviderOptions options) => [];
 }

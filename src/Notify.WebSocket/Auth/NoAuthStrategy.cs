@@ -4,7 +4,5 @@ internal sealed class NoAuthStrategy : IAuthStrategy
 {
     public string AuthType => AuthTypes.None;
 
-    public void Apply(ConnectionRequest request, WebSocketProviderOptions options)
-    {
-    }
+    public ValueTask ApplyAsync(AuthContext context, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }

@@ -4,13 +4,14 @@ internal sealed class QueryAuthStrategy : IAuthStrategy
 {
     public string AuthType => AuthTypes.Query;
 
-    public void Apply(ConnectionRequest request, WebSocketProviderOptions options)
+    public ValueTask ApplyAsync(AuthContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(options);
-        foreach (var parameter in options.AuthQuery)
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var parameter in context.Options.AuthQuery)
         {
-            request.QueryParameters.Add(parameter);
+            context.Request.QueryParameters.Add(parameter);
         }
+
+        return ValueTask.CompletedTask;
     }
 }

@@ -128,6 +128,7 @@ public static partial class WebSocketNotificationsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthStrategy, BasicAuthStrategy>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthStrategy, QueryAuthStrategy>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthStrategy, CustomHeadersAuthStrategy>());
+        services.TryAddSingleton(sp => new BearerTokenProviders(sp.GetServices<BearerTokenProviderRegistration>(), sp));
         services.TryAddSingleton<AuthStrategyResolver>();
         AddIncomingHandling(services);
         AddExternalTransports(services);

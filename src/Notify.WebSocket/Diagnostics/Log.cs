@@ -8,8 +8,8 @@ internal static partial class Log
     [LoggerMessage(1001, LogLevel.Debug, "Sent notification {MessageId} to {Target} for tenant {TenantId}: {Connections} connection(s)")]
     public static partial void Sent(ILogger logger, string messageId, string target, string tenantId, int connections);
 
-    [LoggerMessage(1002, LogLevel.Warning, "Notification {MessageId} for tenant {TenantId} failed: {ErrorCode} {ErrorMessage}")]
-    public static partial void SendFailed(ILogger logger, string messageId, string tenantId, string errorCode, string errorMessage);
+    [LoggerMessage(1002, LogLevel.Warning, "Notification {MessageId} for tenant {TenantId} failed: {ErrorCode} {ErrorMessage} ({Suppressed} more with this code not logged since the last report; reported at most once a second)")]
+    public static partial void SendFailed(ILogger logger, string messageId, string tenantId, string errorCode, string errorMessage, int suppressed);
 
     [LoggerMessage(2001, LogLevel.Information, "Created {Mode} provider {ProviderName} for tenant {TenantId}")]
     public static partial void ProviderCreated(ILogger logger, WebSocketMode mode, string providerName, string tenantId);
@@ -70,6 +70,9 @@ internal static partial class Log
 
     [LoggerMessage(3014, LogLevel.Error, "The reconnection policy for {Endpoint} threw; the default backoff decides this attempt")]
     public static partial void ReconnectionPolicyFailed(ILogger logger, Exception exception, string endpoint);
+
+    [LoggerMessage(3015, LogLevel.Warning, "The authentication strategy for {Endpoint} failed; the attempt is retried")]
+    public static partial void AuthStrategyFailed(ILogger logger, Exception exception, string endpoint);
 
     [LoggerMessage(4001, LogLevel.Warning, "Incoming message {MessageId} ({Event}) for tenant {TenantId} was dropped: the handling queue is full ({Dropped} dropped since the last report; reported at most once a second)")]
     public static partial void IncomingQueueFull(ILogger logger, string messageId, string @event, string tenantId, int dropped);

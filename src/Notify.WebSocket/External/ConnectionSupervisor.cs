@@ -169,7 +169,7 @@ internal sealed class ConnectionSupervisor
 
             try
             {
-                await _connection.ConnectAsync(lifetime).ConfigureAwait(false);
+                await _connection.ConnectAsync(attempt + 1, lifetime).ConfigureAwait(false);
                 connected = true;
                 SetState(new ConnectionTransition(WebSocketConnectionState.Connected));
                 Log.Connected(_logger, _connection.Endpoint);

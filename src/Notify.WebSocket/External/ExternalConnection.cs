@@ -24,6 +24,8 @@ internal abstract class ExternalConnection : PooledConnection, ISupervisedConnec
     private readonly OutboundQueue _queue;
     private readonly ConnectionSupervisor _supervisor;
     private readonly AuthStrategyResolver _auth;
+    private readonly string _providerName;
+    private readonly string _tenantId;
     private IIncomingSubscriber[] _subscribers = [];
     private WebSocketProviderOptions _credentials;
     private Task _run = Task.CompletedTask;
@@ -31,9 +33,11 @@ internal abstract class ExternalConnection : PooledConnection, ISupervisedConnec
     private int _started;
     private int _disposed;
 
-    protected ExternalConnection(ConnectionPoolKey key, WebSocketProviderOptions options, AuthStrategyResolver auth, TimeProvider timeProvider, ILogger logger, IReconnectionPolicy? policy = null)
+    protected ExternalConnection(ConnectionPoolKey key, WebSocketProviderOptions options, AuthStrategyResolver auth, TimeProvider timeProvider, ILogger logger, IReconnectionPolicy? policy = null, string? owner = null)
         : base(key)
     {
+        (_providerName, var tenantId) = ProviderOptionsNames.Parse(owner);
+        _tenantId = tenantId ?? WebSocketProviderDefaults.DefaultTenantId;
         Options = options;
         _credentials = options;
         _auth = auth;
@@ -248,14 +252,14 @@ internal abstract class ExternalConnection : PooledConnection, ISupervisedConnec
         _lifetime.Dispose();
     }
 
-    async Task ISupervisedConnection.ConnectAsync(CancellationToken cancellationToken)
+    async Task ISupervisedConnection.ConnectAsync(int attempt, CancellationToken cancellationToken)
     {
         using (var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(Options.Timeout), TimeProvider))
         using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token))
         {
             try
             {
-                await OpenAsync(CreateRequest(), linked.Token).ConfigureAwait(false);
+                await OpenAsync(await CreateRequestAsync(attempt, linked.Token).ConfigureAwait(false), linked.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
@@ -343,8 +347,20 @@ internal abstract class ExternalConnection : PooledConnection, ISupervisedConnec
         return null;
     }
 
-    /// <summary>Builds the connection request (url plus auth) for each attempt, so rotated credentials are picked up.</summary>
-    private ConnectionRequest CreateRequest() => _auth.CreateRequest(Volatile.Read(ref _credentials));
+    /// <summary>Builds the connection request (url plus auth) for each attempt, so rotated or refreshed credentials are picked up.</summary>
+    private async Task<ConnectionRequest> CreateRequestAsync(int attempt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _auth.CreateRequestAsync(Volatile.Read(ref _credentials), _tenantId, _providerName, attempt, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not (OperationCanceledException or WebSocketNotificationException or OutOfMemoryException))
+        {
+            // A token endpoint that is down fails this attempt only; the next one asks again.
+            Log.AuthStrategyFailed(Logger, ex, Key.ToString());
+            throw new ConnectException(ExternalErrors.ConnectFailed("the authentication strategy failed: " + ex.GetType().Name), ex);
+        }
+    }
 
     private async Task ReconnectGracefullyAsync()
     {

@@ -26,7 +26,8 @@ internal abstract class ExternalProviderFactory(
 
     public WebSocketProviderBase Create(string tenantId, WebSocketProviderOptions options, ConnectionPool pool, string owner, WebSocketProviderBase? predecessor = null)
     {
-        var key = ConnectionPoolKey.From(options);
+        // Credentials that may differ per tenant although the options are equal are never shared: the key says whose they are.
+        var key = ConnectionPoolKey.From(options, Auth.IsPerTenant(options, ProviderOptionsNames.Parse(owner).ProviderName) ? owner : null);
 
         // Rotation in place: a provider whose connection no one else shares keeps it under the new credentials, which
         // the connection uses from its next attempt on (reconnecting gracefully now if it is connected).
@@ -35,7 +36,7 @@ internal abstract class ExternalProviderFactory(
             current.RotateCredentials(options);
         }
 
-        var lease = pool.Acquire(key, k => CreateConnection(k, options, policies.For(owner, options)), owner);
+        var lease = pool.Acquire(key, k => CreateConnection(k, options, policies.For(owner, options), owner), owner);
         var provider = new ExternalProvider(tenantId, options, lease, pipelines.Create(tenantId, options), TimeProvider, LoggerFactory.CreateLogger<ExternalProvider>());
 
         // Started once its first provider listens, so no frame is read before someone can take it.
@@ -43,5 +44,5 @@ internal abstract class ExternalProviderFactory(
         return provider;
     }
 
-    protected abstract ExternalConnection CreateConnection(ConnectionPoolKey key, WebSocketProviderOptions options, IReconnectionPolicy policy);
+    protected abstract ExternalConnection CreateConnection(ConnectionPoolKey key, WebSocketProviderOptions options, IReconnectionPolicy policy, string owner);
 }

@@ -10,7 +10,9 @@ internal interface ISupervisedConnection
     bool WantsConnection { get; }
 
     /// <summary>Opens a socket and catches it up (channels, unacknowledged messages, the queue); throws when the attempt fails.</summary>
-    Task ConnectAsync(CancellationToken cancellationToken);
+    /// <param name="attempt">The attempt since the connection was opened or last connected (1 for the first).</param>
+    /// <param name="cancellationToken">Cancelled when the connection closes.</param>
+    Task ConnectAsync(int attempt, CancellationToken cancellationToken);
 
     /// <summary>Reads until the socket drops.</summary>
     Task ReceiveAsync(CancellationToken cancellationToken);

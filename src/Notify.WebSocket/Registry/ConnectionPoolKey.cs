@@ -20,7 +20,10 @@ internal sealed record ConnectionPoolKey(
 {
     private static readonly byte[] HashKey = RandomNumberGenerator.GetBytes(32);
 
-    public static ConnectionPoolKey From(WebSocketProviderOptions options)
+    /// <param name="options">The provider's options.</param>
+    /// <param name="owner">Set when the credentials may differ per tenant although the options are equal (a custom auth
+    /// strategy, a token provider): it enters the credential hash, so no one else shares the connection.</param>
+    public static ConnectionPoolKey From(WebSocketProviderOptions options, string? owner = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         return new ConnectionPoolKey(
@@ -30,7 +33,7 @@ internal sealed record ConnectionPoolKey(
             options.Protocol == WebSocketProtocol.SocketIo ? string.Join(',', options.Transports).ToUpperInvariant() : string.Empty,
             options.EnableCompression,
             options.AuthType.ToUpperInvariant(),
-            HashCredentials(options),
+            HashCredentials(options, owner),
             options.Protocol == WebSocketProtocol.SocketIo ? string.Empty : options.Envelope.Signature);
     }
 
@@ -42,11 +45,12 @@ internal sealed record ConnectionPoolKey(
     public override string ToString() =>
         $"{Protocol} {SecretRedactor.RedactUrl(Url)}{Path} auth={AuthType.ToLowerInvariant()}#{CredentialHash[..8]}";
 
-    private static string HashCredentials(WebSocketProviderOptions options)
+    private static string HashCredentials(WebSocketProviderOptions options, string? owner)
     {
         var material = new StringBuilder();
         void Add(string? value) => material.Append(value?.Length ?? -1).Append(':').Append(value).Append('|');
 
+        Add(owner);
         Add(options.AuthToken);
         Add(options.Username);
         Add(options.Password);

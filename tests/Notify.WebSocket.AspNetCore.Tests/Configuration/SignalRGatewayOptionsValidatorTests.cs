@@ -13,10 +13,16 @@ public sealed class SignalRGatewayOptionsValidatorTests
             o.AllowAnonymous = true;
             o.TenantSendPermitLimit = 0;
             o.ChannelRequestWindow = TimeSpan.Zero;
+            o.ConnectionPermitLimit = 0;
+            o.ConnectionWindow = TimeSpan.FromSeconds(-1);
+            o.LogThrottleInterval = TimeSpan.FromSeconds(-1);
         }));
 
         Assert.Contains(ex.Failures, f => f.Contains("anonymousTenantId", StringComparison.Ordinal));
         Assert.Contains(ex.Failures, f => f.Contains("tenantSendPermitLimit", StringComparison.Ordinal));
         Assert.Contains(ex.Failures, f => f.Contains("channelRequestWindow", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.Contains("connectionPermitLimit", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.Contains("connectionWindow", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.Contains("logThrottleInterval", StringComparison.Ordinal));
     }
 }

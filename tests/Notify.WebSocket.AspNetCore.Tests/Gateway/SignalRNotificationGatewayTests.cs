@@ -15,7 +15,7 @@ public sealed class SignalRNotificationGatewayTests
         var gateway = server.Services.GetRequiredService<INotificationGateway>();
 
         Assert.IsNotType<InProcessNotificationGateway>(gateway);
-        Assert.Contains("SignalRNotificationGateway", gateway.GetType().Name, StringComparison.Ordinal);
+        Assert.Equal("GatewayNotificationSender", gateway.GetType().Name);
     }
 
     [Fact]

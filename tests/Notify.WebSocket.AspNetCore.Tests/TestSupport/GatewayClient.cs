@@ -9,9 +9,7 @@ internal sealed class GatewayClient : IAsyncDisposable
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
-    private readonly List<(string Event, JsonElement Body, bool Consumed)> _events = [];
-    private readonly Lock _gate = new();
-    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly AwaitableLog<(string Event, JsonElement Body)> _events = new();
 
     private GatewayClient(HubConnection connection)
     {
@@ -81,65 +79,23 @@ internal sealed class GatewayClient : IAsyncDisposable
     /// </summary>
     public Task ReadyAsync() => WaitAsync("channel:joined", match: null, consume: false);
 
-    private async Task<JsonElement> WaitAsync(string name, Func<JsonElement, bool>? match, bool consume)
-    {
-        using var cts = new CancellationTokenSource(Timeout);
-        while (true)
-        {
-            Task changed;
-            lock (_gate)
-            {
-                for (var i = 0; i < _events.Count; i++)
-                {
-                    var e = _events[i];
-                    if (!e.Consumed && e.Event == name && (match is null || match(e.Body)))
-                    {
-                        _events[i] = e with { Consumed = consume };
-                        return e.Body;
-                    }
-                }
-
-                changed = _changed.Task;
-            }
-
-            try
-            {
-                await changed.WaitAsync(cts.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"No \"{name}\" event within {Timeout}; received: {string.Join(", ", Received().Select(e => e.Event + " " + e.Body.GetRawText()))}");
-            }
-        }
-    }
+    private async Task<JsonElement> WaitAsync(string name, Func<JsonElement, bool>? match, bool consume) =>
+        (await _events.NextAsync(
+            e => e.Event == name && (match is null || match(e.Body)),
+            consume,
+            $"\"{name}\" event",
+            e => e.Event + " " + e.Body.GetRawText())).Body;
 
     /// <summary>The next notification whose subject is <paramref name="subject"/>.</summary>
     public Task<JsonElement> NotificationAsync(string subject) =>
         NextAsync("notification:new", b => b.GetProperty("subject").GetString() == subject);
 
-    public IReadOnlyList<(string Event, JsonElement Body)> Received()
-    {
-        lock (_gate)
-        {
-            return [.. _events.Select(e => (e.Event, e.Body))];
-        }
-    }
+    public IReadOnlyList<(string Event, JsonElement Body)> Received() => _events.Entries();
 
     public IReadOnlyList<string> NotificationSubjects() =>
         [.. Received().Where(e => e.Event == "notification:new").Select(e => e.Body.GetProperty("subject").GetString()!)];
 
     public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
 
-    private void Record(string name, JsonElement body)
-    {
-        TaskCompletionSource changed;
-        lock (_gate)
-        {
-            _events.Add((name, body.Clone(), false));
-            changed = _changed;
-            _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        }
-
-        changed.TrySetResult();
-    }
+    private void Record(string name, JsonElement body) => _events.Add((name, body.Clone()));
 }

@@ -29,11 +29,17 @@ internal sealed class GatewayServer : IAsyncDisposable
         Action<SignalRGatewayOptions>? gateway = null,
         Action<IWebSocketNotificationsBuilder>? notifications = null,
         Action<IServiceCollection>? services = null,
-        Func<WebApplication, Microsoft.AspNetCore.Builder.HubEndpointConventionBuilder>? map = null)
+        Func<WebApplication, Microsoft.AspNetCore.Builder.HubEndpointConventionBuilder>? map = null,
+        ILoggerProvider? logs = null)
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+        }
+
         builder.Services
             .AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer(o =>

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace Notify.WebSocket.AspNetCore.Tests.TestSupport;
 
@@ -23,7 +21,7 @@ public sealed class RedisServerFixture : IAsyncLifetime
             return;
         }
 
-        var port = FreePort();
+        var port = Notify.WebSocket.Testing.Loopback.FreePort();
         var start = new ProcessStartInfo(Binary)
         {
             RedirectStandardOutput = true,
@@ -62,12 +60,5 @@ public sealed class RedisServerFixture : IAsyncLifetime
         }
 
         _process?.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -15,7 +15,7 @@ internal static class TestTokens
 
     public static SymmetricSecurityKey NewKey() => new(RandomNumberGenerator.GetBytes(32));
 
-    public static string For(string? userId, string? tenantId, SecurityKey? key = null)
+    public static string For(string? userId, string? tenantId, SecurityKey? key = null, DateTime? expires = null)
     {
         var claims = new Dictionary<string, object>(StringComparer.Ordinal);
         if (userId is not null)
@@ -34,7 +34,9 @@ internal static class TestTokens
             Audience = Audience,
             Claims = claims,
             Subject = new ClaimsIdentity(),
-            Expires = DateTime.UtcNow.AddMinutes(10),
+            NotBefore = (expires ?? DateTime.UtcNow.AddMinutes(10)).AddMinutes(-20),
+            IssuedAt = (expires ?? DateTime.UtcNow.AddMinutes(10)).AddMinutes(-20),
+            Expires = expires ?? DateTime.UtcNow.AddMinutes(10),
             SigningCredentials = new SigningCredentials(key ?? Key, SecurityAlgorithms.HmacSha256),
         });
     }

@@ -11,7 +11,7 @@ public sealed class AuthStrategyTests
     {
         using var services = TestServices.FromSection(sectionJson);
         var options = services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<WebSocketProviderOptions>>().Get("websocket");
-        return services.GetRequiredService<AuthStrategyResolver>().CreateRequest(options);
+        return services.GetRequiredService<AuthStrategyResolver>().CreateRequestAsync(options, "1", "websocket", attempt: 1, CancellationToken.None).AsTask().GetAwaiter().GetResult();
     }
 
     [Fact]
@@ -72,6 +72,10 @@ public sealed class AuthStrategyTests
     {
         public string AuthType => "hmac";
 
-        public void Apply(ConnectionRequest request, WebSocketProviderOptions options) => request.Headers["X-Signature"] = "sig";
+        public ValueTask ApplyAsync(AuthContext context, CancellationToken cancellationToken)
+        {
+            context.Request.Headers["X-Signature"] = "sig";
+            return ValueTask.CompletedTask;
+        }
     }
 }

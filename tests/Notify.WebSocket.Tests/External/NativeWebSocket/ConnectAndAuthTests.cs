@@ -108,10 +108,12 @@ public sealed class ConnectAndAuthTests
     }
 
     [Fact]
-    public async Task RejectedUpgrade_IsAnAuthError_AndIsNotRetried()
+    public async Task RejectedUpgrade_IsAnAuthError_AndIsNotRetriedBeforeMaxReconnectionDelay()
     {
         await using var server = await NodePeer.StartAsync("ws-server.mjs", "--auth-bearer", "right");
-        await using var harness = ExternalHarness.Create(server.WsUrl(), """ "authType": "bearer", "authToken": "wrong" """);
+
+        // No backoff attempts after a refusal; the next attempt is due a minute later (RecoveryTests cover that one).
+        await using var harness = ExternalHarness.Create(server.WsUrl(), """ "authType": "bearer", "authToken": "wrong", "maxReconnectionDelay": 60000 """);
         var provider = await harness.ProviderAsync();
 
         var validation = await provider.ValidateAsync(Ct);

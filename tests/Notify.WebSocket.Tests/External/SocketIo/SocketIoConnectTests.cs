@@ -71,10 +71,10 @@ public sealed class SocketIoConnectTests
     }
 
     [Fact]
-    public async Task RejectedHandshake_IsAnAuthErrorAtOnce_WithoutRetries()
+    public async Task RejectedHandshake_IsAnAuthErrorAtOnce_WithoutRetriesBeforeMaxReconnectionDelay()
     {
         await using var server = await NodePeer.StartAsync("socketio-server.mjs", "--auth-token", "right");
-        await using var harness = Harness(server, """ "authType": "bearer", "authToken": "wrong", "timeout": 20000 """);
+        await using var harness = Harness(server, """ "authType": "bearer", "authToken": "wrong", "timeout": 20000, "maxReconnectionDelay": 60000 """);
         var provider = await harness.ProviderAsync();
         var clock = System.Diagnostics.Stopwatch.StartNew();
 

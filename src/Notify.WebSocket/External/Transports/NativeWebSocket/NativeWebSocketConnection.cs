@@ -19,8 +19,9 @@ internal sealed class NativeWebSocketConnection(
     AuthStrategyResolver auth,
     TimeProvider timeProvider,
     ILogger logger,
-    IReconnectionPolicy? policy = null)
-    : ExternalConnection(key, options, auth, timeProvider, logger, policy)
+    IReconnectionPolicy? policy = null,
+    string? owner = null)
+    : ExternalConnection(key, options, auth, timeProvider, logger, policy, owner)
 {
     private const int ReceiveChunkSize = 16 * 1024;
 

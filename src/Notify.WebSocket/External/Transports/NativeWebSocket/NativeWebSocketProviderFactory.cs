@@ -10,6 +10,6 @@ internal sealed class NativeWebSocketProviderFactory(AuthStrategyResolver auth, 
 {
     public override WebSocketProtocol Protocol => WebSocketProtocol.Ws;
 
-    protected override ExternalConnection CreateConnection(ConnectionPoolKey key, WebSocketProviderOptions options, IReconnectionPolicy policy) =>
-        new NativeWebSocketConnection(key, options, Auth, TimeProvider, LoggerFactory.CreateLogger<NativeWebSocketConnection>(), policy);
+    protected override ExternalConnection CreateConnection(ConnectionPoolKey key, WebSocketProviderOptions options, IReconnectionPolicy policy, string owner) =>
+        new NativeWebSocketConnection(key, options, Auth, TimeProvider, LoggerFactory.CreateLogger<NativeWebSocketConnection>(), policy, owner);
 }

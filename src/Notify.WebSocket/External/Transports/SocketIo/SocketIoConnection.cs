@@ -21,8 +21,9 @@ internal sealed class SocketIoConnection(
     AuthStrategyResolver auth,
     TimeProvider timeProvider,
     ILogger logger,
-    IReconnectionPolicy? policy = null)
-    : ExternalConnection(key, options, auth, timeProvider, logger, policy)
+    IReconnectionPolicy? policy = null,
+    string? owner = null)
+    : ExternalConnection(key, options, auth, timeProvider, logger, policy, owner)
 {
     /// <summary>Ack ids of the packets we write ourselves start far above the library's own counter, which starts at 0.</summary>
     private const int FirstOwnAckId = 1 << 30;

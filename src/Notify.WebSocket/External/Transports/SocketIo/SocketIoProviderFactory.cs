@@ -11,7 +11,7 @@ internal sealed class SocketIoProviderFactory(AuthStrategyResolver auth, Incomin
 {
     public override WebSocketProtocol Protocol => WebSocketProtocol.SocketIo;
 
-    protected override ExternalConnection CreateConnection(ConnectionPoolKey key, WebSocketProviderOptions options, IReconnectionPolicy policy)
+    protected override ExternalConnection CreateConnection(ConnectionPoolKey key, WebSocketProviderOptions options, IReconnectionPolicy policy, string owner)
     {
         var logger = LoggerFactory.CreateLogger<SocketIoConnection>();
         if (options.EnableCompression && !options.Transports.Contains("websocket", StringComparer.OrdinalIgnoreCase))
@@ -19,6 +19,6 @@ internal sealed class SocketIoProviderFactory(AuthStrategyResolver auth, Incomin
             Log.CompressionIgnored(logger, key.ToString());
         }
 
-        return new SocketIoConnection(key, options, Auth, TimeProvider, logger, policy);
+        return new SocketIoConnection(key, options, Auth, TimeProvider, logger, policy, owner);
     }
 }

@@ -1,0 +1,93 @@
+using System.Collections;
+using System.Text.Json;
+
+namespace Notify.WebSocket.AspNetCore.Gateway;
+
+/// <summary>
+/// Reads the <c>{ channelName }</c> of a <c>channel:join</c> / <c>channel:leave</c> from the raw argument a transport
+/// bound, whatever its shape: the hub takes the argument as <see cref="object"/> so that binding never fails and the
+/// gateway answers every request itself. JSON arrives as a <see cref="JsonElement"/>, MessagePack as a map.
+/// Properties other than <c>channelName</c> are ignored (room for later fields).
+/// </summary>
+internal static class ChannelRequestReader
+{
+    public const string ChannelNameProperty = "channelName";
+
+    /// <summary>Gets the channel name, or false when the request does not have the protocol's shape.</summary>
+    /// <param name="argument">The argument as bound by the transport.</param>
+    /// <param name="channelName">The name as sent (not yet checked against <see cref="ChannelNames"/>).</param>
+    /// <returns>Whether the request is an object with exactly one string <c>channelName</c>.</returns>
+    public static bool TryRead(object? argument, out string channelName)
+    {
+        channelName = string.Empty;
+        string? found = argument switch
+        {
+            JsonElement json => FromJson(json),
+            IDictionary map => FromMap(map),
+            _ => null,
+        };
+        if (found is null)
+        {
+            return false;
+        }
+
+        channelName = found;
+        return true;
+    }
+
+    private static string? FromJson(JsonElement json)
+    {
+        if (json.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        string? name = null;
+        var seen = false;
+        foreach (var property in json.EnumerateObject())
+        {
+            if (!property.NameEquals(ChannelNameProperty))
+            {
+                continue;
+            }
+
+            // A repeated key is ambiguous (parsers disagree on which one wins): refuse it rather than pick one.
+            if (seen || property.Value.ValueKind != JsonValueKind.String)
+            {
+                return null;
+            }
+
+            seen = true;
+            try
+            {
+                name = property.Value.GetString();
+            }
+            catch (InvalidOperationException)
+            {
+                // Escaped lone surrogates or invalid UTF-8: not text.
+                return null;
+            }
+        }
+
+        return name;
+    }
+
+    private static string? FromMap(IDictionary map)
+    {
+        string? name = null;
+        foreach (DictionaryEntry entry in map)
+        {
+            if (entry.Key is string key && string.Equals(key, ChannelNameProperty, StringComparison.Ordinal))
+            {
+                if (entry.Value is not string value)
+                {
+                    return null;
+                }
+
+                name = value;
+            }
+        }
+
+        return name;
+    }
+}

@@ -1,0 +1,301 @@
+using System.Security.Claims;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Notify.WebSocket.AspNetCore.Configuration;
+using Notify.WebSocket.AspNetCore.Diagnostics;
+using Notify.WebSocket.AspNetCore.Identity;
+using Notify.WebSocket.AspNetCore.Presence;
+using Notify.WebSocket.AspNetCore.RateLimiting;
+
+namespace Notify.WebSocket.AspNetCore.Gateway;
+
+/// <summary>
+/// The gateway's rules for client connections, independent of the transport (the SignalR hub adapts to it; a
+/// Socket.IO endpoint can too): identity, expiry of authentication, limits, channel-name rules, permissions, groups,
+/// presence, metrics and throttled logging. Every client request is answered: <c>channel:joined</c>,
+/// <c>channel:left</c> or an <c>error</c> event with a stable code.
+/// </summary>
+internal sealed class GatewayConnectionHandler
+{
+    private const string JoinRequest = "channel:join";
+    private const string LeaveRequest = "channel:leave";
+
+    private readonly ConnectionIdentityResolver _identities;
+    private readonly TenantChannelDefaults _defaults;
+    private readonly IPresenceTracker _presence;
+    private readonly GatewayRateLimiters _limiters;
+    private readonly GatewayMetrics _metrics;
+    private readonly GatewayResponder _responder;
+    private readonly AuthenticationExpiry _expiry;
+    private readonly TimeProvider _timeProvider;
+    private readonly SignalRGatewayOptions _options;
+    private readonly ILogger _logger;
+
+    public GatewayConnectionHandler(
+        ConnectionIdentityResolver identities,
+        TenantChannelDefaults defaults,
+        IPresenceTracker presence,
+        GatewayRateLimiters limiters,
+        GatewayMetrics metrics,
+        GatewayResponder responder,
+        AuthenticationExpiry expiry,
+        TimeProvider timeProvider,
+        IOptions<SignalRGatewayOptions> options,
+        ILogger<GatewayConnectionHandler> logger)
+    {
+        _identities = identities;
+        _defaults = defaults;
+        _presence = presence;
+        _limiters = limiters;
+        _metrics = metrics;
+        _responder = responder;
+        _expiry = expiry;
+        _timeProvider = timeProvider;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    /// <summary>
+    /// Sets a new connection up (user group, default channels, expiry) or refuses it with an <c>error</c> event and
+    /// closes it: no identity, authentication already expired, or too many connections for the user.
+    /// </summary>
+    /// <param name="connection">The connection.</param>
+    /// <param name="user">Its authenticated user, if any.</param>
+    /// <param name="authenticationExpiresAt">When its authentication expires, if it does.</param>
+    /// <returns>The session to pass to later calls, or null when the connection was refused.</returns>
+    public async Task<GatewaySession?> ConnectAsync(IGatewayConnection connection, ClaimsPrincipal? user, DateTimeOffset? authenticationExpiresAt)
+    {
+        var identity = _identities.Resolve(user, connection.ConnectionId);
+        if (identity is null)
+        {
+            await _responder.RefuseConnectionAsync(connection, GatewayResponder.NoTenant, RefusalReasons.Unauthorized, new GatewayError(
+                "Unauthorized: the connection has no user id and tenant id claims.", GatewayErrorCodes.Unauthorized)).ConfigureAwait(false);
+            return null;
+        }
+
+        var expiresAt = _options.CloseOnAuthenticationExpiration ? authenticationExpiresAt : null;
+        if (expiresAt <= _timeProvider.GetUtcNow())
+        {
+            await _responder.RefuseConnectionAsync(connection, identity.TenantId, RefusalReasons.TokenExpired, GatewayResponder.TokenExpired).ConfigureAwait(false);
+            return null;
+        }
+
+        // A budget of connections needs an identity that outlives a connection: anonymous ones have none.
+        if (identity.UserId is not null && !await _limiters.TryAcquireConnectionAsync(identity.RateLimitKey, connection.Closed).ConfigureAwait(false))
+        {
+            await _responder.RefuseConnectionAsync(connection, identity.TenantId, RefusalReasons.RateLimited, new GatewayError(
+                $"Too many connections: at most {_limiters.ConnectionLimitDescription} per user; retry later.", GatewayErrorCodes.RateLimited)).ConfigureAwait(false);
+            return null;
+        }
+
+        var session = new GatewaySession(connection, identity, user ?? new ClaimsPrincipal(), expiresAt);
+        _metrics.Connected(identity.TenantId);
+        _expiry.Watch(session);
+
+        var ct = connection.Closed;
+        if (identity.UserId is { } userId)
+        {
+            var group = GroupNames.User(identity.TenantId, userId);
+            await connection.AddToGroupAsync(group, ct).ConfigureAwait(false);
+            await _presence.AddAsync(group, ct).ConfigureAwait(false);
+        }
+
+        Log.Connected(_logger, connection.ConnectionId, identity.TenantId, identity.UserId);
+        foreach (var channel in _defaults.For(identity.TenantId))
+        {
+            await AddToChannelAsync(session, ChannelNames.Normalize(channel)).ConfigureAwait(false);
+        }
+
+        return session;
+    }
+
+    /// <summary>Releases a closed connection's presence and timer.</summary>
+    public async Task DisconnectAsync(GatewaySession session)
+    {
+        string[] channels;
+        lock (session.Gate)
+        {
+            session.Closed = true;
+            channels = [.. session.Channels];
+            session.Channels.Clear();
+        }
+
+        session.Dispose();
+
+        // The transport removes the connection from its groups itself; presence is ours to release.
+        var identity = session.Identity;
+        if (identity.UserId is { } userId)
+        {
+            await _presence.RemoveAsync(GroupNames.User(identity.TenantId, userId), CancellationToken.None).ConfigureAwait(false);
+        }
+
+        foreach (var channel in channels)
+        {
+            await _presence.RemoveAsync(GroupNames.Channel(identity.TenantId, channel), CancellationToken.None).ConfigureAwait(false);
+        }
+
+        _metrics.Disconnected(identity.TenantId);
+        var unlogged = session.TakeUnloggedRefusals();
+        if (unlogged > 0)
+        {
+            Log.UnloggedRefusals(_logger, session.Connection.ConnectionId, identity.TenantId, identity.UserId, unlogged);
+        }
+
+        Log.Disconnected(_logger, session.Connection.ConnectionId, identity.TenantId);
+    }
+
+    /// <summary><c>channel:join</c>: joins a channel of the connection's tenant if every rule allows it.</summary>
+    /// <param name="connection">The connection that asked.</param>
+    /// <param name="session">Its session; null when the connection was never set up (then the answer is UNAUTHORIZED).</param>
+    /// <param name="request">The raw argument, whatever its shape.</param>
+    /// <param name="scopedServices">Services of the request's scope (the <see cref="IChannelAuthorizer"/> may be scoped).</param>
+    public async Task JoinAsync(IGatewayConnection connection, GatewaySession? session, object? request, IServiceProvider scopedServices)
+    {
+        if (await AdmitAsync(connection, session, JoinRequest, request).ConfigureAwait(false) is not { } name)
+        {
+            return;
+        }
+
+        var state = session!;
+        bool member;
+        int count;
+        lock (state.Gate)
+        {
+            member = state.Channels.Contains(name);
+            count = state.Channels.Count;
+        }
+
+        if (member)
+        {
+            await _responder.SendAsync(state.Connection, GatewayEvents.Joined, new ChannelEvent(name)).ConfigureAwait(false);
+            return;
+        }
+
+        if (count >= _options.MaxChannelsPerConnection)
+        {
+            await _responder.RefuseAsync(state, JoinRequest, RefusalReasons.ChannelLimit, new GatewayError(
+                $"Too many channels: a connection may be in at most {_options.MaxChannelsPerConnection}.", GatewayErrorCodes.TooManyChannels, name)).ConfigureAwait(false);
+            return;
+        }
+
+        var authorizer = scopedServices.GetRequiredService<IChannelAuthorizer>();
+        var allowed = await authorizer.CanJoinAsync(
+            new ChannelAuthorizationContext
+            {
+                TenantId = state.Identity.TenantId,
+                UserId = state.Identity.UserId,
+                ChannelName = name,
+                User = state.User,
+            },
+            connection.Closed).ConfigureAwait(false);
+        if (!allowed)
+        {
+            await _responder.RefuseAsync(state, JoinRequest, RefusalReasons.AccessDenied, new GatewayError("Access denied", GatewayErrorCodes.AccessDenied, name)).ConfigureAwait(false);
+            return;
+        }
+
+        await AddToChannelAsync(state, name).ConfigureAwait(false);
+    }
+
+    /// <summary><c>channel:leave</c>: leaves a channel (answered with <c>channel:left</c> even when not a member).</summary>
+    public async Task LeaveAsync(IGatewayConnection connection, GatewaySession? session, object? request)
+    {
+        if (await AdmitAsync(connection, session, LeaveRequest, request).ConfigureAwait(false) is not { } name)
+        {
+            return;
+        }
+
+        var state = session!;
+        bool removed;
+        lock (state.Gate)
+        {
+            removed = !state.Closed && state.Channels.Remove(name);
+        }
+
+        if (removed)
+        {
+            var group = GroupNames.Channel(state.Identity.TenantId, name);
+            await connection.RemoveFromGroupAsync(group, connection.Closed).ConfigureAwait(false);
+            await _presence.RemoveAsync(group, CancellationToken.None).ConfigureAwait(false);
+            _metrics.Left(state.Identity.TenantId);
+        }
+
+        await _responder.SendAsync(connection, GatewayEvents.Left, new ChannelEvent(name)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The checks every channel request passes, in order: an identified connection whose authentication has not
+    /// expired; the user's request budget (spent by every request, well-formed or not); the request's shape; the
+    /// channel-name rules. Answers a refusal itself and returns null; otherwise returns the normalized name.
+    /// </summary>
+    private async Task<string?> AdmitAsync(IGatewayConnection connection, GatewaySession? session, string requestName, object? request)
+    {
+        if (session is null)
+        {
+            _metrics.Refused(GatewayResponder.NoTenant, RefusalReasons.Unauthorized);
+            await _responder.SendAsync(connection, GatewayEvents.Error, new GatewayError("Unauthorized", GatewayErrorCodes.Unauthorized)).ConfigureAwait(false);
+            return null;
+        }
+
+        if (session.Expired)
+        {
+            await _responder.SendAsync(connection, GatewayEvents.Error, GatewayResponder.TokenExpired).ConfigureAwait(false);
+            return null;
+        }
+
+        if (_expiry.HasPassed(session))
+        {
+            // The timer has not fired yet; the request must not slip through meanwhile.
+            await _expiry.ExpireAsync(session).ConfigureAwait(false);
+            return null;
+        }
+
+        string? name = null;
+        var problem = ChannelNameProblem.Malformed;
+        if (ChannelRequestReader.TryRead(request, out var raw))
+        {
+            problem = ChannelNames.Check(raw, _options.MaxChannelNameLength, out var normalized);
+            name = problem == ChannelNameProblem.None ? normalized : null;
+        }
+
+        if (!await _limiters.TryAcquireChannelRequestAsync(session.Identity.RateLimitKey, connection.Closed).ConfigureAwait(false))
+        {
+            await _responder.RefuseAsync(session, requestName, RefusalReasons.RateLimited, new GatewayError(
+                $"Too many channel requests (at most {_limiters.ChannelRequestLimitDescription} per user); slow down.", GatewayErrorCodes.RateLimited, name)).ConfigureAwait(false);
+            return null;
+        }
+
+        switch (problem)
+        {
+            case ChannelNameProblem.None:
+                return name;
+            case ChannelNameProblem.Malformed:
+                await _responder.RefuseAsync(session, requestName, RefusalReasons.InvalidRequest, new GatewayError(
+                    $"Invalid request: {requestName} takes one object {{ \"channelName\": \"<name>\" }} whose channelName is well-formed text.", GatewayErrorCodes.InvalidRequest)).ConfigureAwait(false);
+                return null;
+            default:
+                await _responder.RefuseAsync(session, requestName, RefusalReasons.InvalidChannel, new GatewayError(
+                    ChannelNames.Describe(problem, _options.MaxChannelNameLength), GatewayErrorCodes.InvalidChannel)).ConfigureAwait(false);
+                return null;
+        }
+    }
+
+    private async Task AddToChannelAsync(GatewaySession session, string channel)
+    {
+        lock (session.Gate)
+        {
+            if (session.Closed || !session.Channels.Add(channel))
+            {
+                return;
+            }
+        }
+
+        var connection = session.Connection;
+        var group = GroupNames.Channel(session.Identity.TenantId, channel);
+        await connection.AddToGroupAsync(group, connection.Closed).ConfigureAwait(false);
+        await _presence.AddAsync(group, connection.Closed).ConfigureAwait(false);
+        _metrics.Joined(session.Identity.TenantId);
+        await _responder.SendAsync(connection, GatewayEvents.Joined, new ChannelEvent(channel)).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,42 @@
+// Also compiled into Notify.WebSocket.AspNetCore (linked from its project file), so one mechanism serves every package
+// without adding public API. Each package gets the type in its own namespace, so the two copies never collide.
+#if NOTIFY_WEBSOCKET_ASPNETCORE
+namespace Notify.WebSocket.AspNetCore.Diagnostics;
+#else
+namespace Notify.WebSocket.Diagnostics;
+#endif
+
+/// <summary>
+/// Lets a repeated warning through at most once per interval and counts what it held back, so a flood of one kind of
+/// event (refused requests, refused sends, dropped messages) costs one log line per interval, while metrics still count
+/// every occurrence. The first occurrence is always logged at once. Lock-free; one instance per thing reported on
+/// (a connection, a tenant, an error code). An interval of zero lets every occurrence through.
+/// </summary>
+internal sealed class LogThrottle(TimeProvider timeProvider, TimeSpan interval)
+{
+    private const long NeverLogged = long.MinValue;
+    private long _lastLogged = NeverLogged;
+    private int _held;
+
+    /// <summary>Call on every occurrence: true when this one should be logged.</summary>
+    /// <param name="suppressed">When true is returned, how many occurrences were held back since the last one logged.</param>
+    /// <returns>Whether to log this occurrence.</returns>
+    public bool TryEnter(out int suppressed)
+    {
+        var last = Interlocked.Read(ref _lastLogged);
+        if ((last == NeverLogged || timeProvider.GetElapsedTime(last) >= interval)
+            && Interlocked.CompareExchange(ref _lastLogged, timeProvider.GetTimestamp(), last) == last)
+        {
+            suppressed = Interlocked.Exchange(ref _held, 0);
+            return true;
+        }
+
+        Interlocked.Increment(ref _held);
+        suppressed = 0;
+        return false;
+    }
+
+    /// <summary>Takes the count of occurrences held back since the last one logged (for a closing summary line).</summary>
+    /// <returns>The count, which is reset to zero.</returns>
+    public int TakeHeld() => Interlocked.Exchange(ref _held, 0);
+}
