@@ -4,9 +4,9 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Notify.WebSocket.External;
 using Microsoft.Extensions.Logging;
 using Notify.WebSocket.Diagnostics;
+using Notify.WebSocket.External;
 using Notify.WebSocket.Handling;
 
 namespace Notify.WebSocket;
