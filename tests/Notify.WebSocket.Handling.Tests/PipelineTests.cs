@@ -131,7 +131,8 @@ public sealed class PipelineTests
         await Task.Yield();
         Assert.Equal(1, flaky.Attempts);
 
-        time.Advance(TimeSpan.FromSeconds(31));
+        // The first retry waits retryDelay ± 20 % (48-72 s): past the longest, it has run.
+        time.Advance(TimeSpan.FromSeconds(43));
         await Eventually.TrueAsync(() => flaky.Attempts == 2 && pipeline.Pending == 0, "the retry ran after the backoff");
         await pipeline.DisposeAsync();
     }
