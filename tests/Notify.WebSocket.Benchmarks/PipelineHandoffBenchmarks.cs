@@ -6,6 +6,7 @@ using Notify.WebSocket.External;
 using Notify.WebSocket.Handling;
 using Notify.WebSocket.Handling.Spool;
 using Notify.WebSocket.Registry;
+using Notify.WebSocket.Sqlite;
 
 namespace Notify.WebSocket.Benchmarks;
 
@@ -25,7 +26,7 @@ public class PipelineHandoffBenchmarks
     private const int Capacity = 2 * Messages;
 
     private readonly string _spoolDirectory = Path.Combine(Path.GetTempPath(), "notify-bench-" + Guid.NewGuid().ToString("N"));
-    private readonly SpoolRegistry _spools = new();
+    private readonly SpoolRegistry _spools = new(new SqliteMessageSpoolStore());
     private ConnectionPool _pool = null!;
     private MemoryConnection _connection = null!;
     private ConnectionLease<ExternalConnection> _held = null!;

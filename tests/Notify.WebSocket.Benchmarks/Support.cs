@@ -11,6 +11,9 @@ namespace Notify.WebSocket.Benchmarks;
 /// <summary>The same message in every benchmark, so results compare across classes.</summary>
 internal static class Samples
 {
+    /// <summary>The default PayloadSerializerOptions, as a provider gets them.</summary>
+    public static readonly System.Text.Json.JsonSerializerOptions Json = WebSocketNotificationsJsonOptions.Ready(WebSocketNotificationsJsonOptions.CreateDefault());
+
     /// <summary>Connects <paramref name="count"/> users of <see cref="Tenant"/> and joins each to <see cref="Channel"/>.</summary>
     public static List<InProcessConnection> ChannelMembers(InProcessNotificationGateway gateway, int count)
     {

@@ -201,7 +201,7 @@ public static class StrategyThroughput
             o.MessageHandling.DatabasePath = Path.Combine(work, $"pipeline-{round}.db");
             o.MessageHandling.SpoolPath = Path.Combine(work, $"spool-{strategy}-{round}.db");
             o.MessageHandling.MaxConcurrency = concurrency;
-        }).AddKafka(kafka.BootstrapServers);
+        }).AddSqlite().AddKafka(kafka.BootstrapServers);
         services.AddSingleton<IMessageHandlingStrategy>(new NoopStrategy());
         var provider = services.BuildServiceProvider();
         await using var disposeProvider = provider.ConfigureAwait(false);

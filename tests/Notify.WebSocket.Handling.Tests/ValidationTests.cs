@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Notify.WebSocket.Handling.Tests.TestSupport;
 
@@ -6,9 +7,11 @@ namespace Notify.WebSocket.Handling.Tests;
 
 public sealed class ValidationTests
 {
-    private static IReadOnlyList<string> Failures(Action<MessageHandlingOptions> handling, Action<IWebSocketNotificationsBuilder>? builder = null)
+    private const string AddSqlite = "the Notify.WebSocket.Sqlite package; add it and call .AddSqlite() on the builder AddWebSocketNotifications returns";
+
+    private static IReadOnlyList<string> Failures(Action<MessageHandlingOptions> handling, Action<IWebSocketNotificationsBuilder>? builder = null, bool sqlite = true)
     {
-        var harness = HandlingHarness.Create(handling, builder);
+        var harness = HandlingHarness.Create(handling, builder, sqlite: sqlite);
         try
         {
             var ex = Assert.Throws<OptionsValidationException>(() => harness.Options);
@@ -37,6 +40,50 @@ public sealed class ValidationTests
         Assert.Contains(
             Failures(h => { h.Strategy = "database"; h.DatabaseProvider = "postgresql"; h.DatabaseConnectionString = "Host=db;Password=hunter2"; }),
             f => f.Contains("AddDatabaseProvider(\"postgresql\"", StringComparison.Ordinal) && !f.Contains("hunter2", StringComparison.Ordinal));
+
+    [Fact]
+    public async Task ReceivingIntoAStrategy_WithoutTheSqlitePackage_StopsTheHostAtStart_NamingThePackageAndTheLine()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddWebSocketNotifications(o =>
+        {
+            o.Mode = WebSocketMode.External;
+            o.Protocol = WebSocketProtocol.Ws;
+            o.Url = "ws://127.0.0.1:9/ws";
+            o.EnableReceiving = true;
+            o.MessageHandling.Strategy = "callback";
+            o.MessageHandling.CallbackUrl = "https://hooks.example.com/incoming";
+        });
+        using var host = builder.Build();
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+
+        Assert.Equal(
+            $"websocket:messageHandling:strategy is \"callback\" with enableReceiving on: incoming messages wait in a durable spool until every strategy has handled them, and the spool needs {AddSqlite}.",
+            Assert.Single(ex.Failures));
+    }
+
+    [Fact]
+    public void SqliteDatabase_WithoutTheSqlitePackage_NamesThePackageAndTheLine()
+    {
+        var failures = Failures(h => { h.Strategy = "database"; h.DatabasePath = "notifications.db"; }, sqlite: false);
+
+        Assert.Contains(failures, f => f.StartsWith("websocket:messageHandling:databaseProvider is \"sqlite\", which needs " + AddSqlite, StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("websocket:messageHandling:strategy is \"database\"", StringComparison.Ordinal) && f.Contains(AddSqlite, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void PostgreSqlDatabase_NeedsNoSqliteDatabaseProvider_OnlyTheSpool()
+    {
+        var failures = Failures(
+            h => { h.Strategy = "database"; h.DatabaseProvider = "postgresql"; h.DatabaseConnectionString = "Host=db"; },
+            b => b.AddDatabaseProvider("postgresql", Npgsql.NpgsqlFactory.Instance),
+            sqlite: false);
+
+        Assert.Equal(
+            $"websocket:messageHandling:strategy is \"database\" with enableReceiving on: incoming messages wait in a durable spool until every strategy has handled them, and the spool needs {AddSqlite}.",
+            Assert.Single(failures));
+    }
 
     [Fact]
     public void All_ListsEveryStrategyNotSetUp_AtOnce()

@@ -34,7 +34,7 @@ public sealed class EndToEndTests(KafkaCluster kafka) : IClassFixture<KafkaClust
             o.MessageHandling.PublishToKafka = true;
             o.MessageHandling.KafkaTopic = topic;
             o.MessageHandling.SpoolPath = files.Path("spool.db");
-        }).AddKafka(kafka.BootstrapServers);
+        }).AddSqlite().AddKafka(kafka.BootstrapServers);
 
         await using (var provider = services.BuildServiceProvider())
         {

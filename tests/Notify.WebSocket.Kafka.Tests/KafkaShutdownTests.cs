@@ -37,6 +37,7 @@ public sealed class KafkaShutdownTests
                 o.MessageHandling.KafkaTopic = topic;
                 o.MessageHandling.SpoolPath = spool;
             })
+            .AddSqlite()
             .AddKafka(kafka.BootstrapServers);
         var stopwatch = new Stopwatch();
         using (var host = builder.Build())

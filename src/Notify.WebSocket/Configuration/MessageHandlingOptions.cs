@@ -26,7 +26,7 @@ public sealed class MessageHandlingOptions
     /// <summary>With <c>all</c>: include the database strategy.</summary>
     public bool StoreInDatabase { get; set; }
 
-    /// <summary><c>databaseProvider</c>: <c>sqlite</c> (the embedded default) or <c>postgresql</c> (register Npgsql's factory with <c>AddDatabaseProvider</c>).</summary>
+    /// <summary><c>databaseProvider</c>: <c>sqlite</c> (the embedded default, from the Notify.WebSocket.Sqlite package: <c>.AddSqlite()</c>) or <c>postgresql</c> (register Npgsql's factory with <c>AddDatabaseProvider</c>).</summary>
     public string DatabaseProvider { get; set; } = MessageHandlingDefaults.SqliteProvider;
 
     /// <summary><c>databasePath</c>: the SQLite file the database strategy writes to (with <c>databaseProvider</c> <c>sqlite</c>).</summary>
@@ -46,7 +46,8 @@ public sealed class MessageHandlingOptions
 
     /// <summary>
     /// <c>spoolPath</c>: the SQLite file where accepted messages wait until every strategy has handled them (they survive
-    /// a restart). Default <c>notify-websocket-spool.db</c> in the application's base directory.
+    /// a restart; the Notify.WebSocket.Sqlite package's <c>.AddSqlite()</c>). Default <c>notify-websocket-spool.db</c> in
+    /// the application's base directory.
     /// </summary>
     public string? SpoolPath { get; set; }
 

@@ -2,6 +2,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Notify.WebSocket.Handling;
 using Notify.WebSocket.Handling.Database;
+using Notify.WebSocket.Handling.Spool;
+using Notify.WebSocket.Registry;
+using Notify.WebSocket.Storage;
 
 namespace Notify.WebSocket;
 
@@ -15,7 +18,9 @@ internal sealed class WebSocketProviderOptionsValidator(
     ProviderRegistrations registrations,
     IEnumerable<IAuthStrategy> authStrategies,
     IEnumerable<IMessageHandlingStrategy> handlingStrategies,
-    IEnumerable<DatabaseProviderRegistration> databaseProviders)
+    IEnumerable<DatabaseProviderRegistration> databaseProviders,
+    IEnumerable<IMessageSpoolStore> spoolStores,
+    IEnumerable<TransportRegistration> transports)
     : IValidateOptions<WebSocketProviderOptions>
 {
     private static readonly string[] KnownStrategies =
@@ -35,7 +40,8 @@ internal sealed class WebSocketProviderOptionsValidator(
             ValidateTenants(providerName, registration, errors);
         }
 
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        // A problem of the base section shows up again in every tenant bound over it, under the same key path.
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors.Distinct(StringComparer.Ordinal));
     }
 
     private void ValidateTenants(string providerName, ProviderRegistration registration, List<string> errors)
@@ -81,6 +87,10 @@ internal sealed class WebSocketProviderOptionsValidator(
         if (o.Mode == WebSocketMode.External)
         {
             ValidateExternal(o, errors, Key);
+            if (o.Protocol == WebSocketProtocol.SocketIo && !transports.Any(t => t.Protocol == WebSocketProtocol.SocketIo))
+            {
+                errors.Add($"{Key("protocol")} is \"socketio\" but the Socket.IO transport is not added; call .AddSocketIo() on the builder AddWebSocketNotifications returns.");
+            }
         }
 
         ValidateAuth(o, errors, Key);
@@ -277,6 +287,10 @@ internal sealed class WebSocketProviderOptionsValidator(
         {
             errors.Add($"{key("messageHandling:strategy")} is \"all\" but no strategy is configured; set callbackUrl, storeInDatabase or publishToKafka.");
         }
+        else if (!string.Equals(strategy, MessageHandlingStrategies.None, StringComparison.OrdinalIgnoreCase) && !spoolStores.Any())
+        {
+            errors.Add($"{key("messageHandling:strategy")} is \"{strategy}\" with enableReceiving on: {SpoolRegistry.MissingStore}");
+        }
 
         if (Uses(MessageHandlingStrategies.Database))
         {
@@ -304,7 +318,11 @@ internal sealed class WebSocketProviderOptionsValidator(
         }
 
         var registered = databaseProviders.Any(p => string.Equals(p.Name, provider, StringComparison.OrdinalIgnoreCase));
-        if (!registered && !string.Equals(provider, MessageHandlingDefaults.SqliteProvider, StringComparison.OrdinalIgnoreCase))
+        if (!registered && NotificationsDialect.For(provider) == NotificationsDialect.Sqlite)
+        {
+            errors.Add($"{key("messageHandling:databaseProvider")} is \"{provider}\", which needs the Notify.WebSocket.Sqlite package; add it and call .AddSqlite() on the builder AddWebSocketNotifications returns (or use \"{MessageHandlingDefaults.PostgreSqlProvider}\" with .AddDatabaseProvider(\"{MessageHandlingDefaults.PostgreSqlProvider}\", NpgsqlFactory.Instance)).");
+        }
+        else if (!registered)
         {
             errors.Add($"{key("messageHandling:databaseProvider")} is \"{provider}\" but no ADO.NET provider is registered for it; call .AddDatabaseProvider(\"{provider}\", NpgsqlFactory.Instance) on the builder AddWebSocketNotifications returns.");
         }

@@ -184,7 +184,7 @@ internal sealed class ExternalProvider : WebSocketProviderBase, IIncomingSubscri
     {
         try
         {
-            var message = new OutgoingMessage(OutgoingKind.Query, request.Event, PayloadSerializer.Value(request.Data), NewId(), requiresAck: false);
+            var message = new OutgoingMessage(OutgoingKind.Query, request.Event, PayloadSerializer.Value(request.Data, PayloadSerializerOptions), NewId(), requiresAck: false);
             return await _connection.QueryAsync(message, timeout, cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -197,7 +197,7 @@ internal sealed class ExternalProvider : WebSocketProviderBase, IIncomingSubscri
     {
         try
         {
-            var data = PayloadSerializer.Notification(id, recipient, content, TimeProvider.GetUtcNow(), roomField);
+            var data = PayloadSerializer.Notification(id, recipient, content, TimeProvider.GetUtcNow(), roomField, PayloadSerializerOptions);
             var acks = Options.EnableAcknowledgments;
             var message = new OutgoingMessage(OutgoingKind.Event, eventName, data, acks ? id : null, acks);
             var error = await _connection.SendAsync(message, _ackTimeout, cancellationToken).ConfigureAwait(false);

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Notify.WebSocket.Diagnostics;
 using Notify.WebSocket.Handling.Spool;
+using Notify.WebSocket.Storage;
 
 namespace Notify.WebSocket.Handling;
 
@@ -33,7 +34,7 @@ internal sealed class IncomingPipeline : IAsyncDisposable
     private readonly string _owner;
     private readonly string _tenantId;
     private readonly SpoolRegistry _spools;
-    private readonly IncomingSpool _spool;
+    private readonly SharedSpool _spool;
     private readonly long _spoolCapacity;
     private readonly RetryBackoff _backoff;
     private readonly TimeProvider _time;
@@ -72,12 +73,12 @@ internal sealed class IncomingPipeline : IAsyncDisposable
         _backoff = new RetryBackoff(TimeSpan.FromMilliseconds(handling.RetryDelay), TimeSpan.FromMilliseconds(handling.MaxRetryDelay));
         _slots = new SemaphoreSlim(Math.Max(1, handling.MaxConcurrency));
         _incoming = Channel.CreateBounded<IncomingMessage>(new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-        _spool = spools.Acquire(MessageHandlingDefaults.SpoolPath(handling));
+        _spool = spools.Acquire(handling);
 
         var resumed = _spool.ClaimPending(owner);
         if (resumed.Count > 0)
         {
-            Log.SpoolResumed(_logger, resumed.Count, tenantId, _spool.Path);
+            Log.SpoolResumed(_logger, resumed.Count, tenantId, _spool.Location);
             foreach (var entry in resumed)
             {
                 Track(entry);
@@ -180,7 +181,7 @@ internal sealed class IncomingPipeline : IAsyncDisposable
             }
 
             _spool.Unclaim(left);
-            Log.PipelineStoppedWithPending(_logger, _tenantId, left.Count, _spool.Path);
+            Log.PipelineStoppedWithPending(_logger, _tenantId, left.Count, _spool.Location);
         }
 
         _spools.Release(_spool);
@@ -244,7 +245,7 @@ internal sealed class IncomingPipeline : IAsyncDisposable
 
     private void Apply(List<SpoolEntry> inserts, List<SpoolEntry> updates, List<SpoolEntry> removals)
     {
-        InsertOutcome[] outcomes;
+        IReadOnlyList<SpoolInsertOutcome> outcomes;
         try
         {
             outcomes = _spool.Apply(inserts, updates, removals, _spoolCapacity);
@@ -252,14 +253,14 @@ internal sealed class IncomingPipeline : IAsyncDisposable
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // Handled in memory rather than dropped; rows already stored stay and are retried by the next pipeline.
-            Log.SpoolWriteFailed(_logger, ex, _spool.Path, inserts.Count);
-            outcomes = new InsertOutcome[inserts.Count];
+            Log.SpoolWriteFailed(_logger, ex, _spool.Location, inserts.Count);
+            outcomes = new SpoolInsertOutcome[inserts.Count];
         }
 
         for (var i = 0; i < inserts.Count; i++)
         {
             var entry = inserts[i];
-            if (outcomes[i] == InsertOutcome.Stored)
+            if (outcomes[i] == SpoolInsertOutcome.Stored)
             {
                 Track(entry);
             }
@@ -267,15 +268,15 @@ internal sealed class IncomingPipeline : IAsyncDisposable
             Interlocked.Decrement(ref _queued);
             switch (outcomes[i])
             {
-                case InsertOutcome.Stored:
+                case SpoolInsertOutcome.Stored:
                     _ready.Writer.TryWrite(entry);
                     break;
-                case InsertOutcome.Duplicate:
+                case SpoolInsertOutcome.Duplicate:
                     Log.SpoolDuplicate(_logger, entry.Message.Id);
                     break;
                 default:
                     HandlingTelemetry.Rejected.Add(1, new KeyValuePair<string, object?>(HandlingTelemetry.ReasonTag, "spool-full"));
-                    Log.SpoolFull(_logger, entry.Message.Id, entry.Message.Event, _tenantId, _spool.Path, _spoolCapacity);
+                    Log.SpoolFull(_logger, entry.Message.Id, entry.Message.Event, _tenantId, _spool.Location, _spoolCapacity);
                     break;
             }
         }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Notify.WebSocket.Diagnostics;
 
@@ -18,12 +17,12 @@ internal sealed class NotificationsDatabases(IEnumerable<DatabaseProviderRegistr
 
     public static string? ConnectionString(MessageHandlingOptions handling) =>
         !string.IsNullOrWhiteSpace(handling.DatabaseConnectionString) ? handling.DatabaseConnectionString
-        : !string.IsNullOrWhiteSpace(handling.DatabasePath) ? new SqliteConnectionStringBuilder { DataSource = Path.GetFullPath(handling.DatabasePath) }.ToString()
+        : !string.IsNullOrWhiteSpace(handling.DatabasePath) ? new DbConnectionStringBuilder { ["Data Source"] = Path.GetFullPath(handling.DatabasePath) }.ConnectionString
         : null;
 
+    /// <summary>The ADO.NET provider registered for <paramref name="provider"/> (SQLite's by <c>.AddSqlite()</c>, others by <c>.AddDatabaseProvider</c>).</summary>
     public DbProviderFactory? Factory(string provider) =>
-        providers.LastOrDefault(p => string.Equals(p.Name, provider, StringComparison.OrdinalIgnoreCase))?.Factory
-        ?? (string.Equals(provider, MessageHandlingDefaults.SqliteProvider, StringComparison.OrdinalIgnoreCase) ? SqliteFactory.Instance : null);
+        providers.LastOrDefault(p => string.Equals(p.Name, provider, StringComparison.OrdinalIgnoreCase))?.Factory;
 
     /// <summary>The group-commit writer of the configured database, its table created.</summary>
     public async ValueTask<NotificationsWriter> GetAsync(MessageHandlingOptions handling, CancellationToken cancellationToken)

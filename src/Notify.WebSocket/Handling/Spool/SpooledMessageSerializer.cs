@@ -32,9 +32,10 @@ internal static class SpooledMessageSerializer
         writer.WriteEndObject();
     }
 
-    public static IncomingMessage Deserialize(string json)
+    public static IncomingMessage Deserialize(ReadOnlySpan<byte> json)
     {
-        using var document = JsonDocument.Parse(json);
+        var reader = new Utf8JsonReader(json);
+        using var document = JsonDocument.ParseValue(ref reader);
         var root = document.RootElement;
         var source = root.GetProperty("source");
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);

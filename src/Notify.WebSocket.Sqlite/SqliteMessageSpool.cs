@@ -1,17 +1,19 @@
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Data.Sqlite;
+using Notify.WebSocket.Storage;
 
-namespace Notify.WebSocket.Handling.Spool;
+namespace Notify.WebSocket.Sqlite;
 
 /// <summary>
-/// The durable local spool: a SQLite file holding every accepted message until all its strategies have handled it,
-/// with the strategies already done per message. One instance per file and process (see <see cref="SpoolRegistry"/>);
-/// writes are batched into one transaction each (group commit) by the pipelines' writer loops, and rows are inserted
-/// and deleted up to 64 per statement.
+/// The durable local spool: a SQLite file (WAL, <c>synchronous=FULL</c>) holding every accepted message until all its
+/// strategies have handled it, with the progress recorded per message. The pipeline opens one instance per file and
+/// process and batches its writes into one transaction each (group commit); rows are inserted and deleted up to 64 per
+/// statement.
 /// </summary>
-internal sealed class IncomingSpool : IDisposable
+internal sealed class SqliteMessageSpool : IMessageSpool
 {
     private const int MaxChunk = 64;
 
@@ -20,10 +22,9 @@ internal sealed class IncomingSpool : IDisposable
     private readonly SqliteCommand _update;
     private readonly Dictionary<int, SqliteCommand> _inserts = [];
     private readonly Dictionary<int, SqliteCommand> _deletes = [];
-    private readonly HashSet<(string Owner, string Id)> _claimed = [];
     private long _count;
 
-    public IncomingSpool(string path)
+    public SqliteMessageSpool(string path)
     {
         Path = path;
         var directory = System.IO.Path.GetDirectoryName(path);
@@ -55,31 +56,26 @@ internal sealed class IncomingSpool : IDisposable
     /// <summary>Messages in the file (every owner).</summary>
     public long Count => Interlocked.Read(ref _count);
 
-    /// <summary>
-    /// Applies a batch in one transaction: inserts (while the file holds fewer than <paramref name="capacity"/>
-    /// messages), progress updates and removals. Returns, per insert, whether it was stored; a message whose id is
-    /// already pending for the same owner is not stored twice (and not handled twice).
-    /// </summary>
-    public InsertOutcome[] Apply(IReadOnlyList<SpoolEntry> inserts, IReadOnlyList<SpoolEntry> updates, IReadOnlyList<SpoolEntry> removals, long capacity)
+    public IReadOnlyList<SpoolInsertOutcome> Apply(IReadOnlyList<SpoolInsert> inserts, IReadOnlyList<SpoolUpdate> updates, IReadOnlyList<SpoolKey> removals, long capacity)
     {
-        var outcomes = new InsertOutcome[inserts.Count];
+        var outcomes = new SpoolInsertOutcome[inserts.Count];
         lock (_gate)
         {
             using var transaction = _connection.BeginTransaction();
             var count = _count;
             count -= Remove(removals, transaction);
 
-            foreach (var entry in updates)
+            foreach (var update in updates)
             {
                 _update.Transaction = transaction;
-                _update.Parameters["$owner"].Value = entry.Owner;
-                _update.Parameters["$id"].Value = entry.Message.Id;
-                _update.Parameters["$done"].Value = entry.DoneList();
-                _update.Parameters["$attempts"].Value = entry.Attempts;
+                _update.Parameters["$owner"].Value = update.Key.Owner;
+                _update.Parameters["$id"].Value = update.Key.Id;
+                _update.Parameters["$done"].Value = update.Progress;
+                _update.Parameters["$attempts"].Value = update.Attempts;
                 _update.ExecuteNonQuery();
             }
 
-            var now = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+            var now = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
             var next = 0;
             while (next < inserts.Count)
             {
@@ -88,7 +84,7 @@ internal sealed class IncomingSpool : IDisposable
                 var room = capacity - count;
                 if (room <= 0)
                 {
-                    outcomes.AsSpan(next).Fill(InsertOutcome.SpoolFull);
+                    outcomes.AsSpan(next).Fill(SpoolInsertOutcome.Full);
                     break;
                 }
 
@@ -104,31 +100,24 @@ internal sealed class IncomingSpool : IDisposable
         return outcomes;
     }
 
-    /// <summary>Claims and returns the pending messages of <paramref name="owner"/> that no live pipeline of this process is handling.</summary>
-    public List<SpoolEntry> ClaimPending(string owner)
+    public IReadOnlyList<SpooledMessage> ReadPending(string owner)
     {
-        var entries = new List<SpoolEntry>();
+        var messages = new List<SpooledMessage>();
         lock (_gate)
         {
             using var select = _connection.CreateCommand();
-            select.CommandText = "SELECT id, message, done, attempts FROM incoming_spool WHERE owner = $owner ORDER BY spooled_at";
+            select.CommandText = "SELECT id, CAST(message AS BLOB), done, attempts FROM incoming_spool WHERE owner = $owner ORDER BY spooled_at";
             select.Parameters.AddWithValue("$owner", owner);
             using var reader = select.ExecuteReader();
             while (reader.Read())
             {
-                var id = reader.GetString(0);
-                if (_claimed.Add((owner, id)))
-                {
-                    var done = reader.GetString(2).Split(',', StringSplitOptions.RemoveEmptyEntries);
-                    entries.Add(new SpoolEntry(owner, SpooledMessageSerializer.Deserialize(reader.GetString(1)), done, reader.GetInt32(3)));
-                }
+                messages.Add(new SpooledMessage(reader.GetString(0), reader.GetFieldValue<byte[]>(1), reader.GetString(2), reader.GetInt32(3)));
             }
         }
 
-        return entries;
+        return messages;
     }
 
-    /// <summary>Whether <paramref name="owner"/> has messages waiting.</summary>
     public bool HasPending(string owner)
     {
         lock (_gate)
@@ -137,18 +126,6 @@ internal sealed class IncomingSpool : IDisposable
             select.CommandText = "SELECT EXISTS (SELECT 1 FROM incoming_spool WHERE owner = $owner)";
             select.Parameters.AddWithValue("$owner", owner);
             return (long)select.ExecuteScalar()! == 1;
-        }
-    }
-
-    /// <summary>Gives claims back (a pipeline stopped with these still pending), so a later pipeline can take them.</summary>
-    public void Unclaim(IEnumerable<SpoolEntry> entries)
-    {
-        lock (_gate)
-        {
-            foreach (var entry in entries)
-            {
-                _claimed.Remove((entry.Owner, entry.Message.Id));
-            }
         }
     }
 
@@ -170,7 +147,7 @@ internal sealed class IncomingSpool : IDisposable
     private static int ChunkSize(int rows) => 1 << BitOperations.Log2((uint)Math.Min(rows, MaxChunk));
 
     /// <summary>Deletes rows many per statement (one statement per row costs more than the row); returns how many went.</summary>
-    private long Remove(IReadOnlyList<SpoolEntry> removals, SqliteTransaction transaction)
+    private long Remove(IReadOnlyList<SpoolKey> removals, SqliteTransaction transaction)
     {
         long removed = 0;
         var next = 0;
@@ -182,10 +159,9 @@ internal sealed class IncomingSpool : IDisposable
             var parameters = delete.Parameters;
             for (var i = 0; i < rows; i++)
             {
-                var entry = removals[next + i];
-                parameters[2 * i].Value = entry.Owner;
-                parameters[(2 * i) + 1].Value = entry.Message.Id;
-                _claimed.Remove((entry.Owner, entry.Message.Id));
+                var key = removals[next + i];
+                parameters[2 * i].Value = key.Owner;
+                parameters[(2 * i) + 1].Value = key.Id;
             }
 
             removed += delete.ExecuteNonQuery();
@@ -196,7 +172,7 @@ internal sealed class IncomingSpool : IDisposable
     }
 
     /// <summary>Inserts <paramref name="rows"/> entries in one statement; RETURNING names the ones stored (not already pending).</summary>
-    private int Insert(IReadOnlyList<SpoolEntry> inserts, int first, int rows, string now, InsertOutcome[] outcomes, SqliteTransaction transaction)
+    private int Insert(IReadOnlyList<SpoolInsert> inserts, int first, int rows, string now, SpoolInsertOutcome[] outcomes, SqliteTransaction transaction)
     {
         var insert = Chunked(_inserts, rows, InsertSql, i => [$"$o{i}", $"$i{i}", $"$m{i}"]);
         insert.Transaction = transaction;
@@ -205,41 +181,36 @@ internal sealed class IncomingSpool : IDisposable
         for (var i = 0; i < rows; i++)
         {
             var entry = inserts[first + i];
-            parameters[1 + (3 * i)].Value = entry.Owner;
-            parameters[2 + (3 * i)].Value = entry.Message.Id;
-            parameters[3 + (3 * i)].Value = SpooledMessageSerializer.Serialize(entry.Message);
+            parameters[1 + (3 * i)].Value = entry.Key.Owner;
+            parameters[2 + (3 * i)].Value = entry.Key.Id;
+            parameters[3 + (3 * i)].Value = AsArray(entry.Message);
         }
 
-        var stored = new HashSet<(string Owner, string Id)>(rows);
+        var stored = new HashSet<SpoolKey>(rows);
         using (var reader = insert.ExecuteReader())
         {
             while (reader.Read())
             {
-                stored.Add((reader.GetString(0), reader.GetString(1)));
+                stored.Add(new SpoolKey(reader.GetString(0), reader.GetString(1)));
             }
         }
 
         var storedRows = stored.Count;
 
+        // Removing the key makes a second copy of an id within the chunk a duplicate, as the row-by-row insert did.
         for (var i = 0; i < rows; i++)
         {
-            var entry = inserts[first + i];
-            var key = (entry.Owner, entry.Message.Id);
-
-            // Removing the key makes a second copy of an id within the chunk a duplicate, as the row-by-row insert did.
-            if (stored.Remove(key))
-            {
-                outcomes[first + i] = InsertOutcome.Stored;
-                _claimed.Add(key);
-            }
-            else
-            {
-                outcomes[first + i] = InsertOutcome.Duplicate;
-            }
+            outcomes[first + i] = stored.Remove(inserts[first + i].Key) ? SpoolInsertOutcome.Stored : SpoolInsertOutcome.Duplicate;
         }
 
         return storedRows;
     }
+
+    /// <summary>The message's own array when it is one (the pipeline writes exact-size arrays), a copy otherwise.</summary>
+    private static byte[] AsArray(ReadOnlyMemory<byte> message) =>
+        MemoryMarshal.TryGetArray(message, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : message.ToArray();
 
     private static string InsertSql(int rows)
     {
