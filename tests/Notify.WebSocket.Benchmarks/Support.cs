@@ -73,12 +73,19 @@ internal sealed class MemoryConnection : ExternalConnection
     private readonly Utf8JsonWriter _writer;
 
     public MemoryConnection(WebSocketProviderOptions options)
-        : base(ConnectionPoolKey.From(options), options, new AuthStrategyResolver([new NoAuthStrategy()], new BearerTokenProviders([], EmptyServices.Instance)), TimeProvider.System, NullLogger.Instance)
+        : base(ConnectionPoolKey.From(options), options, BuiltInAuth(), TimeProvider.System, NullLogger.Instance)
     {
         _writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
     }
 
     public bool AckOnWrite { get; set; }
+
+    /// <summary>The built-in auth strategies, as the container registers them (the sample options use bearer).</summary>
+    private static AuthStrategyResolver BuiltInAuth()
+    {
+        var tokenProviders = new BearerTokenProviders([], EmptyServices.Instance);
+        return new AuthStrategyResolver([new NoAuthStrategy(), new BearerAuthStrategy(tokenProviders)], tokenProviders);
+    }
 
     public int WrittenBytes => _buffer.WrittenCount;
 
