@@ -20,7 +20,7 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
         var connection = await OpenAsync(write: true, cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            var transaction = await BeginAsync(connection, cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
                 await ExecuteAsync(connection, transaction, sql.Schema, cancellationToken).ConfigureAwait(false);
@@ -41,7 +41,7 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
         var connection = await OpenAsync(write: true, cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            var transaction = await BeginAsync(connection, cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
                 var copies = new List<(int Copy, int First)>();
@@ -198,7 +198,7 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
         var connection = await OpenAsync(write: true, cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            var transaction = await BeginAsync(connection, cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
                 var userStream = InboxSql.Key(NotificationStreamId.ForUser(tenantId, userId));
@@ -248,7 +248,7 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
         var connection = await OpenAsync(write: true, cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            var transaction = await BeginAsync(connection, cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
                 // Everything: each stream of the inbox up to its head now (what is stored later stays unread).
@@ -495,6 +495,32 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
             {
                 return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>
+    /// Begins a transaction. SQLite's <c>BEGIN IMMEDIATE</c> that times out on a busy database leaves the connection
+    /// inside a transaction that no <see cref="DbTransaction"/> owns: it is rolled back here, before the connection
+    /// goes back to the pool.
+    /// </summary>
+    private static async Task<DbTransaction> BeginAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbException)
+        {
+            try
+            {
+                await ExecuteAsync(connection, null, "ROLLBACK", CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (DbException)
+            {
+                // No transaction was open: nothing to undo.
+            }
+
+            throw;
         }
     }
 
