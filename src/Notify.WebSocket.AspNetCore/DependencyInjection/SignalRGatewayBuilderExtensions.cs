@@ -12,6 +12,7 @@ using Notify.WebSocket.AspNetCore.Diagnostics;
 using Notify.WebSocket.AspNetCore.Gateway;
 using Notify.WebSocket.AspNetCore.Hubs;
 using Notify.WebSocket.AspNetCore.Identity;
+using Notify.WebSocket.AspNetCore.Inbox;
 using Notify.WebSocket.AspNetCore.Presence;
 using Notify.WebSocket.AspNetCore.RateLimiting;
 using Notify.WebSocket.AspNetCore.ScaleOut;
@@ -90,6 +91,7 @@ public static class SignalRGatewayBuilderExtensions
         services.TryAddSingleton<GatewayResponder>();
         services.TryAddSingleton<AuthenticationExpiry>();
         services.TryAddSingleton<GatewayConnectionHandler>();
+        GatewayInboxServices.Add(services);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IGroupBroadcaster, SignalRGroupBroadcaster>());
 
         // Replaces the in-process gateway that AddWebSocketNotifications registers by default.

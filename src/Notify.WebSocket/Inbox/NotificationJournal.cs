@@ -305,7 +305,7 @@ public sealed class NotificationJournal : IAsyncDisposable
         for (var i = 0; i < batch.Count; i++)
         {
             var stream = batch[i].Record.Stream;
-            results[i] = new JournalEntry(stream, batch[i].Payload with { Stream = stream.ToString(), Position = outcomes[i].Position });
+            results[i] = new JournalEntry(stream, batch[i].Payload with { Stream = stream.ToString(), Position = outcomes[i].Position }, batch[i].Record.Payload);
             if (!outcomes[i].Duplicate)
             {
                 stored.Add(results[i]);

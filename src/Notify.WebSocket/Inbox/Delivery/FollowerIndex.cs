@@ -40,6 +40,18 @@ internal sealed class FollowerIndex
     /// <summary>How many followers a stream has here.</summary>
     public int Count(NotificationStreamId stream) => _streams.TryGetValue(stream, out var followers) ? followers.Length : 0;
 
+    /// <summary>Makes every follower read the store (after the fan-out may have missed notifications).</summary>
+    public void CatchUpAll()
+    {
+        foreach (var followers in _streams.Values)
+        {
+            foreach (var follower in followers)
+            {
+                follower.CatchUpNow();
+            }
+        }
+    }
+
     /// <summary>Calls <paramref name="action"/> with the output of each follower of a stream (for a user's stream: each of the user's connections here).</summary>
     public void ForEachOutput(NotificationStreamId stream, Action<IFollowerOutput> action)
     {

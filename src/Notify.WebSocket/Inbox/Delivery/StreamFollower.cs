@@ -127,6 +127,26 @@ internal sealed partial class StreamFollower
         _ = CatchUpAsync(replay: null);
     }
 
+    /// <summary>
+    /// Reads the store now, in case the fan-out missed notifications (an instance's broadcasts were lost while Redis was
+    /// away): what it already wrote is not written again.
+    /// </summary>
+    public void CatchUpNow()
+    {
+        lock (_gate)
+        {
+            if (_stopped || !_live)
+            {
+                return;
+            }
+
+            _lastWritten = Math.Max(_lastWritten, 0);
+            _live = false;
+        }
+
+        _ = CatchUpAsync(replay: null);
+    }
+
     /// <summary>Stops delivering (the connection left the channel or closed).</summary>
     public void Stop()
     {
