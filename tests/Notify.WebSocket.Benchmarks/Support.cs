@@ -124,7 +124,7 @@ internal sealed class MemoryConnection : ExternalConnection
     protected override Task CloseForReconnectAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Feeds a frame as the receive loop would after decoding it.</summary>
-    public void Receive(IncomingFrame frame) => Dispatch(frame);
+    public ValueTask Receive(IncomingFrame frame) => DispatchAsync(frame, acknowledge: null);
 }
 
 internal sealed class NoopStrategy : IMessageHandlingStrategy

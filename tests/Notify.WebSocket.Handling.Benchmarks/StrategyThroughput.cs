@@ -199,7 +199,7 @@ public static class StrategyThroughput
             o.MessageHandling.Strategy = strategy;
             o.MessageHandling.KafkaTopic = topic;
             o.MessageHandling.DatabasePath = Path.Combine(work, $"pipeline-{round}.db");
-            o.MessageHandling.SpoolPath = Path.Combine(work, $"spool-{strategy}-{round}.db");
+            o.MessageHandling.SpoolPath = Path.Combine(work, $"spool-{strategy}-{round}");
             o.MessageHandling.MaxConcurrency = concurrency;
         }).AddSqlite().AddKafka(kafka.BootstrapServers);
         services.AddSingleton<IMessageHandlingStrategy>(new NoopStrategy());

@@ -30,10 +30,10 @@ public sealed class ValidationTests
             Failures(h => h.Strategy = "kafka"));
 
     [Fact]
-    public void Database_WithoutADataSource_Fails() =>
+    public void PostgreSqlDatabase_WithoutAConnectionString_Fails() =>
         Assert.Contains(
-            "websocket:messageHandling:databasePath (a SQLite file) or websocket:messageHandling:databaseConnectionString is required when the database strategy is used.",
-            Failures(h => h.Strategy = "database"));
+            "websocket:messageHandling:databaseConnectionString is required when the database strategy uses \"postgresql\".",
+            Failures(h => { h.Strategy = "database"; h.DatabaseProvider = "postgresql"; }, b => b.AddDatabaseProvider("postgresql", Npgsql.NpgsqlFactory.Instance)));
 
     [Fact]
     public void PostgreSql_WithoutARegisteredProvider_Fails() =>
@@ -42,8 +42,9 @@ public sealed class ValidationTests
             f => f.Contains("AddDatabaseProvider(\"postgresql\"", StringComparison.Ordinal) && !f.Contains("hunter2", StringComparison.Ordinal));
 
     [Fact]
-    public async Task ReceivingIntoAStrategy_WithoutTheSqlitePackage_StopsTheHostAtStart_NamingThePackageAndTheLine()
+    public async Task ReceivingIntoAStrategy_NeedsNoStoragePackage_TheSpoolIsBuiltIn()
     {
+        using var files = new TempFiles();
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddWebSocketNotifications(o =>
         {
@@ -53,36 +54,45 @@ public sealed class ValidationTests
             o.EnableReceiving = true;
             o.MessageHandling.Strategy = "callback";
             o.MessageHandling.CallbackUrl = "https://hooks.example.com/incoming";
+            o.MessageHandling.SpoolPath = files.Path("spool");
         });
         using var host = builder.Build();
 
-        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+        await host.StartAsync(TestContext.Current.CancellationToken);
+        await host.StopAsync(TestContext.Current.CancellationToken);
+    }
 
-        Assert.Equal(
-            $"websocket:messageHandling:strategy is \"callback\" with enableReceiving on: incoming messages wait in a durable spool until every strategy has handled them, and the spool needs {AddSqlite}.",
-            Assert.Single(ex.Failures));
+    [Fact]
+    public void SpoolPath_ThatCannotBeWritten_StopsTheHostAtStart_NamingTheKey()
+    {
+        using var files = new TempFiles();
+        var blocker = files.Path("a-file");
+        File.WriteAllText(blocker, "not a folder");
+
+        var failures = Failures(h => { h.Strategy = "callback"; h.CallbackUrl = "https://hooks.example.com/incoming"; h.SpoolPath = Path.Combine(blocker, "spool"); });
+
+        Assert.Contains(failures, f => f.StartsWith("websocket:messageHandling:spoolPath: the folder ", StringComparison.Ordinal) && f.EndsWith("set it to a writable folder (messages wait there until every strategy has handled them).", StringComparison.Ordinal));
     }
 
     [Fact]
     public void SqliteDatabase_WithoutTheSqlitePackage_NamesThePackageAndTheLine()
     {
-        var failures = Failures(h => { h.Strategy = "database"; h.DatabasePath = "notifications.db"; }, sqlite: false);
+        var failures = Failures(h => { h.Strategy = "database"; h.DatabasePath = Path.Combine(Path.GetTempPath(), "notifications.db"); }, sqlite: false);
 
-        Assert.Contains(failures, f => f.StartsWith("websocket:messageHandling:databaseProvider is \"sqlite\", which needs " + AddSqlite, StringComparison.Ordinal));
-        Assert.Contains(failures, f => f.StartsWith("websocket:messageHandling:strategy is \"database\"", StringComparison.Ordinal) && f.Contains(AddSqlite, StringComparison.Ordinal));
+        Assert.Equal(
+            "websocket:messageHandling:databaseProvider is \"sqlite\", which needs " + AddSqlite + " (or use \"postgresql\" with .AddDatabaseProvider(\"postgresql\", NpgsqlFactory.Instance)).",
+            Assert.Single(failures));
     }
 
     [Fact]
-    public void PostgreSqlDatabase_NeedsNoSqliteDatabaseProvider_OnlyTheSpool()
+    public async Task PostgreSqlDatabase_NeedsNoSqlitePackage()
     {
-        var failures = Failures(
+        await using var harness = HandlingHarness.Create(
             h => { h.Strategy = "database"; h.DatabaseProvider = "postgresql"; h.DatabaseConnectionString = "Host=db"; },
             b => b.AddDatabaseProvider("postgresql", Npgsql.NpgsqlFactory.Instance),
             sqlite: false);
 
-        Assert.Equal(
-            $"websocket:messageHandling:strategy is \"database\" with enableReceiving on: incoming messages wait in a durable spool until every strategy has handled them, and the spool needs {AddSqlite}.",
-            Assert.Single(failures));
+        Assert.Equal("postgresql", harness.Options.MessageHandling.DatabaseProvider);
     }
 
     [Fact]
@@ -91,7 +101,6 @@ public sealed class ValidationTests
         var failures = Failures(h => { h.Strategy = "all"; h.CallbackUrl = "not a url"; h.StoreInDatabase = true; h.PublishToKafka = true; h.SpoolCapacity = 0; });
 
         Assert.Contains(failures, f => f.Contains("callbackUrl", StringComparison.Ordinal));
-        Assert.Contains(failures, f => f.Contains("databasePath", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.Contains("Kafka is not added", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.Contains("spoolCapacity is 0", StringComparison.Ordinal));
     }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Notify.WebSocket.Handling;
 using Notify.WebSocket.Handling.Database;
 using Notify.WebSocket.Handling.Spool;
+using Notify.WebSocket.Handling.Spool.AppendLog;
 using Notify.WebSocket.Registry;
 using Notify.WebSocket.Storage;
 
@@ -264,7 +265,7 @@ internal sealed class WebSocketProviderOptionsValidator(
 
     private static void ValidateHandlingNumbers(MessageHandlingOptions handling, List<string> errors, Func<string, string> key)
     {
-        foreach (var (name, value) in new[] { ("callbackTimeout", handling.CallbackTimeout), ("spoolCapacity", handling.SpoolCapacity), ("retryDelay", handling.RetryDelay), ("maxRetryDelay", handling.MaxRetryDelay), ("maxConcurrency", handling.MaxConcurrency), ("callbackMaxConcurrency", handling.CallbackMaxConcurrency) })
+        foreach (var (name, value) in new[] { ("callbackTimeout", handling.CallbackTimeout), ("spoolCapacity", handling.SpoolCapacity), ("queueCapacity", handling.QueueCapacity), ("databaseBusyTimeout", handling.DatabaseBusyTimeout), ("retryDelay", handling.RetryDelay), ("maxRetryDelay", handling.MaxRetryDelay), ("maxConcurrency", handling.MaxConcurrency), ("callbackMaxConcurrency", handling.CallbackMaxConcurrency) })
         {
             if (value <= 0)
             {
@@ -287,9 +288,16 @@ internal sealed class WebSocketProviderOptionsValidator(
         {
             errors.Add($"{key("messageHandling:strategy")} is \"all\" but no strategy is configured; set callbackUrl, storeInDatabase or publishToKafka.");
         }
-        else if (!string.Equals(strategy, MessageHandlingStrategies.None, StringComparison.OrdinalIgnoreCase) && !spoolStores.Any())
+        else if (!string.Equals(strategy, MessageHandlingStrategies.None, StringComparison.OrdinalIgnoreCase))
         {
-            errors.Add($"{key("messageHandling:strategy")} is \"{strategy}\" with enableReceiving on: {SpoolRegistry.MissingStore}");
+            if (spoolStores.LastOrDefault() is not { } spools)
+            {
+                errors.Add($"{key("messageHandling:strategy")} is \"{strategy}\" with enableReceiving on: {SpoolRegistry.MissingStore}");
+            }
+            else if (spools is LogSpoolStore && ApplicationDataFolder.WritableProblem(spools.GetLocation(handling)) is { } problem)
+            {
+                errors.Add($"{key("messageHandling:spoolPath")}: {problem}; set it to a writable folder (messages wait there until every strategy has handled them).");
+            }
         }
 
         if (Uses(MessageHandlingStrategies.Database))
@@ -314,7 +322,12 @@ internal sealed class WebSocketProviderOptionsValidator(
 
         if (NotificationsDatabases.ConnectionString(handling) is null)
         {
-            errors.Add($"{key("messageHandling:databasePath")} (a SQLite file) or {key("messageHandling:databaseConnectionString")} is required when the database strategy is used.");
+            errors.Add($"{key("messageHandling:databaseConnectionString")} is required when the database strategy uses \"{provider}\".");
+        }
+        else if (NotificationsDialect.For(provider) == NotificationsDialect.Sqlite && string.IsNullOrWhiteSpace(handling.DatabaseConnectionString)
+            && ApplicationDataFolder.WritableProblem(Path.GetDirectoryName(Path.GetFullPath(string.IsNullOrWhiteSpace(handling.DatabasePath) ? NotificationsDatabases.DefaultSqlitePath : handling.DatabasePath))!) is { } problem)
+        {
+            errors.Add($"{key("messageHandling:databasePath")}: {problem}; set it to a file in a writable folder.");
         }
 
         var registered = databaseProviders.Any(p => string.Equals(p.Name, provider, StringComparison.OrdinalIgnoreCase));

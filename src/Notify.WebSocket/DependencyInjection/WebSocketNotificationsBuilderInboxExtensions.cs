@@ -68,8 +68,7 @@ public static class WebSocketNotificationsBuilderInboxExtensions
 
         services.TryAddSingleton<INotificationStore>(sp => InboxStoreFactory.Create(
             sp.GetRequiredService<IOptions<NotificationInboxOptions>>().Value,
-            sp.GetServices<DatabaseProviderRegistration>(),
-            sp.GetService<IHostEnvironment>()?.ApplicationName));
+            sp.GetServices<DatabaseProviderRegistration>()));
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<NotificationInboxOptions>>().Value;

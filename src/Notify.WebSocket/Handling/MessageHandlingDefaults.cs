@@ -8,6 +8,8 @@ internal static class MessageHandlingDefaults
     public const string PostgreSqlProvider = "postgresql";
     public const string DatabaseTable = "notifications";
     public const int SpoolCapacity = 100_000;
+    public const int QueueCapacity = 10_000;
+    public const int DatabaseBusyTimeoutMs = 5000;
     public const int RetryDelayMs = 1000;
     public const int MaxRetryDelayMs = 60_000;
     /// <summary>A memory bound on messages in flight; Kafka's acks=all reports take milliseconds, so it must be large to keep the producer busy.</summary>

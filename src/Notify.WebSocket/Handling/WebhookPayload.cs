@@ -16,15 +16,20 @@ public static class WebhookPayload
     /// <summary>The payload's media type: <c>application/json</c> (UTF-8).</summary>
     public const string ContentType = "application/json";
 
-    /// <summary>Writes the payload of <paramref name="message"/> as UTF-8 JSON.</summary>
+    /// <summary>The payload of <paramref name="message"/> as UTF-8 JSON.</summary>
     /// <param name="message">The incoming message.</param>
-    /// <returns>The JSON, exactly as many bytes as written.</returns>
+    /// <returns>
+    /// The JSON, exactly as many bytes as written. It is written once per message and shared by every strategy (the
+    /// spool stores the same bytes): treat the array as read-only.
+    /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="message"/> is null.</exception>
     public static byte[] Serialize(IncomingMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return Utf8JsonBuffer.Write(message, Write);
+        return message.Payload;
     }
+
+    internal static byte[] Write(IncomingMessage message) => Utf8JsonBuffer.Write(message, Write);
 
     internal static void Write(Utf8JsonWriter writer, IncomingMessage message)
     {

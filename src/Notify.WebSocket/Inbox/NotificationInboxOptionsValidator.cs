@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using Notify.WebSocket.Handling;
 using Notify.WebSocket.Handling.Database;
 
 namespace Notify.WebSocket.Inbox;
@@ -54,6 +55,12 @@ internal sealed class NotificationInboxOptionsValidator(IEnumerable<DatabaseProv
         if (dialect == InboxDialect.PostgreSql && string.IsNullOrWhiteSpace(options.ConnectionString))
         {
             errors.Add($"{path}:connectionString is required when databaseProvider is \"postgresql\"; set it to the database's connection string (Host=…;Database=…).");
+        }
+
+        if (dialect == InboxDialect.Sqlite && string.IsNullOrWhiteSpace(options.ConnectionString)
+            && ApplicationDataFolder.WritableProblem(Path.GetDirectoryName(InboxStoreFactory.SqlitePath(options))!) is { } problem)
+        {
+            errors.Add($"{path}:databasePath: {problem}; set it to a file in a writable folder.");
         }
 
         if (!InboxSql.IsValidPrefix(options.TablePrefix))

@@ -44,7 +44,7 @@ internal sealed class StoreUnderTest : IAsyncDisposable
     /// <summary>A new store instance on the same database (as a second process would open it).</summary>
     public async Task<INotificationStore> OpenAsync()
     {
-        var store = InboxStoreFactory.Create(Options, Providers, applicationName: null);
+        var store = InboxStoreFactory.Create(Options, Providers);
         await store.InitializeAsync();
         return store;
     }

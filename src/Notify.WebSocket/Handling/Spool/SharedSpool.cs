@@ -86,7 +86,7 @@ internal sealed class SharedSpool : IDisposable
                 if (_claimed.Add(new SpoolKey(owner, pending.Id)))
                 {
                     var done = pending.Progress.Split(',', StringSplitOptions.RemoveEmptyEntries);
-                    entries.Add(new SpoolEntry(owner, SpooledMessageSerializer.Deserialize(pending.Message.Span), done, pending.Attempts));
+                    entries.Add(new SpoolEntry(owner, SpooledMessageSerializer.Deserialize(pending.Message), done, pending.Attempts));
                 }
             }
         }
