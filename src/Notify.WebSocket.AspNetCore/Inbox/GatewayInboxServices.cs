@@ -9,8 +9,8 @@ internal static class GatewayInboxServices
 {
     public static void Add(IServiceCollection services)
     {
-        services.TryAddSingleton<GatewayInbox>();
-        services.TryAddSingleton(sp => new GatewayInboxSlot(sp.GetService<NotificationJournal>() is null ? null : sp.GetRequiredService<GatewayInbox>()));
+        // Made only when the journal exists (a factory: a host without the inbox, validated on build, must not need one).
+        services.TryAddSingleton(sp => new GatewayInboxSlot(sp.GetService<NotificationJournal>() is null ? null : ActivatorUtilities.CreateInstance<GatewayInbox>(sp)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, InboxBackplaneHost>());
     }
 }
