@@ -12,7 +12,6 @@ namespace Notify.WebSocket.Inbox;
 /// </summary>
 internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql) : INotificationStore, IAsyncDisposable
 {
-    private const int MaxChunk = 64;
     private const int TrimChunk = 10_000;
 
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
@@ -44,15 +43,20 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
             var transaction = await BeginAsync(connection, cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
-                var copies = new List<(int Copy, int First)>();
-                var fresh = await SkipDuplicatesAsync(connection, transaction, records, outcomes, copies, cancellationToken).ConfigureAwait(false);
-                await AssignPositionsAsync(connection, transaction, records, fresh, outcomes, cancellationToken).ConfigureAwait(false);
-                foreach (var (copy, first) in copies)
+                var statements = new Statements(connection, transaction);
+                await using (statements.ConfigureAwait(false))
                 {
-                    outcomes[copy] = new AppendOutcome(outcomes[first].Position, Duplicate: true);
+                    var copies = new List<(int Copy, int First)>();
+                    var fresh = await SkipDuplicatesAsync(statements, records, outcomes, copies, cancellationToken).ConfigureAwait(false);
+                    await AssignPositionsAsync(statements, records, fresh, outcomes, cancellationToken).ConfigureAwait(false);
+                    foreach (var (copy, first) in copies)
+                    {
+                        outcomes[copy] = new AppendOutcome(outcomes[first].Position, Duplicate: true);
+                    }
+
+                    await InsertAsync(statements, records, fresh, outcomes, cancellationToken).ConfigureAwait(false);
                 }
 
-                await InsertAsync(connection, transaction, records, fresh, outcomes, cancellationToken).ConfigureAwait(false);
                 await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
             }
         }
@@ -201,15 +205,15 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
             var transaction = await BeginAsync(connection, cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
-                var userStream = InboxSql.Key(NotificationStreamId.ForUser(tenantId, userId));
-                foreach (var chunk in Chunks([.. ids.Distinct(StringComparer.Ordinal)]))
+                var statements = new Statements(connection, transaction);
+                await using (statements.ConfigureAwait(false))
                 {
-                    var parameters = new List<(string, object)> { ("t", tenantId), ("u", userId), ("us", userStream) };
-                    parameters.AddRange(chunk.Select((id, i) => ($"i{i}", (object)id)));
-                    var command = Command(connection, transaction, sql.VisibleIds(chunk.Length), [.. parameters]);
-                    await using (command.ConfigureAwait(false))
+                    var userStream = InboxSql.Key(NotificationStreamId.ForUser(tenantId, userId));
+                    foreach (var chunk in Chunks([.. ids.Distinct(StringComparer.Ordinal)]))
                     {
-                        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                        var parameters = new List<(string, object)> { ("t", tenantId), ("u", userId), ("us", userStream) };
+                        parameters.AddRange(chunk.Select((id, i) => ($"i{i}", (object)id)));
+                        var reader = await statements.Bind(sql.VisibleIds(chunk.Length), parameters).ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                         await using (reader.ConfigureAwait(false))
                         {
                             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -218,21 +222,17 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
                             }
                         }
                     }
-                }
 
-                foreach (var chunk in Chunks(visible))
-                {
-                    var parameters = new List<(string, object)> { ("t", tenantId), ("u", userId), ("v", value ? 1L : 0L) };
-                    for (var i = 0; i < chunk.Length; i++)
+                    foreach (var chunk in Chunks(visible))
                     {
-                        parameters.Add(($"s{i}", chunk[i].Stream));
-                        parameters.Add(($"p{i}", chunk[i].Position));
-                    }
+                        var parameters = new List<(string, object)> { ("t", tenantId), ("u", userId), ("v", value ? 1L : 0L) };
+                        for (var i = 0; i < chunk.Length; i++)
+                        {
+                            parameters.Add(($"s{i}", chunk[i].Stream));
+                            parameters.Add(($"p{i}", chunk[i].Position));
+                        }
 
-                    var command = Command(connection, transaction, sql.SetMark(mark, chunk.Length), [.. parameters]);
-                    await using (command.ConfigureAwait(false))
-                    {
-                        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                        await statements.Bind(sql.SetMark(mark, chunk.Length), parameters).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                     }
                 }
 
@@ -296,10 +296,10 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
 
     private static DateTimeOffset FromMilliseconds(long milliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);
 
-    /// <summary>The largest power of two up to <paramref name="rows"/> and <see cref="MaxChunk"/>: few distinct statements to build.</summary>
-    private static int ChunkSize(int rows) => 1 << BitOperations.Log2((uint)Math.Min(rows, MaxChunk));
+    /// <summary>The largest power of two up to <paramref name="rows"/> and the dialect's rows per statement: few distinct statements to build.</summary>
+    private int ChunkSize(int rows) => 1 << BitOperations.Log2((uint)Math.Min(rows, sql.Dialect.RowsPerStatement));
 
-    private static IEnumerable<T[]> Chunks<T>(IReadOnlyList<T> items)
+    private IEnumerable<T[]> Chunks<T>(IReadOnlyList<T> items)
     {
         for (var next = 0; next < items.Count;)
         {
@@ -313,31 +313,17 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
     /// Records whose id the tenant already has get the stored position; returns the indexes of the others. A second copy
     /// of an id within the batch is a duplicate of the first (<paramref name="copies"/>: copy index, first index).
     /// </summary>
-    private async Task<List<int>> SkipDuplicatesAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<NotificationRecord> records, AppendOutcome[] outcomes, List<(int Copy, int First)> copies, CancellationToken cancellationToken)
+    private async Task<List<int>> SkipDuplicatesAsync(Statements statements, IReadOnlyList<NotificationRecord> records, AppendOutcome[] outcomes, List<(int Copy, int First)> copies, CancellationToken cancellationToken)
     {
         var stored = new Dictionary<(string Tenant, string Id), AppendOutcome>();
-        foreach (var chunk in Chunks(Enumerable.Range(0, records.Count).ToArray()))
+        var rows = new object[records.Count][];
+        for (var i = 0; i < rows.Length; i++)
         {
-            var parameters = new List<(string, object)>(chunk.Length * 2);
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                parameters.Add(($"t{i}", records[chunk[i]].Stream.TenantId));
-                parameters.Add(($"i{i}", records[chunk[i]].Id));
-            }
-
-            var command = Command(connection, transaction, sql.ExistingIds(chunk.Length), [.. parameters]);
-            await using (command.ConfigureAwait(false))
-            {
-                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        stored[(reader.GetString(0), reader.GetString(1))] = new AppendOutcome(reader.GetInt64(3), Duplicate: true);
-                    }
-                }
-            }
+            rows[i] = [records[i].Stream.TenantId, records[i].Id];
         }
+
+        await ReadForRowsAsync(statements, rows, ["t", "i"], sql.ExistingIds, sql.ExistingIdsOfJson, reader =>
+            stored[(reader.GetString(0), reader.GetString(1))] = new AppendOutcome(reader.GetInt64(3), Duplicate: true), cancellationToken).ConfigureAwait(false);
 
         var fresh = new List<int>(records.Count);
         var firsts = new Dictionary<(string Tenant, string Id), int>();
@@ -363,7 +349,7 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
     }
 
     /// <summary>Advances each stream's head by its number of new records (streams in a fixed order, so concurrent writers lock rows alike) and hands out the positions in record order.</summary>
-    private async Task AssignPositionsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<NotificationRecord> records, List<int> fresh, AppendOutcome[] outcomes, CancellationToken cancellationToken)
+    private async Task AssignPositionsAsync(Statements statements, IReadOnlyList<NotificationRecord> records, List<int> fresh, AppendOutcome[] outcomes, CancellationToken cancellationToken)
     {
         var counts = new SortedDictionary<(string Tenant, string Stream), long>(StreamOrder.Instance);
         foreach (var i in fresh)
@@ -372,31 +358,19 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
             counts[key] = counts.GetValueOrDefault(key) + 1;
         }
 
+        var rows = counts.Select(c => new object[] { c.Key.Tenant, c.Key.Stream, c.Value }).ToArray();
         var next = new Dictionary<(string Tenant, string Stream), long>(counts.Count);
-        foreach (var chunk in Chunks(counts.ToArray()))
+        if (sql.Dialect.RowsAsJson)
         {
-            var parameters = new List<(string, object)>(chunk.Length * 3);
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                parameters.Add(($"t{i}", chunk[i].Key.Tenant));
-                parameters.Add(($"s{i}", chunk[i].Key.Stream));
-                parameters.Add(($"n{i}", chunk[i].Value));
-            }
-
-            var command = Command(connection, transaction, sql.AdvanceHeads(chunk.Length), [.. parameters]);
-            await using (command.ConfigureAwait(false))
-            {
-                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        var key = (reader.GetString(0), reader.GetString(1));
-                        next[key] = reader.GetInt64(2) - counts[key] + 1;
-                    }
-                }
-            }
+            // No RETURNING here: through Microsoft.Data.Sqlite it costs far more than reading the heads back.
+            await statements.Bind(sql.AdvanceHeadsOfJson, [("rows", RowsJson(rows))]).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
+
+        await ReadForRowsAsync(statements, rows, ["t", "s", "n"], sql.AdvanceHeads, sql.HeadsOfJson, reader =>
+        {
+            var key = (reader.GetString(0), reader.GetString(1));
+            next[key] = reader.GetInt64(2) - counts[key] + 1;
+        }, cancellationToken).ConfigureAwait(false);
 
         foreach (var i in fresh)
         {
@@ -405,7 +379,78 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
         }
     }
 
-    private async Task InsertAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<NotificationRecord> records, List<int> fresh, AppendOutcome[] outcomes, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs a statement over many rows of values and reads what it returns: with a dialect that takes rows as JSON, one
+    /// statement with every row in one parameter (<paramref name="ofJson"/>); otherwise multi-row statements in chunks
+    /// (<paramref name="chunked"/>, parameters named by <paramref name="names"/> and the row's index in the chunk).
+    /// </summary>
+    private async Task ReadForRowsAsync(Statements statements, object[][] rows, string[] names, Func<int, string> chunked, string ofJson, Action<DbDataReader> read, CancellationToken cancellationToken)
+    {
+        if (rows.Length == 0)
+        {
+            return;
+        }
+
+        IEnumerable<(string Text, List<(string, object)> Parameters)> commands = sql.Dialect.RowsAsJson
+            ? [(ofJson, [("rows", RowsJson(rows))])]
+            : Chunks(rows).Select(chunk =>
+            {
+                var parameters = new List<(string, object)>(chunk.Length * names.Length);
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    for (var j = 0; j < names.Length; j++)
+                    {
+                        parameters.Add((names[j] + i.ToString(System.Globalization.CultureInfo.InvariantCulture), chunk[i][j]));
+                    }
+                }
+
+                return (chunked(chunk.Length), parameters);
+            });
+        foreach (var (text, parameters) in commands)
+        {
+            var reader = await statements.Bind(text, parameters).ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    read(reader);
+                }
+            }
+        }
+    }
+
+    /// <summary>Rows of text and whole numbers as one JSON array of arrays.</summary>
+    private static string RowsJson(object[][] rows)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(rows.Length * 64);
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var row in rows)
+            {
+                writer.WriteStartArray();
+                foreach (var value in row)
+                {
+                    if (value is long number)
+                    {
+                        writer.WriteNumberValue(number);
+                    }
+                    else
+                    {
+                        writer.WriteStringValue((string)value);
+                    }
+                }
+
+                writer.WriteEndArray();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private async Task InsertAsync(Statements statements, IReadOnlyList<NotificationRecord> records, List<int> fresh, AppendOutcome[] outcomes, CancellationToken cancellationToken)
     {
         foreach (var chunk in Chunks(fresh))
         {
@@ -421,11 +466,7 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
                 parameters.Add(($"c{i}", record.CreatedAt.ToUnixTimeMilliseconds()));
             }
 
-            var command = Command(connection, transaction, sql.Insert(chunk.Length), [.. parameters]);
-            await using (command.ConfigureAwait(false))
-            {
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
+            await statements.Bind(sql.Insert(chunk.Length), parameters).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -547,6 +588,41 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
         }
 
         return command;
+    }
+
+    /// <summary>
+    /// The commands of one transaction, one per statement text, each prepared on first use and bound again for every
+    /// later one (SQLite binds parameters by name in a linear search and prepares per command: reusing a small statement
+    /// row by row is far cheaper than building a wide one).
+    /// </summary>
+    private sealed class Statements(DbConnection connection, DbTransaction transaction) : IAsyncDisposable
+    {
+        private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
+
+        /// <summary>The command of <paramref name="text"/> with these values, in the order its parameters were first given.</summary>
+        public DbCommand Bind(string text, List<(string Name, object Value)> parameters)
+        {
+            if (!_commands.TryGetValue(text, out var command))
+            {
+                _commands[text] = Command(connection, transaction, text, [.. parameters]);
+                return _commands[text];
+            }
+
+            for (var i = 0; i < parameters.Count; i++)
+            {
+                command.Parameters[i].Value = parameters[i].Value;
+            }
+
+            return command;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var command in _commands.Values)
+            {
+                await command.DisposeAsync().ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>Ordinal order of (tenant, stream): every writer takes the streams' row locks in the same order.</summary>

@@ -48,6 +48,20 @@ internal sealed class InboxSql
             """;
 
         Read = $"SELECT id, position, payload, created_at FROM {Notifications} WHERE tenant_id = @t AND stream = @s AND position > @after ORDER BY position LIMIT @limit";
+        // Rows as one JSON parameter (SQLite's json_each): json_extract rather than ->> keeps older SQLite builds working.
+        ExistingIdsOfJson = $"""
+            SELECT n.tenant_id, n.id, n.stream, n.position FROM json_each(@rows) j
+            JOIN {Notifications} n ON n.tenant_id = json_extract(j.value, '$[0]') AND n.id = json_extract(j.value, '$[1]')
+            """;
+        AdvanceHeadsOfJson = $"""
+            INSERT INTO {Streams} AS h (tenant_id, stream, head)
+            SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]') FROM json_each(@rows) WHERE true
+            ON CONFLICT (tenant_id, stream) DO UPDATE SET head = h.head + excluded.head
+            """;
+        HeadsOfJson = $"""
+            SELECT s.tenant_id, s.stream, s.head FROM json_each(@rows) j
+            JOIN {Streams} s ON s.tenant_id = json_extract(j.value, '$[0]') AND s.stream = json_extract(j.value, '$[1]')
+            """;
         Bounds = $"SELECT (SELECT MIN(position) FROM {Notifications} WHERE tenant_id = @t AND stream = @s), (SELECT head FROM {Streams} WHERE tenant_id = @t AND stream = @s)";
         Join = $"""
             INSERT INTO {Members} (tenant_id, user_id, stream, since)
@@ -168,6 +182,15 @@ internal sealed class InboxSql
     public string AdvanceHeads(int rows) => Chunked("heads", rows, static (sql, i) => sql.Append(CultureInfo.InvariantCulture, $"(@t{i}, @s{i}, @n{i})"),
         $"INSERT INTO {Streams} AS h (tenant_id, stream, head) VALUES ",
         " ON CONFLICT (tenant_id, stream) DO UPDATE SET head = h.head + excluded.head RETURNING tenant_id, stream, head");
+
+    /// <summary>The ids of a tenant already stored, among the rows of @rows, a JSON array of [tenant, id].</summary>
+    public string ExistingIdsOfJson { get; }
+
+    /// <summary>Adds to the heads of the streams in @rows, a JSON array of [tenant, stream, count].</summary>
+    public string AdvanceHeadsOfJson { get; }
+
+    /// <summary>The heads of the streams in @rows, a JSON array of [tenant, stream, …].</summary>
+    public string HeadsOfJson { get; }
 
     public string Insert(int rows) => Chunked("insert", rows, static (sql, i) => sql.Append(CultureInfo.InvariantCulture, $"(@t{i}, @s{i}, @p{i}, @i{i}, @b{i}, @c{i})"),
         $"INSERT INTO {Notifications} (tenant_id, stream, position, id, payload, created_at) VALUES ", string.Empty);
