@@ -53,6 +53,9 @@ internal sealed class ExternalProvider : WebSocketProviderBase, IIncomingSubscri
 
     public override WebSocketConnectionState State => IsDisposed ? WebSocketConnectionState.Disposed : _connection.State;
 
+    /// <summary>The incoming pipeline of this provider's strategies, if it has any.</summary>
+    internal IncomingPipeline? Pipeline => _pipeline;
+
     /// <summary>The pooled connection this provider sends through (shared with every provider of the same endpoint and identity).</summary>
     internal ExternalConnection Connection => _connection;
 
