@@ -1,0 +1,294 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using NetWebSocket = System.Net.WebSockets.WebSocket;
+
+namespace Notify.WebSocket.AspNetCore.SocketIo.EngineIo;
+
+/// <summary>The WebSocket side of a session: the write loop, the receive loop, and the upgrade from long-polling.</summary>
+internal sealed partial class EngineIoSession
+{
+    private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(2);
+
+    private NetWebSocket? _probe;
+    private bool _upgrading;
+    private bool _upgraded;
+
+    /// <summary>Runs the session on a WebSocket it was opened on, until it closes.</summary>
+    public Task RunWebSocketAsync(NetWebSocket socket) => ReceiveLoopAsync(socket, probing: false);
+
+    /// <summary>
+    /// Takes a WebSocket that asks to upgrade this polling session: answers the <c>2probe</c> with <c>3probe</c>, ends a
+    /// pending GET with <c>noop</c>, and on <c>5</c> moves the session onto the WebSocket and flushes what waited.
+    /// A second upgrade, or one of a session already on a WebSocket, is closed at once.
+    /// </summary>
+    public async Task UpgradeAsync(NetWebSocket socket)
+    {
+        var refused = false;
+        lock (_gate)
+        {
+            if (!_isClosed && !_upgraded && _probe is null && _socket is null)
+            {
+                _probe = socket;
+            }
+            else
+            {
+                refused = true;
+            }
+        }
+
+        if (refused)
+        {
+            await CloseSocketAsync(socket).ConfigureAwait(false);
+            return;
+        }
+
+        using var timeout = _server.TimeProvider.CreateTimer(
+            static s =>
+            {
+                var (session, probe) = ((EngineIoSession, NetWebSocket))s!;
+                session.AbandonUpgrade(probe);
+            },
+            (this, socket),
+            _server.Settings.UpgradeTimeout,
+            Timeout.InfiniteTimeSpan);
+        await ReceiveLoopAsync(socket, probing: true).ConfigureAwait(false);
+    }
+
+    private void AbandonUpgrade(NetWebSocket probe)
+    {
+        lock (_gate)
+        {
+            if (_probe != probe)
+            {
+                return;
+            }
+
+            _probe = null;
+            _upgrading = false;
+        }
+
+        probe.Abort();
+    }
+
+    /// <summary>A packet on the probing socket: <c>2probe</c>, then <c>5</c>. Anything else ends the upgrade attempt.</summary>
+    private bool OnProbePacket(NetWebSocket socket, ReadOnlySpan<byte> packet, out bool upgraded)
+    {
+        upgraded = false;
+        if (packet.SequenceEqual("2probe"u8))
+        {
+            TaskCompletionSource<PollSignal>? poll;
+            lock (_gate)
+            {
+                if (_isClosed || _probe != socket)
+                {
+                    return false;
+                }
+
+                _upgrading = true;
+                poll = TakePoll();
+            }
+
+            poll?.TrySetResult(PollSignal.Noop);
+            _ = socket.SendAsync(EngineFrame.ProbePong.Data, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).AsTask();
+            return true;
+        }
+
+        if (packet.SequenceEqual("5"u8))
+        {
+            EngineFrame first = default;
+            var flush = false;
+            TaskCompletionSource<PollSignal>? poll;
+            lock (_gate)
+            {
+                if (_isClosed || _probe != socket || !_upgrading)
+                {
+                    return false;
+                }
+
+                _probe = null;
+                _upgrading = false;
+                _upgraded = true;
+                Volatile.Write(ref _socket, socket);
+                poll = TakePoll();
+                if (_queue is { Count: > 0 } queue)
+                {
+                    first = queue.Dequeue();
+                    _writing = flush = true;
+                }
+            }
+
+            poll?.TrySetResult(PollSignal.Noop);
+            if (flush)
+            {
+                _ = WriteLoopAsync(first);
+            }
+
+            upgraded = true;
+            return true;
+        }
+
+        return false;
+    }
+
+    private async Task WriteLoopAsync(EngineFrame frame)
+    {
+        var socket = Volatile.Read(ref _socket)!;
+        try
+        {
+            while (true)
+            {
+                // No token: the cancellable path of ManagedWebSocket is the slow one; a close aborts a stuck send instead.
+                await socket.SendAsync(frame.Data, frame.IsBinary ? WebSocketMessageType.Binary : WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                lock (_gate)
+                {
+                    if (_isClosed || _queue is not { Count: > 0 } queue)
+                    {
+                        _writing = false;
+                        return;
+                    }
+
+                    frame = queue.Dequeue();
+                }
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException or IOException or InvalidOperationException)
+        {
+            lock (_gate)
+            {
+                _writing = false;
+            }
+
+            Close("transport error", clientInitiated: false);
+        }
+    }
+
+    private async Task CloseSocketAsync(NetWebSocket socket)
+    {
+        if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
+        {
+            socket.Abort();
+            return;
+        }
+
+        try
+        {
+            using var timeout = new CancellationTokenSource(CloseHandshakeTimeout, _server.TimeProvider);
+            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, statusDescription: null, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException or IOException or InvalidOperationException)
+        {
+            socket.Abort();
+        }
+    }
+
+    /// <summary>
+    /// Reads messages until the socket or the session closes. Waits with a zero-byte read, so an idle session holds
+    /// no buffer; a message is read into a pooled buffer, and one larger than the maximum payload closes the socket with
+    /// 1009 (message too big).
+    /// </summary>
+    private async Task ReceiveLoopAsync(NetWebSocket socket, bool probing)
+    {
+        var maxPayload = _server.Settings.MaxPayload;
+        try
+        {
+            while (true)
+            {
+                var peek = await socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);
+                if (peek.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+
+                var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(maxPayload + 1, 4096));
+                try
+                {
+                    var length = 0;
+                    ValueWebSocketReceiveResult result = default;
+                    do
+                    {
+                        if (length == buffer.Length)
+                        {
+                            if (length > maxPayload)
+                            {
+                                break;
+                            }
+
+                            var larger = ArrayPool<byte>.Shared.Rent(Math.Min(maxPayload + 1, buffer.Length * 2));
+                            buffer.AsSpan(0, length).CopyTo(larger);
+                            ArrayPool<byte>.Shared.Return(buffer);
+                            buffer = larger;
+                        }
+
+                        result = await socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None).ConfigureAwait(false);
+                        length += result.Count;
+                    }
+                    while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
+
+                    if (length > maxPayload)
+                    {
+                        _server.Diagnostics.ProtocolError("message larger than maxHttpBufferSize", Id);
+                        await CloseWithAsync(socket, WebSocketCloseStatus.MessageTooBig).ConfigureAwait(false);
+                        if (!probing)
+                        {
+                            Close("message too big", clientInitiated: false);
+                        }
+
+                        return;
+                    }
+
+                    if (result.MessageType == WebSocketMessageType.Close)
+                    {
+                        break;
+                    }
+
+                    var binary = result.MessageType == WebSocketMessageType.Binary;
+                    if (probing)
+                    {
+                        if (binary || !OnProbePacket(socket, buffer.AsSpan(0, length), out var upgraded))
+                        {
+                            AbandonUpgrade(socket);
+                            return;
+                        }
+
+                        probing = !upgraded;
+                        continue;
+                    }
+
+                    if (!await OnPacketAsync(buffer.AsMemory(0, length), binary).ConfigureAwait(false))
+                    {
+                        return;
+                    }
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException or IOException)
+        {
+        }
+
+        if (probing)
+        {
+            AbandonUpgrade(socket);
+        }
+        else
+        {
+            Close("transport close", clientInitiated: true);
+        }
+    }
+
+    private async Task CloseWithAsync(NetWebSocket socket, WebSocketCloseStatus status)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(CloseHandshakeTimeout, _server.TimeProvider);
+            await socket.CloseOutputAsync(status, statusDescription: null, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException or IOException or InvalidOperationException)
+        {
+            socket.Abort();
+        }
+    }
+}
