@@ -64,11 +64,13 @@ internal sealed class SocketIoSocket
             return;
         }
 
-        var writer = SocketIoPacketWriter.Start(SocketIoPacketType.Connect, Namespace.Name);
-        writer.Json.WriteStartObject();
-        writer.Json.WriteString("sid"u8, Id);
-        writer.Json.WriteEndObject();
-        Client.Session.Send(EngineFrame.Text(writer.ToArray()));
+        var packet = SocketIoPacketWriter.Build(SocketIoPacketType.Connect, Namespace.Name, id: null, attachments: 0, Id, static (w, id) =>
+        {
+            w.WriteStartObject();
+            w.WriteString("sid"u8, id);
+            w.WriteEndObject();
+        });
+        Client.Session.Send(EngineFrame.Text(packet));
         Namespace.Rooms.Connected(this);
         Client.Connected(this);
     }
@@ -83,17 +85,19 @@ internal sealed class SocketIoSocket
             return;
         }
 
-        var writer = SocketIoPacketWriter.Start(SocketIoPacketType.ConnectError, Namespace.Name);
-        writer.Json.WriteStartObject();
-        writer.Json.WriteString("message"u8, message);
-        if (writeData is not null)
+        var packet = SocketIoPacketWriter.Build(SocketIoPacketType.ConnectError, Namespace.Name, id: null, attachments: 0, (message, writeData), static (w, s) =>
         {
-            writer.Json.WritePropertyName("data"u8);
-            writeData(writer.Json);
-        }
+            w.WriteStartObject();
+            w.WriteString("message"u8, s.message);
+            if (s.writeData is not null)
+            {
+                w.WritePropertyName("data"u8);
+                s.writeData(w);
+            }
 
-        writer.Json.WriteEndObject();
-        Client.Session.Send(EngineFrame.Text(writer.ToArray()));
+            w.WriteEndObject();
+        });
+        Client.Session.Send(EngineFrame.Text(packet));
         _disconnected.Cancel();
     }
 
@@ -172,7 +176,7 @@ internal sealed class SocketIoSocket
         await LeaveNamespaceAsync("server namespace disconnect").ConfigureAwait(false);
         if (closeConnection)
         {
-            Client.Session.Close("forced close", clientInitiated: false);
+            Client.Session.CloseAfterFlush("forced close");
         }
     }
 
@@ -227,10 +231,8 @@ internal sealed class SocketIoSocket
             type = type == SocketIoPacketType.Ack ? SocketIoPacketType.BinaryAck : SocketIoPacketType.BinaryEvent;
         }
 
-        var writer = SocketIoPacketWriter.Start(type, Namespace.Name, id, count);
-        writePayload(writer.Json);
         var frames = new EngineFrame[1 + count];
-        frames[0] = EngineFrame.Text(writer.ToArray());
+        frames[0] = EngineFrame.Text(SocketIoPacketWriter.Build(type, Namespace.Name, id, count, writePayload, static (w, write) => write(w)));
         for (var i = 0; i < count; i++)
         {
             frames[i + 1] = EngineFrame.Binary(attachments![i]);

@@ -17,6 +17,23 @@ internal sealed partial class EngineIoSession
     /// </summary>
     public async Task PollAsync(HttpContext context)
     {
+        EngineFrame[]? last = null;
+        lock (_gate)
+        {
+            if (_isClosed && _socket is null && _queue is { Count: > 0 } draining)
+            {
+                last = [.. draining, EngineFrame.Close];
+                _queue = null;
+            }
+        }
+
+        if (last is not null)
+        {
+            Forget();
+            await WritePayloadAsync(context, last).ConfigureAwait(false);
+            return;
+        }
+
         if (!CheckAlive())
         {
             await EngineIoServer.RefuseAsync(context, EngineIoError.UnknownSid).ConfigureAwait(false);
@@ -88,7 +105,7 @@ internal sealed partial class EngineIoSession
                     _poll = null;
                 }
 
-                if (signal == PollSignal.Packets && _queue is { Count: > 0 } queue)
+                if (signal != PollSignal.Noop && _queue is { Count: > 0 } queue)
                 {
                     frames = [.. queue];
                     queue.Clear();

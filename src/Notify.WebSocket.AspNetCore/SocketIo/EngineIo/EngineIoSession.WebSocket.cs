@@ -139,15 +139,30 @@ internal sealed partial class EngineIoSession
             {
                 // No token: the cancellable path of ManagedWebSocket is the slow one; a close aborts a stuck send instead.
                 await socket.SendAsync(frame.Data, frame.IsBinary ? WebSocketMessageType.Binary : WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                var drained = false;
+                var closeNow = false;
                 lock (_gate)
                 {
-                    if (_isClosed || _queue is not { Count: > 0 } queue)
+                    if (_queue is not { Count: > 0 } queue)
                     {
                         _writing = false;
-                        return;
+                        drained = true;
+                        closeNow = _isClosed;
+                    }
+                    else
+                    {
+                        frame = queue.Dequeue();
+                    }
+                }
+
+                if (drained)
+                {
+                    if (closeNow)
+                    {
+                        await CloseSocketAsync(socket).ConfigureAwait(false);
                     }
 
-                    frame = queue.Dequeue();
+                    return;
                 }
             }
         }
@@ -159,6 +174,16 @@ internal sealed partial class EngineIoSession
             }
 
             Close("transport error", clientInitiated: false);
+        }
+    }
+
+    /// <summary>A close that waits for the queue to drain still ends a client that stopped reading.</summary>
+    private async Task CloseWhenStuckAsync(NetWebSocket socket)
+    {
+        await Task.Delay(CloseHandshakeTimeout, _server.TimeProvider).ConfigureAwait(false);
+        if (socket.State == WebSocketState.Open)
+        {
+            await CloseSocketAsync(socket).ConfigureAwait(false);
         }
     }
 

@@ -126,14 +126,28 @@ internal sealed partial class EngineIoSession
         }
     }
 
-    /// <summary>Closes the session once: the pending GET gets <c>noop</c> (client close) or <c>close</c>, a WebSocket is closed.</summary>
+    /// <summary>
+    /// Closes the session at once, dropping what was not written yet (errors, timeouts, the client's own close): the
+    /// pending GET gets <c>noop</c> (client close) or <c>close</c>, a WebSocket is closed.
+    /// </summary>
     /// <param name="reason">Why, for the handler.</param>
-    /// <param name="clientInitiated">The client sent <c>close</c>.</param>
-    public void Close(string reason, bool clientInitiated)
+    /// <param name="clientInitiated">The client sent <c>close</c> or closed its transport.</param>
+    public void Close(string reason, bool clientInitiated) => Close(reason, clientInitiated, flush: false);
+
+    /// <summary>
+    /// Closes the session after what was sent before reaches the client (the server's own close, after a last event):
+    /// the WebSocket closes once its queue drained, a polling client gets the waiting packets and <c>close</c> on its
+    /// next GET (within one heartbeat).
+    /// </summary>
+    public void CloseAfterFlush(string reason) => Close(reason, clientInitiated: false, flush: true);
+
+    private void Close(string reason, bool clientInitiated, bool flush)
     {
         TaskCompletionSource<PollSignal>? poll;
         NetWebSocket? socket;
         NetWebSocket? probe;
+        bool closeSocketNow;
+        bool drainPolling;
         lock (_gate)
         {
             if (_isClosed)
@@ -145,15 +159,35 @@ internal sealed partial class EngineIoSession
             poll = TakePoll();
             socket = _socket;
             probe = _probe;
-            _queue = null;
+            if (!flush)
+            {
+                _queue = null;
+            }
+
+            closeSocketNow = socket is not null && !(flush && _writing);
+            drainPolling = flush && socket is null && poll is null && _queue is { Count: > 0 };
         }
 
         poll?.TrySetResult(clientInitiated ? PollSignal.Noop : PollSignal.Close);
         _heartbeat?.Dispose();
-        _server.Remove(this);
-        if (socket is not null)
+        if (drainPolling)
         {
-            _ = CloseSocketAsync(socket);
+            // Kept in the table for the client's next GET, which takes the packets and the close; then forgotten.
+            _heartbeat = _server.TimeProvider.CreateTimer(
+                static s => ((EngineIoSession)s!).Forget(), this, _server.Settings.PingInterval + _server.Settings.PingTimeout, Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            _server.Remove(this);
+        }
+
+        if (closeSocketNow)
+        {
+            _ = CloseSocketAsync(socket!);
+        }
+        else if (socket is not null)
+        {
+            _ = CloseWhenStuckAsync(socket);
         }
 
         if (probe is not null)
@@ -163,6 +197,17 @@ internal sealed partial class EngineIoSession
 
         _closed.Cancel();
         _server.OnClosed(this, reason);
+    }
+
+    private void Forget()
+    {
+        lock (_gate)
+        {
+            _queue = null;
+        }
+
+        _heartbeat?.Dispose();
+        _server.Remove(this);
     }
 
     /// <summary>Called on every request of the session: a pong that is overdue ends it now, even if its timer has not fired yet.</summary>

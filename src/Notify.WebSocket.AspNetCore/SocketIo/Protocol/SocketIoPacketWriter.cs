@@ -24,43 +24,55 @@ internal sealed class SocketIoPacketWriter
 
     private SocketIoPacketWriter() => _json = new Utf8JsonWriter(_buffer, WriterOptions);
 
-    /// <summary>The JSON writer for the payload, after <see cref="Start"/>.</summary>
-    public Utf8JsonWriter Json => _json;
+    /// <summary>Writes a packet whose payload <paramref name="write"/> writes (with <paramref name="state"/>), on this thread's writer.</summary>
+    /// <returns>The packet's bytes, an Engine.IO text message.</returns>
+    public static byte[] Build<TState>(SocketIoPacketType type, string @namespace, long? id, int attachments, TState state, Action<Utf8JsonWriter, TState> write)
+    {
+        var writer = Rent();
+        try
+        {
+            writer._buffer.ResetWrittenCount();
+            writer.WriteHeader(type, @namespace, id, attachments);
+            writer._json.Reset(writer._buffer);
+            write(writer._json, state);
+            writer._json.Flush();
+            return writer._buffer.WrittenSpan.ToArray();
+        }
+        finally
+        {
+            writer._inUse = false;
+        }
+    }
 
-    /// <summary>Starts a packet on this thread's writer; finish it with <see cref="ToArray"/>.</summary>
-    public static SocketIoPacketWriter Start(SocketIoPacketType type, string @namespace, long? id = null, int attachments = 0)
+    private static SocketIoPacketWriter Rent()
     {
         var writer = t_instance;
         if (writer is null || writer._inUse)
         {
-            // Re-entrant use (a payload whose serialization starts another packet): a writer of its own.
+            // Re-entrant use (a payload whose serialization writes another packet): a writer of its own.
             writer = new SocketIoPacketWriter();
             t_instance ??= writer;
         }
 
         writer._inUse = true;
-        writer._buffer.ResetWrittenCount();
-        writer.WriteHeader(type, @namespace, id, attachments);
-        writer._json.Reset(writer._buffer);
         return writer;
-    }
-
-    /// <summary>Ends the packet: its bytes, and the writer is free again.</summary>
-    public byte[] ToArray()
-    {
-        _json.Flush();
-        var bytes = _buffer.WrittenSpan.ToArray();
-        _inUse = false;
-        return bytes;
     }
 
     /// <summary>A packet whose payload is given as JSON bytes (or none).</summary>
     public static byte[] Packet(SocketIoPacketType type, string @namespace, ReadOnlySpan<byte> json, long? id = null, int attachments = 0)
     {
-        var writer = Start(type, @namespace, id, attachments);
-        writer._json.Flush();
-        writer._buffer.Write(json);
-        return writer.ToArray();
+        var writer = Rent();
+        try
+        {
+            writer._buffer.ResetWrittenCount();
+            writer.WriteHeader(type, @namespace, id, attachments);
+            writer._buffer.Write(json);
+            return writer._buffer.WrittenSpan.ToArray();
+        }
+        finally
+        {
+            writer._inUse = false;
+        }
     }
 
     private void WriteHeader(SocketIoPacketType type, string @namespace, long? id, int attachments)
