@@ -1,7 +1,7 @@
 // A scriptable client of the Socket.IO gateway on the official socket.io-client package, for the tests.
 // Commands on stdin, one JSON object a line; what happens on stdout, one JSON object a line.
 //
-// argv:   --url URL [--token T (auth.token)] [--header-token T (Authorization: Bearer)] [--query-token T (access_token)]
+// argv:   --url URL [--auth JSON (the handshake's auth)] [--token T (auth.token)] [--header-token T (Authorization: Bearer)] [--query-token T (access_token)]
 //         [--transports polling,websocket] [--reconnection]
 // stdin:  {"op":"emit","event":"channel:join","args":[...]}               fire-and-forget
 //         {"op":"emit","event":"channel:join","args":[...],"ack":N}       -> {"type":"ack","id":N,"args":[...]}
@@ -25,7 +25,8 @@ const options = {
   reconnectionDelay: 100,
   reconnectionDelayMax: 500,
 };
-if (opt('--token')) options.auth = { token: opt('--token') };
+if (opt('--auth')) options.auth = JSON.parse(opt('--auth'));
+if (opt('--token')) options.auth = { ...options.auth, token: opt('--token') };
 if (opt('--header-token')) options.extraHeaders = { Authorization: `Bearer ${opt('--header-token')}` };
 if (opt('--query-token')) options.query = { access_token: opt('--query-token') };
 

@@ -52,6 +52,26 @@ internal static class GatewayServices
         services.Replace(ServiceDescriptor.Singleton<INotificationGateway, GatewayNotificationSender>());
     }
 
+    /// <summary>Makes and checks the scale-out options.</summary>
+    /// <exception cref="ArgumentException">The configuration string or the prefix is empty, or the presence timeout is under a second.</exception>
+    public static RedisScaleOutOptions RedisOptions(Action<RedisScaleOutOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        var options = new RedisScaleOutOptions();
+        configure(options);
+        if (string.IsNullOrWhiteSpace(options.Configuration) || string.IsNullOrWhiteSpace(options.ChannelPrefix) || string.IsNullOrWhiteSpace(options.SocketIoKey))
+        {
+            throw new ArgumentException("Redis scale-out needs a configuration string (for example 127.0.0.1:6379), a non-empty channel prefix and a non-empty Socket.IO key.", nameof(configure));
+        }
+
+        if (options.PresenceTimeout < TimeSpan.FromSeconds(1))
+        {
+            throw new ArgumentException($"Redis scale-out: presenceTimeout must be at least 1 second; it is {options.PresenceTimeout}.", nameof(configure));
+        }
+
+        return options;
+    }
+
     /// <summary>Presence and rate limits over Redis, shared by every instance (and by both transports).</summary>
     public static void AddRedis(IServiceCollection services, RedisScaleOutOptions options)
     {

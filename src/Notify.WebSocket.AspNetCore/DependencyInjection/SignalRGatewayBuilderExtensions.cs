@@ -107,19 +107,7 @@ public static class SignalRGatewayBuilderExtensions
     public static IWebSocketNotificationsBuilder AddSignalRRedisScaleOut(this IWebSocketNotificationsBuilder builder, Action<RedisScaleOutOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(configure);
-        var options = new RedisScaleOutOptions();
-        configure(options);
-        if (string.IsNullOrWhiteSpace(options.Configuration) || string.IsNullOrWhiteSpace(options.ChannelPrefix))
-        {
-            throw new ArgumentException("Redis scale-out needs a configuration string (for example 127.0.0.1:6379) and a non-empty channel prefix.", nameof(configure));
-        }
-
-        if (options.PresenceTimeout < TimeSpan.FromSeconds(1))
-        {
-            throw new ArgumentException($"Redis scale-out: presenceTimeout must be at least 1 second; it is {options.PresenceTimeout}.", nameof(configure));
-        }
-
+        var options = GatewayServices.RedisOptions(configure);
         builder.Services.AddSignalR().AddStackExchangeRedis(options.Configuration, o => o.Configuration.ChannelPrefix = RedisChannel.Literal(options.ChannelPrefix));
         GatewayServices.AddRedis(builder.Services, options);
         return builder;

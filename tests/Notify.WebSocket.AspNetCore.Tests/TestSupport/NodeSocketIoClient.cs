@@ -24,9 +24,15 @@ internal sealed class NodeSocketIoClient : IAsyncDisposable
     private NodeSocketIoClient(NodeLineProcess node) => _node = node;
 
     /// <summary>Starts the client; await <see cref="ConnectedAsync"/> or <see cref="ConnectErrorAsync"/>.</summary>
-    public static async Task<NodeSocketIoClient> StartAsync(Uri url, string? token, TokenIn tokenIn = TokenIn.Auth, string transports = "polling,websocket", bool reconnection = false)
+    public static async Task<NodeSocketIoClient> StartAsync(Uri url, string? token, TokenIn tokenIn = TokenIn.Auth, string transports = "polling,websocket", bool reconnection = false, string? authJson = null)
     {
         var arguments = new List<string> { "--url", url.ToString(), "--transports", transports };
+        if (authJson is not null)
+        {
+            arguments.Add("--auth");
+            arguments.Add(authJson);
+        }
+
         if (token is not null)
         {
             arguments.Add(tokenIn switch { TokenIn.Header => "--header-token", TokenIn.Query => "--query-token", _ => "--token" });
@@ -91,6 +97,9 @@ internal sealed class NodeSocketIoClient : IAsyncDisposable
         [.. _node.Lines()
             .Where(l => l.GetProperty("type").GetString() == "event" && l.GetProperty("name").GetString() == "notification:new")
             .Select(l => l.GetProperty("body").GetProperty("subject").GetString())];
+
+    /// <summary>Everything received so far, in order.</summary>
+    public IReadOnlyList<JsonElement> Lines() => _node.Lines();
 
     public ValueTask DisposeAsync() => _node.DisposeAsync();
 }
