@@ -11,7 +11,7 @@ namespace Notify.WebSocket.AspNetCore.SocketIo;
 /// </summary>
 internal sealed class SocketIoClient
 {
-    private readonly Lock _gate = new();
+    private readonly Lock _gate;
     private readonly List<SocketIoSocket> _sockets = new(1);
     private SocketIoPacket? _reassembling;
     private ITimer? _connectTimer;
@@ -20,6 +20,7 @@ internal sealed class SocketIoClient
     {
         Server = server;
         Session = session;
+        _gate = session.Gate;
         _connectTimer = server.TimeProvider.CreateTimer(
             static s => ((SocketIoClient)s!).OnConnectTimeout(), this, server.Settings.ConnectTimeout, Timeout.InfiniteTimeSpan);
     }

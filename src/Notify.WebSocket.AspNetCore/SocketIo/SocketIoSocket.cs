@@ -13,9 +13,9 @@ namespace Notify.WebSocket.AspNetCore.SocketIo;
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The token source has no timer or wait handle to release; its token is read for as long as anyone holds the socket.")]
 internal sealed class SocketIoSocket
 {
-    private readonly Lock _gate = new();
-    private readonly CancellationTokenSource _disconnected = new();
-    private HashSet<string>? _rooms;
+    private readonly Lock _gate;
+    private CancellationTokenSource? _disconnected;
+    private string[] _rooms = [];
     private ConcurrentDictionary<long, TaskCompletionSource<SocketIoAck>>? _acks;
     private long _nextAckId;
     private int _state; // 0 connecting, 1 connected, 2 refused, 3 disconnected
@@ -24,6 +24,7 @@ internal sealed class SocketIoSocket
     {
         Client = client;
         Namespace = @namespace;
+        _gate = client.Session.Gate;
         Span<byte> bytes = stackalloc byte[15];
         RandomNumberGenerator.Fill(bytes);
         Id = System.Buffers.Text.Base64Url.EncodeToString(bytes);
@@ -39,8 +40,27 @@ internal sealed class SocketIoSocket
     /// <summary>The namespace's own state for this socket.</summary>
     public object? State { get; set; }
 
-    /// <summary>Cancelled when the socket leaves the namespace.</summary>
-    public CancellationToken Disconnected => _disconnected.Token;
+    /// <summary>Cancelled when the socket leaves the namespace (its source is made on first use: most sockets never need one).</summary>
+    public CancellationToken Disconnected
+    {
+        get
+        {
+            lock (_gate)
+            {
+                if (_disconnected is null)
+                {
+                    if (Volatile.Read(ref _state) >= 2)
+                    {
+                        return new CancellationToken(canceled: true);
+                    }
+
+                    _disconnected = new CancellationTokenSource();
+                }
+
+                return _disconnected.Token;
+            }
+        }
+    }
 
     public bool IsConnected => Volatile.Read(ref _state) == 1;
 
@@ -51,7 +71,7 @@ internal sealed class SocketIoSocket
         {
             lock (_gate)
             {
-                return _rooms is null ? [] : [.. _rooms];
+                return _rooms;
             }
         }
     }
@@ -98,7 +118,7 @@ internal sealed class SocketIoSocket
             w.WriteEndObject();
         });
         Client.Session.Send(EngineFrame.Text(packet));
-        _disconnected.Cancel();
+        CancelDisconnected();
     }
 
     /// <summary>Writes packets to the client (one Socket.IO packet and its attachments, kept together).</summary>
@@ -143,10 +163,12 @@ internal sealed class SocketIoSocket
     {
         lock (_gate)
         {
-            if (Volatile.Read(ref _state) != 1 || !(_rooms ??= new(StringComparer.Ordinal)).Add(room))
+            if (Volatile.Read(ref _state) != 1 || Array.IndexOf(_rooms, room) >= 0)
             {
                 return;
             }
+
+            _rooms = [.. _rooms, room];
         }
 
         Namespace.Rooms.Join(room, this);
@@ -156,10 +178,13 @@ internal sealed class SocketIoSocket
     {
         lock (_gate)
         {
-            if (_rooms is null || !_rooms.Remove(room))
+            var index = Array.IndexOf(_rooms, room);
+            if (index < 0)
             {
                 return;
             }
+
+            _rooms = [.. _rooms.AsSpan(0, index), .. _rooms.AsSpan(index + 1)];
         }
 
         Namespace.Rooms.Leave(room, this);
@@ -201,8 +226,8 @@ internal sealed class SocketIoSocket
         string[] rooms;
         lock (_gate)
         {
-            rooms = _rooms is null ? [] : [.. _rooms];
-            _rooms = null;
+            rooms = _rooms;
+            _rooms = [];
         }
 
         foreach (var room in rooms)
@@ -210,13 +235,24 @@ internal sealed class SocketIoSocket
             Namespace.Rooms.Leave(room, this);
         }
 
-        _disconnected.Cancel();
+        CancelDisconnected();
         if (previous == 1)
         {
             Namespace.Rooms.Disconnected(this);
             Client.Disconnected(this);
             await Namespace.OnDisconnectAsync(this, reason).ConfigureAwait(false);
         }
+    }
+
+    private void CancelDisconnected()
+    {
+        CancellationTokenSource? disconnected;
+        lock (_gate)
+        {
+            disconnected = _disconnected;
+        }
+
+        disconnected?.Cancel();
     }
 
     /// <summary>

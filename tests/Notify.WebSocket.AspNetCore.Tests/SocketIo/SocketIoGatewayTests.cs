@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
 using Notify.WebSocket.AspNetCore.Tests.TestSupport;
 
 namespace Notify.WebSocket.AspNetCore.Tests.SocketIo;
@@ -151,10 +153,13 @@ public sealed class SocketIoGatewayTests
     [Fact]
     public async Task ExpiredToken_GetsTheErrorEvent_ThenAServerDisconnect()
     {
-        await using var server = await StartAsync();
-        await using var client = await NodeSocketIoClient.StartAsync(server.SocketIoUrl, TestTokens.For("alice", "1", expires: DateTime.UtcNow.AddSeconds(2)));
-        await client.ConnectedAsync();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var server = await GatewayServer.StartAsync(
+            services: s => s.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)),
+            socketIo: o => o.PingInterval = TimeSpan.FromHours(1)); // the fake clock jumps: no heartbeat in between
+        await using var client = await NodeSocketIoClient.ConnectAsync(server.SocketIoUrl, TestTokens.For("alice", "1", expires: clock.GetUtcNow().UtcDateTime.AddMinutes(1)));
 
+        clock.Advance(TimeSpan.FromSeconds(61));
         var error = await client.EventAsync("error");
         var disconnect = await client.DisconnectedAsync();
 

@@ -38,60 +38,42 @@ internal sealed class EngineIoServer
     /// <summary>Open sessions.</summary>
     public int Count => _sessions.Count;
 
-    /// <summary>Handles one request to the endpoint.</summary>
-    public async Task HandleAsync(HttpContext context)
+    /// <summary>Handles one request to the endpoint (not an async method: a WebSocket's request lives as long as it does, and so would its state).</summary>
+    public Task HandleAsync(HttpContext context)
     {
-        var query = context.Request.Query;
-        if (query["EIO"] is not [var version] || !string.Equals(version, "4", StringComparison.Ordinal))
+        // The query string is read in place: ASP.NET Core's query collection would stay with the connection.
+        var query = context.Request.QueryString.Value;
+        if (!QueryParameters.Is(query, "EIO", "4"))
         {
-            await RefuseAsync(context, EngineIoError.UnsupportedProtocolVersion).ConfigureAwait(false);
-            return;
+            return RefuseAsync(context, EngineIoError.UnsupportedProtocolVersion);
         }
 
-        var transport = query["transport"] is [var t] ? t : null;
-        var isWebSocket = string.Equals(transport, "websocket", StringComparison.Ordinal) && Settings.AllowWebSocket;
-        var isPolling = string.Equals(transport, "polling", StringComparison.Ordinal) && Settings.AllowPolling;
+        var isWebSocket = Settings.AllowWebSocket && QueryParameters.Is(query, "transport", "websocket");
+        var isPolling = !isWebSocket && Settings.AllowPolling && QueryParameters.Is(query, "transport", "polling");
         if (!isWebSocket && !isPolling)
         {
-            await RefuseAsync(context, EngineIoError.UnknownTransport).ConfigureAwait(false);
-            return;
+            return RefuseAsync(context, EngineIoError.UnknownTransport);
         }
 
-        var sid = query["sid"] is [var s] ? s : null;
+        var sid = QueryParameters.Get(query, "sid");
         if (isWebSocket)
         {
-            await HandleWebSocketAsync(context, sid).ConfigureAwait(false);
-            return;
+            return HandleWebSocketAsync(context, sid);
         }
 
         if (sid is null)
         {
-            if (!HttpMethods.IsGet(context.Request.Method))
-            {
-                await RefuseAsync(context, EngineIoError.BadHandshakeMethod).ConfigureAwait(false);
-                return;
-            }
-
-            await OpenPollingAsync(context).ConfigureAwait(false);
-            return;
+            return HttpMethods.IsGet(context.Request.Method) ? OpenPollingAsync(context) : RefuseAsync(context, EngineIoError.BadHandshakeMethod);
         }
 
         if (!_sessions.TryGetValue(sid, out var session))
         {
-            await RefuseAsync(context, EngineIoError.UnknownSid).ConfigureAwait(false);
+            return RefuseAsync(context, EngineIoError.UnknownSid);
         }
-        else if (HttpMethods.IsGet(context.Request.Method))
-        {
-            await session.PollAsync(context).ConfigureAwait(false);
-        }
-        else if (HttpMethods.IsPost(context.Request.Method))
-        {
-            await session.PostAsync(context).ConfigureAwait(false);
-        }
-        else
-        {
-            await RefuseAsync(context, EngineIoError.BadRequest).ConfigureAwait(false);
-        }
+
+        return HttpMethods.IsGet(context.Request.Method) ? session.PollAsync(context)
+            : HttpMethods.IsPost(context.Request.Method) ? session.PostAsync(context)
+            : RefuseAsync(context, EngineIoError.BadRequest);
     }
 
     /// <summary>Answers a refused request with HTTP 400 and the reference server's error body.</summary>
@@ -110,7 +92,7 @@ internal sealed class EngineIoServer
         {
             await _handler.OnMessageAsync(session, data, isBinary).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !session.Closed.IsCancellationRequested)
+        catch (Exception ex) when (ex is not OperationCanceledException || !session.IsClosed)
         {
             Diagnostics.HandlerFailed(ex, session.Id);
             session.Close("server error", clientInitiated: false);
@@ -127,50 +109,41 @@ internal sealed class EngineIoServer
 
     private async Task OpenPollingAsync(HttpContext context)
     {
-        var session = await OpenAsync(context, socket: null).ConfigureAwait(false);
+        var session = new EngineIoSession(this, NewId(), socket: null);
+        await OpenAsync(session, context).ConfigureAwait(false);
         var body = Handshake(session.Id, _pollingHandshakeTail);
         context.Response.ContentType = TextContentType;
         context.Response.ContentLength = body.Length;
         await context.Response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
     }
 
-    private async Task HandleWebSocketAsync(HttpContext context, string? sid)
+    private Task HandleWebSocketAsync(HttpContext context, string? sid)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
-            await RefuseAsync(context, EngineIoError.BadRequest).ConfigureAwait(false);
-            return;
+            return RefuseAsync(context, EngineIoError.BadRequest);
         }
 
-        if (sid is not null)
+        if (sid is null)
         {
-            if (!_sessions.TryGetValue(sid, out var existing))
-            {
-                await RefuseAsync(context, EngineIoError.UnknownSid).ConfigureAwait(false);
-                return;
-            }
-
-            // As the reference server: the upgrade is accepted, and closed at once if the session cannot take it.
-            using var probe = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
-            await existing.UpgradeAsync(probe).ConfigureAwait(false);
-            return;
+            var session = new EngineIoSession(this, NewId(), socket: null);
+            return session.ServeWebSocketAsync(context, upgrade: false, Handshake(session.Id, _webSocketHandshakeTail));
         }
 
-        using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
-        var session = await OpenAsync(context, socket).ConfigureAwait(false);
-        session.Send(EngineFrame.Text(Handshake(session.Id, _webSocketHandshakeTail)));
-        await session.RunWebSocketAsync(socket).ConfigureAwait(false);
+        return _sessions.TryGetValue(sid, out var existing)
+            ? existing.ServeWebSocketAsync(context, upgrade: true, handshake: null)
+            : RefuseAsync(context, EngineIoError.UnknownSid);
     }
 
-    private async Task<EngineIoSession> OpenAsync(HttpContext context, System.Net.WebSockets.WebSocket? socket)
+    /// <summary>Registers a new session, lets the handler see its opening request, and starts its heartbeat.</summary>
+    public async Task OpenAsync(EngineIoSession session, HttpContext context)
     {
-        var session = new EngineIoSession(this, NewId(), socket);
         _sessions[session.Id] = session;
         Diagnostics.SessionOpened();
         await _handler.OnOpenAsync(session, context).ConfigureAwait(false);
         session.StartHeartbeat();
-        return session;
     }
+
 
     /// <summary>20 characters of base64url from 15 random bytes, as the reference server's ids.</summary>
     private static string NewId()

@@ -7,6 +7,9 @@ namespace Notify.WebSocket.AspNetCore.SocketIo.EngineIo;
 /// <summary>The long-polling side of a session: one GET that waits for packets, one POST that delivers them.</summary>
 internal sealed partial class EngineIoSession
 {
+    /// <summary>How long a GET that arrives between the probe and the upgrade waits for the client's <c>5</c>.</summary>
+    private static readonly TimeSpan UpgradeGrace = TimeSpan.FromMilliseconds(100);
+
     private TaskCompletionSource<PollSignal>? _poll;
     private bool _posting;
 
@@ -57,7 +60,10 @@ internal sealed partial class EngineIoSession
             }
             else if (_upgrading)
             {
+                // Probed, not yet upgraded: this GET either came before the client's "5" (it gets noop, after a moment
+                // for the "5" to arrive) or after it (then it gets 400, as every GET after the upgrade).
                 noop = true;
+                waiter = _poll = new TaskCompletionSource<PollSignal>(TaskCreationOptions.RunContinuationsAsynchronously);
             }
             else if (_queue is { Count: > 0 } queue)
             {
@@ -86,7 +92,27 @@ internal sealed partial class EngineIoSession
 
         if (noop)
         {
-            await WritePayloadAsync(context, [EngineFrame.Noop]).ConfigureAwait(false);
+            PollSignal outcome;
+            try
+            {
+                outcome = await waiter!.Task.WaitAsync(UpgradeGrace, _server.TimeProvider, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+            {
+                outcome = PollSignal.Noop;
+            }
+
+            lock (_gate)
+            {
+                if (_poll == waiter)
+                {
+                    _poll = null;
+                }
+            }
+
+            await (outcome == PollSignal.Upgraded
+                ? EngineIoServer.RefuseAsync(context, EngineIoError.BadRequest)
+                : WritePayloadAsync(context, [outcome == PollSignal.Close ? EngineFrame.Close : EngineFrame.Noop])).ConfigureAwait(false);
             return;
         }
 

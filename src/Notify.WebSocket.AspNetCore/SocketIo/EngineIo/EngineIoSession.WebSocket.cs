@@ -1,4 +1,5 @@
 using System.Buffers;
+using Microsoft.AspNetCore.Http;
 using System.Net.WebSockets;
 using NetWebSocket = System.Net.WebSockets.WebSocket;
 
@@ -12,47 +13,6 @@ internal sealed partial class EngineIoSession
     private NetWebSocket? _probe;
     private bool _upgrading;
     private bool _upgraded;
-
-    /// <summary>Runs the session on a WebSocket it was opened on, until it closes.</summary>
-    public Task RunWebSocketAsync(NetWebSocket socket) => ReceiveLoopAsync(socket, probing: false);
-
-    /// <summary>
-    /// Takes a WebSocket that asks to upgrade this polling session: answers the <c>2probe</c> with <c>3probe</c>, ends a
-    /// pending GET with <c>noop</c>, and on <c>5</c> moves the session onto the WebSocket and flushes what waited.
-    /// A second upgrade, or one of a session already on a WebSocket, is closed at once.
-    /// </summary>
-    public async Task UpgradeAsync(NetWebSocket socket)
-    {
-        var refused = false;
-        lock (_gate)
-        {
-            if (!_isClosed && !_upgraded && _probe is null && _socket is null)
-            {
-                _probe = socket;
-            }
-            else
-            {
-                refused = true;
-            }
-        }
-
-        if (refused)
-        {
-            await CloseSocketAsync(socket).ConfigureAwait(false);
-            return;
-        }
-
-        using var timeout = _server.TimeProvider.CreateTimer(
-            static s =>
-            {
-                var (session, probe) = ((EngineIoSession, NetWebSocket))s!;
-                session.AbandonUpgrade(probe);
-            },
-            (this, socket),
-            _server.Settings.UpgradeTimeout,
-            Timeout.InfiniteTimeSpan);
-        await ReceiveLoopAsync(socket, probing: true).ConfigureAwait(false);
-    }
 
     private void AbandonUpgrade(NetWebSocket probe)
     {
@@ -117,7 +77,8 @@ internal sealed partial class EngineIoSession
                 }
             }
 
-            poll?.TrySetResult(PollSignal.Noop);
+            // A GET still waiting came after the probe: the session is on the WebSocket now.
+            poll?.TrySetResult(PollSignal.Upgraded);
             if (flush)
             {
                 _ = WriteLoopAsync(first);
@@ -207,100 +168,157 @@ internal sealed partial class EngineIoSession
     }
 
     /// <summary>
-    /// Reads messages until the socket or the session closes. Waits with a zero-byte read, so an idle session holds
-    /// no buffer; a message is read into a pooled buffer, and one larger than the maximum payload closes the socket with
+    /// Serves the session on a WebSocket, in one method so that an idle connection keeps one state machine: accepts the
+    /// WebSocket, then either opens the session on it (its first packet is the handshake) or, with
+    /// <paramref name="upgrade"/>, takes it as the probe of an upgrade from long-polling (<c>2probe</c> → <c>3probe</c>,
+    /// a pending GET gets <c>noop</c>, and on <c>5</c> the session moves onto it and what waited is flushed; a second
+    /// upgrade, or one of a session already on a WebSocket, is closed at once, as the reference server does). Then
+    /// reads messages until the socket or the session closes, waiting with a zero-byte read so an idle session holds no
+    /// buffer; a message is read into a pooled buffer, and one larger than the maximum payload closes the socket with
     /// 1009 (message too big).
     /// </summary>
-    private async Task ReceiveLoopAsync(NetWebSocket socket, bool probing)
+    public async Task ServeWebSocketAsync(HttpContext context, bool upgrade, byte[]? handshake)
     {
-        var maxPayload = _server.Settings.MaxPayload;
+        using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+        var probing = upgrade;
+        ITimer? upgradeTimeout = null;
+        if (upgrade)
+        {
+            var refused = false;
+            lock (_gate)
+            {
+                if (!_isClosed && !_upgraded && _probe is null && _socket is null)
+                {
+                    _probe = socket;
+                }
+                else
+                {
+                    refused = true;
+                }
+            }
+
+            if (refused)
+            {
+                await CloseSocketAsync(socket).ConfigureAwait(false);
+                return;
+            }
+
+            upgradeTimeout = _server.TimeProvider.CreateTimer(
+                static s =>
+                {
+                    var (session, probe) = ((EngineIoSession, NetWebSocket))s!;
+                    session.AbandonUpgrade(probe);
+                },
+                (this, socket),
+                _server.Settings.UpgradeTimeout,
+                Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            lock (_gate)
+            {
+                Volatile.Write(ref _socket, socket);
+            }
+
+            await _server.OpenAsync(this, context).ConfigureAwait(false);
+            Send(EngineFrame.Text(handshake!));
+        }
+
         try
         {
-            while (true)
+            var maxPayload = _server.Settings.MaxPayload;
+            try
             {
-                var peek = await socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);
-                if (peek.MessageType == WebSocketMessageType.Close)
+                while (true)
                 {
-                    break;
-                }
-
-                var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(maxPayload + 1, 4096));
-                try
-                {
-                    var length = 0;
-                    ValueWebSocketReceiveResult result = default;
-                    do
-                    {
-                        if (length == buffer.Length)
-                        {
-                            if (length > maxPayload)
-                            {
-                                break;
-                            }
-
-                            var larger = ArrayPool<byte>.Shared.Rent(Math.Min(maxPayload + 1, buffer.Length * 2));
-                            buffer.AsSpan(0, length).CopyTo(larger);
-                            ArrayPool<byte>.Shared.Return(buffer);
-                            buffer = larger;
-                        }
-
-                        result = await socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None).ConfigureAwait(false);
-                        length += result.Count;
-                    }
-                    while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
-
-                    if (length > maxPayload)
-                    {
-                        _server.Diagnostics.ProtocolError("message larger than maxHttpBufferSize", Id);
-                        await CloseWithAsync(socket, WebSocketCloseStatus.MessageTooBig).ConfigureAwait(false);
-                        if (!probing)
-                        {
-                            Close("message too big", clientInitiated: false);
-                        }
-
-                        return;
-                    }
-
-                    if (result.MessageType == WebSocketMessageType.Close)
+                    var peek = await socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);
+                    if (peek.MessageType == WebSocketMessageType.Close)
                     {
                         break;
                     }
 
-                    var binary = result.MessageType == WebSocketMessageType.Binary;
-                    if (probing)
+                    var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(maxPayload + 1, 4096));
+                    try
                     {
-                        if (binary || !OnProbePacket(socket, buffer.AsSpan(0, length), out var upgraded))
+                        var length = 0;
+                        ValueWebSocketReceiveResult result = default;
+                        do
                         {
-                            AbandonUpgrade(socket);
+                            if (length == buffer.Length)
+                            {
+                                if (length > maxPayload)
+                                {
+                                    break;
+                                }
+
+                                var larger = ArrayPool<byte>.Shared.Rent(Math.Min(maxPayload + 1, buffer.Length * 2));
+                                buffer.AsSpan(0, length).CopyTo(larger);
+                                ArrayPool<byte>.Shared.Return(buffer);
+                                buffer = larger;
+                            }
+
+                            result = await socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None).ConfigureAwait(false);
+                            length += result.Count;
+                        }
+                        while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
+
+                        if (length > maxPayload)
+                        {
+                            _server.Diagnostics.ProtocolError("message larger than maxHttpBufferSize", Id);
+                            await CloseWithAsync(socket, WebSocketCloseStatus.MessageTooBig).ConfigureAwait(false);
+                            if (!probing)
+                            {
+                                Close("message too big", clientInitiated: false);
+                            }
+
                             return;
                         }
 
-                        probing = !upgraded;
-                        continue;
-                    }
+                        if (result.MessageType == WebSocketMessageType.Close)
+                        {
+                            break;
+                        }
 
-                    if (!await OnPacketAsync(buffer.AsMemory(0, length), binary).ConfigureAwait(false))
-                    {
-                        return;
+                        var binary = result.MessageType == WebSocketMessageType.Binary;
+                        if (probing)
+                        {
+                            if (binary || !OnProbePacket(socket, buffer.AsSpan(0, length), out var upgraded))
+                            {
+                                AbandonUpgrade(socket);
+                                return;
+                            }
+
+                            probing = !upgraded;
+                            continue;
+                        }
+
+                        if (!await OnPacketAsync(buffer.AsMemory(0, length), binary).ConfigureAwait(false))
+                        {
+                            return;
+                        }
                     }
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    finally
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                    }
                 }
             }
-        }
-        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException or IOException)
-        {
-        }
+            catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException or IOException)
+            {
+            }
 
-        if (probing)
-        {
-            AbandonUpgrade(socket);
+            if (probing)
+            {
+                AbandonUpgrade(socket);
+            }
+            else
+            {
+                Close("transport close", clientInitiated: true);
+            }
         }
-        else
+        finally
         {
-            Close("transport close", clientInitiated: true);
+            upgradeTimeout?.Dispose();
         }
     }
 

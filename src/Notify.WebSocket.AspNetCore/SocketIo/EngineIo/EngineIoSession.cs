@@ -9,12 +9,10 @@ namespace Notify.WebSocket.AspNetCore.SocketIo.EngineIo;
 /// object can be handed to every member of a broadcast without copying; on polling they wait for the next GET.
 /// State changes happen under one lock; nothing is awaited while it is held.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The token source has no timer or wait handle to release; its token is read for as long as anyone holds the session.")]
 internal sealed partial class EngineIoSession
 {
     private readonly Lock _gate = new();
     private readonly EngineIoServer _server;
-    private readonly CancellationTokenSource _closed = new();
     private Queue<EngineFrame>? _queue;
     private ITimer? _heartbeat;
     private bool _awaitingPong;
@@ -36,8 +34,11 @@ internal sealed partial class EngineIoSession
     /// <summary>The handler's own state for this session (the Socket.IO client).</summary>
     public object? State { get; set; }
 
-    /// <summary>Cancelled once the session closed.</summary>
-    public CancellationToken Closed => _closed.Token;
+    /// <summary>
+    /// The session's lock, which the objects living as long as the session (the Socket.IO client and its sockets) share
+    /// for their own small state: one lock object per connection instead of one each. Never held while awaiting.
+    /// </summary>
+    public Lock Gate => _gate;
 
     public bool IsClosed
     {
@@ -195,7 +196,6 @@ internal sealed partial class EngineIoSession
             _ = CloseSocketAsync(probe);
         }
 
-        _closed.Cancel();
         _server.OnClosed(this, reason);
     }
 

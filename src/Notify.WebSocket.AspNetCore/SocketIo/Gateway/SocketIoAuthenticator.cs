@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Notify.WebSocket.AspNetCore.Identity;
+using Notify.WebSocket.AspNetCore.SocketIo.EngineIo;
 
 namespace Notify.WebSocket.AspNetCore.SocketIo.Gateway;
 
@@ -14,19 +15,21 @@ namespace Notify.WebSocket.AspNetCore.SocketIo.Gateway;
 /// authenticated (its <c>Authorization</c> header, cookies, whatever the scheme reads). Nothing the client claims about
 /// itself is trusted.
 /// </summary>
-internal sealed class SocketIoAuthenticator(IServiceScopeFactory scopes, IOptions<SocketIoGatewayOptions> options)
+internal sealed class SocketIoAuthenticator(IServiceScopeFactory scopes, IServiceProvider services, IOptions<SocketIoGatewayOptions> options)
 {
     private const string AccessTokenParameter = "access_token";
 
     /// <summary>Authenticates the HTTP request that opened an Engine.IO session.</summary>
     public async ValueTask<SocketIoAuthentication> AuthenticateRequestAsync(HttpContext context)
     {
-        if (context.Request.Headers.Authorization.Count == 0 && context.Request.Query[AccessTokenParameter] is [{ Length: > 0 } token])
+        if (context.Request.Headers.Authorization.Count == 0 && QueryParameters.Get(context.Request.QueryString.Value, AccessTokenParameter) is { Length: > 0 } token)
         {
             return await AuthenticateTokenAsync(token).ConfigureAwait(false);
         }
 
-        return await AuthenticateAsync(context).ConfigureAwait(false);
+        // A host without authentication: nothing to run (and no request scope made for it, which a WebSocket's request
+        // would keep for as long as the connection lives).
+        return await HasSchemeAsync().ConfigureAwait(false) ? await AuthenticateAsync(context).ConfigureAwait(false) : SocketIoAuthentication.Anonymous;
     }
 
     /// <summary>Authenticates a bearer token given in the handshake.</summary>
@@ -35,26 +38,25 @@ internal sealed class SocketIoAuthenticator(IServiceScopeFactory scopes, IOption
         var scope = scopes.CreateAsyncScope();
         await using (scope.ConfigureAwait(false))
         {
+            if (!await HasSchemeAsync().ConfigureAwait(false))
+            {
+                return SocketIoAuthentication.Anonymous;
+            }
+
             var request = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
             request.Request.Headers.Authorization = "Bearer " + token;
             return await AuthenticateAsync(request).ConfigureAwait(false);
         }
     }
 
+    /// <summary>Whether there is a scheme to run: the one named, or the host's default (none: every connection is anonymous).</summary>
+    private async ValueTask<bool> HasSchemeAsync() =>
+        options.Value.AuthenticationScheme is not null
+        || (services.GetService<IAuthenticationSchemeProvider>() is { } schemes && await schemes.GetDefaultAuthenticateSchemeAsync().ConfigureAwait(false) is not null);
+
     private async ValueTask<SocketIoAuthentication> AuthenticateAsync(HttpContext context)
     {
-        var scheme = options.Value.AuthenticationScheme;
-        if (scheme is null)
-        {
-            // No scheme named and none by default: the host has no authentication, every connection is anonymous.
-            var schemes = context.RequestServices.GetService<IAuthenticationSchemeProvider>();
-            if (schemes is null || await schemes.GetDefaultAuthenticateSchemeAsync().ConfigureAwait(false) is null)
-            {
-                return SocketIoAuthentication.Anonymous;
-            }
-        }
-
-        var result = await context.AuthenticateAsync(scheme).ConfigureAwait(false);
+        var result = await context.AuthenticateAsync(options.Value.AuthenticationScheme).ConfigureAwait(false);
         return result.Succeeded
             ? new SocketIoAuthentication(result.Principal, AuthenticationExpiration.Of(result, result.Principal))
             : SocketIoAuthentication.Anonymous;
