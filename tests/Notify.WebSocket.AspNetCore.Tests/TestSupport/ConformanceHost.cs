@@ -22,10 +22,12 @@ internal sealed class ConformanceHost : IAsyncDisposable
     public static readonly TimeSpan PingTimeout = TimeSpan.FromMilliseconds(200);
 
     private readonly WebApplication _app;
+    private SocketIoNamespace _main = null!;
 
-    private ConformanceHost(WebApplication app, EngineIoServer socketIo)
+    private ConformanceHost(WebApplication app, EngineIoServer engineIo, EngineIoServer socketIo)
     {
         _app = app;
+        EngineIoEngine = engineIo;
         SocketIoEngine = socketIo;
         var uri = new Uri(app.Urls.First());
         Port = uri.Port;
@@ -39,6 +41,19 @@ internal sealed class ConformanceHost : IAsyncDisposable
 
     public EngineIoServer SocketIoEngine { get; }
 
+    public EngineIoServer EngineIoEngine { get; }
+
+    public bool HasSession(string path, string sid) => Engine(path).Find(sid) is not null;
+
+    public bool EngineSessionWaits(string sid, string path = "/engine.io") => Engine(path).Find(sid)?.IsPollWaiting == true;
+
+    public bool IsUpgraded(string path, string sid) => Engine(path).Find(sid)?.IsWebSocket == true;
+
+    /// <summary>The sockets connected to the main namespace.</summary>
+    public SocketIoSocket[] MainSockets() => _main.Rooms.All;
+
+    private EngineIoServer Engine(string path) => path == "/socket.io" ? SocketIoEngine : EngineIoEngine;
+
     public static async Task<ConformanceHost> StartAsync(int port = 0, EngineIoSettings? settings = null)
     {
         var builder = WebApplication.CreateBuilder();
@@ -50,16 +65,18 @@ internal sealed class ConformanceHost : IAsyncDisposable
         var time = TimeProvider.System;
         var diagnostics = SocketIoDiagnostics.None;
 
-        EngineIoEndpoint.Map(app, "/engine.io", new EngineIoServer(settings, new EchoHandler(), time, diagnostics));
+        var echo = new EngineIoServer(settings, new EchoHandler(), time, diagnostics);
+        EngineIoEndpoint.Map(app, "/engine.io", echo);
+        var main = new ReferenceNamespace("/", echo: true);
         var socketIo = new SocketIoServer(
-            [new ReferenceNamespace("/", echo: true), new ReferenceNamespace("/custom", echo: false)],
+            [main, new ReferenceNamespace("/custom", echo: false)],
             SocketIoServerSettings.Default with { ConnectTimeout = TimeSpan.FromSeconds(1) },
             time,
             diagnostics);
         var engine = new EngineIoServer(settings, socketIo, time, diagnostics);
         EngineIoEndpoint.Map(app, "/socket.io", engine);
         await app.StartAsync();
-        return new ConformanceHost(app, engine);
+        return new ConformanceHost(app, echo, engine) { _main = main };
     }
 
     public async ValueTask DisposeAsync()

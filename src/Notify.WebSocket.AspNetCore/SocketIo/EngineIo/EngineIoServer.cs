@@ -38,6 +38,9 @@ internal sealed class EngineIoServer
     /// <summary>Open sessions.</summary>
     public int Count => _sessions.Count;
 
+    /// <summary>A session by id (for tests and diagnostics).</summary>
+    public EngineIoSession? Find(string sid) => _sessions.GetValueOrDefault(sid);
+
     /// <summary>Handles one request to the endpoint (not an async method: a WebSocket's request lives as long as it does, and so would its state).</summary>
     public Task HandleAsync(HttpContext context)
     {

@@ -13,6 +13,18 @@ internal sealed partial class EngineIoSession
     private TaskCompletionSource<PollSignal>? _poll;
     private bool _posting;
 
+    /// <summary>Whether a long-polling GET is waiting for packets.</summary>
+    public bool IsPollWaiting
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _poll is not null;
+            }
+        }
+    }
+
     /// <summary>
     /// A GET: answers at once with the waiting packets (or <c>6</c> during an upgrade), else waits for packets, an
     /// upgrade or the close. A second GET while one waits breaks the protocol: the session closes (the waiting GET gets

@@ -150,6 +150,11 @@ internal sealed partial class EngineIoSession
 
     private async Task CloseSocketAsync(NetWebSocket socket)
     {
+        if (socket.State == WebSocketState.CloseSent)
+        {
+            return; // our close is on its way; the receive loop waits for the client's answer
+        }
+
         if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
         {
             socket.Abort();
@@ -265,12 +270,7 @@ internal sealed partial class EngineIoSession
                         if (length > maxPayload)
                         {
                             _server.Diagnostics.ProtocolError("message larger than maxHttpBufferSize", Id);
-                            await CloseWithAsync(socket, WebSocketCloseStatus.MessageTooBig).ConfigureAwait(false);
-                            if (!probing)
-                            {
-                                Close("message too big", clientInitiated: false);
-                            }
-
+                            await CloseWithAsync(socket, WebSocketCloseStatus.MessageTooBig, probing ? null : "message too big").ConfigureAwait(false);
                             return;
                         }
 
@@ -322,16 +322,43 @@ internal sealed partial class EngineIoSession
         }
     }
 
-    private async Task CloseWithAsync(NetWebSocket socket, WebSocketCloseStatus status)
+    /// <summary>
+    /// Closes with <paramref name="status"/>, closes the session (when <paramref name="reason"/> is given), and reads
+    /// (discarding) until the client's close comes, so the client sees the status.
+    /// </summary>
+    private async Task CloseWithAsync(NetWebSocket socket, WebSocketCloseStatus status, string? reason)
     {
         try
         {
             using var timeout = new CancellationTokenSource(CloseHandshakeTimeout, _server.TimeProvider);
             await socket.CloseOutputAsync(status, statusDescription: null, timeout.Token).ConfigureAwait(false);
+            if (reason is not null)
+            {
+                Close(reason, clientInitiated: false);
+            }
+
+            var discard = ArrayPool<byte>.Shared.Rent(4096);
+            try
+            {
+                while ((await socket.ReceiveAsync(discard.AsMemory(), timeout.Token).ConfigureAwait(false)).MessageType != WebSocketMessageType.Close)
+                {
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(discard);
+            }
         }
         catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException or IOException or InvalidOperationException)
         {
             socket.Abort();
+        }
+        finally
+        {
+            if (reason is not null)
+            {
+                Close(reason, clientInitiated: false);
+            }
         }
     }
 }
