@@ -47,6 +47,13 @@ internal sealed class SocketIoClient
             if (pending.IsComplete)
             {
                 _reassembling = null;
+                if (!pending.PlaceholdersAreValid())
+                {
+                    pending.Dispose();
+                    Fail("placeholder of a missing attachment");
+                    return;
+                }
+
                 await HandleAsync(pending).ConfigureAwait(false);
             }
 

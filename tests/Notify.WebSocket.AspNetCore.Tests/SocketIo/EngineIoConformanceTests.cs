@@ -9,6 +9,7 @@ namespace Notify.WebSocket.AspNetCore.Tests.SocketIo;
 /// transports), against the conformance host: on <c>/engine.io</c> (an echo server) and, where the Socket.IO protocol's
 /// own suite repeats them, on <c>/socket.io</c>. Ping interval 300 ms, ping timeout 200 ms, max payload 1,000,000.
 /// </summary>
+[Collection(TimingSensitiveTests.Name)]
 public sealed class EngineIoConformanceTests(ConformanceHostFixture fixture) : IClassFixture<ConformanceHostFixture>
 {
     private RawEngineIo Client(string path = "/engine.io") => new(fixture.Host.Http, path);

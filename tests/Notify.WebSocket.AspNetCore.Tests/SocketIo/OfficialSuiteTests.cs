@@ -9,6 +9,7 @@ namespace Notify.WebSocket.AspNetCore.Tests.SocketIo;
 /// is not part of this repository: set NOTIFY_ENGINEIO_SUITE / NOTIFY_SOCKETIO_SUITE to a checkout of each test-suite
 /// folder with its npm packages installed (npm ci); without them the test has nothing to run and returns.
 /// </summary>
+[Collection(TimingSensitiveTests.Name)]
 public sealed class OfficialSuiteTests(ITestOutputHelper output)
 {
     [Fact]

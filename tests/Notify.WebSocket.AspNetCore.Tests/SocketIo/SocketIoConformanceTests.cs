@@ -8,6 +8,7 @@ namespace Notify.WebSocket.AspNetCore.Tests.SocketIo;
 /// The Socket.IO v5 protocol document, case by case (connect, disconnect, messages, acknowledgments, binary
 /// attachments, malformed packets), against the conformance host's namespaces <c>/</c> and <c>/custom</c>.
 /// </summary>
+[Collection(TimingSensitiveTests.Name)]
 public sealed class SocketIoConformanceTests(ConformanceHostFixture fixture) : IClassFixture<ConformanceHostFixture>
 {
     private RawEngineIo Client() => new(fixture.Host.Http, "/socket.io");

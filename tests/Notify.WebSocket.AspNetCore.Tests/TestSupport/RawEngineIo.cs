@@ -66,7 +66,7 @@ internal sealed class RawEngineIo(Uri http, string path) : IDisposable
     public static Task SendBinaryAsync(ClientWebSocket socket, byte[] bytes) =>
         socket.SendAsync(bytes, WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
 
-    /// <summary>The next frame: (text, null) or (null, bytes); (null, null) when the server closed.</summary>
+    /// <summary>The next frame: (text, null) or (null, bytes); (null, null) when the server closed. With <paramref name="skipPings"/>, pings are answered (as a client does) and skipped.</summary>
     public static async Task<(string? Text, byte[]? Binary)> ReceiveAsync(ClientWebSocket socket, bool skipPings = false)
     {
         while (true)
@@ -104,6 +104,8 @@ internal sealed class RawEngineIo(Uri http, string path) : IDisposable
             {
                 return (text, null);
             }
+
+            await SendTextAsync(socket, "3");
         }
     }
 

@@ -10,7 +10,11 @@ internal sealed partial class EngineIoSession
 {
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(2);
 
+    /// <summary>The first bytes of each WebSocket message are read here; larger messages go on in a pooled buffer.</summary>
+    private const int HeadSize = 64;
+
     private NetWebSocket? _probe;
+    private byte[]? _head;
     private bool _upgrading;
     private bool _upgraded;
 
@@ -236,18 +240,53 @@ internal sealed partial class EngineIoSession
             {
                 while (true)
                 {
-                    var peek = await socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);
-                    if (peek.MessageType == WebSocketMessageType.Close)
+                    // A message starts in the session's small head buffer: most packets (pongs, joins) fit, and an idle
+                    // session holds nothing bigger. (No zero-byte read: ManagedWebSocket may already hold the next frame,
+                    // and a zero-byte read then waits for more network data.)
+                    var head = _head ??= new byte[HeadSize];
+                    var first = await socket.ReceiveAsync(head.AsMemory(), CancellationToken.None).ConfigureAwait(false);
+                    if (first.MessageType == WebSocketMessageType.Close)
                     {
                         break;
                     }
 
-                    var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(maxPayload + 1, 4096));
+                    if (first.Count > maxPayload)
+                    {
+                        _server.Diagnostics.ProtocolError("message larger than maxHttpBufferSize", Id);
+                        await CloseWithAsync(socket, WebSocketCloseStatus.MessageTooBig, probing ? null : "message too big").ConfigureAwait(false);
+                        return;
+                    }
+
+                    if (first.EndOfMessage)
+                    {
+                        var isBinary = first.MessageType == WebSocketMessageType.Binary;
+                        if (probing)
+                        {
+                            if (isBinary || !OnProbePacket(socket, head.AsSpan(0, first.Count), out var upgradedNow))
+                            {
+                                AbandonUpgrade(socket);
+                                return;
+                            }
+
+                            probing = !upgradedNow;
+                            continue;
+                        }
+
+                        if (!await OnPacketAsync(head.AsMemory(0, first.Count), isBinary).ConfigureAwait(false))
+                        {
+                            return;
+                        }
+
+                        continue;
+                    }
+
+                    var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(first.Count + 1, Math.Min(maxPayload + 1, 4096)));
+                    head.AsSpan(0, first.Count).CopyTo(buffer);
                     try
                     {
-                        var length = 0;
-                        ValueWebSocketReceiveResult result = default;
-                        do
+                        var length = first.Count;
+                        ValueWebSocketReceiveResult result = first;
+                        while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close)
                         {
                             if (length == buffer.Length)
                             {
@@ -265,7 +304,6 @@ internal sealed partial class EngineIoSession
                             result = await socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None).ConfigureAwait(false);
                             length += result.Count;
                         }
-                        while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
 
                         if (length > maxPayload)
                         {

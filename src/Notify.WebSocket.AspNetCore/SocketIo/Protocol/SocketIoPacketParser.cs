@@ -99,7 +99,8 @@ internal static class SocketIoPacketParser
         {
             try
             {
-                data = JsonDocument.Parse(text[i..], DocumentOptions);
+                // A packet with attachments outlives the receive buffer it came in (it waits for them): it gets a copy.
+                data = attachments > 0 ? JsonDocument.Parse(text[i..].ToArray(), DocumentOptions) : JsonDocument.Parse(text[i..], DocumentOptions);
             }
             catch (JsonException)
             {
