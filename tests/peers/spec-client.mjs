@@ -34,3 +34,4 @@ socket.on('connect', () => log(JSON.stringify({ label: 'connect', value: socket.
 socket.on('channel:joined', (e) => log(JSON.stringify({ label: 'channel:joined', value: e })));
 socket.on('channel:left', (e) => log(JSON.stringify({ label: 'channel:left', value: e })));
 socket.on('disconnect', (reason) => log(JSON.stringify({ label: 'disconnect', value: reason })));
+socket.on('connect_error', (e) => log(JSON.stringify({ label: 'connect_error', value: e.message })));

@@ -35,7 +35,8 @@ internal sealed class GatewayServer : IAsyncDisposable
         Func<WebApplication, Microsoft.AspNetCore.Builder.HubEndpointConventionBuilder>? map = null,
         ILoggerProvider? logs = null,
         Action<SocketIoGatewayOptions>? socketIo = null,
-        int port = 0)
+        int port = 0,
+        Action<WebApplication>? endpoints = null)
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
@@ -106,6 +107,8 @@ internal sealed class GatewayServer : IAsyncDisposable
         {
             app.MapSocketIoGateway();
         }
+
+        endpoints?.Invoke(app);
 
         await app.StartAsync();
         return new GatewayServer(app, new Uri(app.Urls.First()));

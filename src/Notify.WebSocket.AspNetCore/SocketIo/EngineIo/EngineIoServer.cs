@@ -18,6 +18,7 @@ internal sealed class EngineIoServer
     private readonly IEngineIoHandler _handler;
     private readonly byte[] _pollingHandshakeTail;
     private readonly byte[] _webSocketHandshakeTail;
+    private bool _stopping;
 
     public EngineIoServer(EngineIoSettings settings, IEngineIoHandler handler, TimeProvider timeProvider, SocketIoDiagnostics diagnostics)
     {
@@ -37,6 +38,16 @@ internal sealed class EngineIoServer
 
     /// <summary>Open sessions.</summary>
     public int Count => _sessions.Count;
+
+    /// <summary>Closes every session (the host is stopping): their clients see the transport close and reconnect elsewhere or later.</summary>
+    public void CloseAll(string reason)
+    {
+        Volatile.Write(ref _stopping, true);
+        foreach (var session in _sessions.Values)
+        {
+            session.CloseAfterFlush(reason);
+        }
+    }
 
     /// <summary>A session by id (for tests and diagnostics).</summary>
     public EngineIoSession? Find(string sid) => _sessions.GetValueOrDefault(sid);
@@ -59,6 +70,13 @@ internal sealed class EngineIoServer
         }
 
         var sid = QueryParameters.Get(query, "sid");
+        if (sid is null && Volatile.Read(ref _stopping))
+        {
+            // Shutting down: no new sessions (the client retries, and finds this instance gone or back).
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return Task.CompletedTask;
+        }
+
         if (isWebSocket)
         {
             return HandleWebSocketAsync(context, sid);

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Notify.WebSocket.AspNetCore.SocketIo.EngineIo;
@@ -15,6 +16,7 @@ internal sealed class SocketIoGateway
         IOptions<SignalRGatewayOptions> gatewayOptions,
         TimeProvider timeProvider,
         IMeterFactory meterFactory,
+        IHostApplicationLifetime lifetime,
         ILogger<SocketIoGateway> logger)
     {
         var o = options.Value;
@@ -38,6 +40,10 @@ internal sealed class SocketIoGateway
             socketIo,
             timeProvider,
             Diagnostics);
+
+        // Open WebSockets would hold the host's shutdown for its whole timeout: they are closed when it begins, and
+        // their clients reconnect (to another instance, or to this one when it is back).
+        lifetime.ApplicationStopping.Register(static engine => ((EngineIoServer)engine!).CloseAll("server shutting down"), Engine);
     }
 
     public SocketIoGatewayNamespace Namespace { get; }

@@ -142,6 +142,11 @@ internal static class MsgPackJson
 
     private static void WriteString(Utf8JsonWriter writer, ReadOnlySpan<byte> utf8, bool propertyName)
     {
+        if (!System.Text.Unicode.Utf8.IsValid(utf8))
+        {
+            throw new FormatException("MessagePack: a string is not valid UTF-8.");
+        }
+
         try
         {
             if (propertyName)
