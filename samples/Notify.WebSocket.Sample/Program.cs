@@ -7,7 +7,7 @@ using Notify.WebSocket;
 
 // appsettings.json is read from the output folder, so the sample runs the same from any working directory.
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
-builder.Services.AddWebSocketNotifications(builder.Configuration.GetSection("Notifications:WebSocket")).AddHealthCheck();
+builder.Services.AddWebSocketNotifications(builder.Configuration.GetSection("Notifications:WebSocket"));
 using var host = builder.Build();
 await host.StartAsync();
 

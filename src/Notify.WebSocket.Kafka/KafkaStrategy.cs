@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
-using Notify.WebSocket.Handling;
 
 namespace Notify.WebSocket.Kafka;
 

@@ -3,8 +3,10 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Logging;
 using Notify.WebSocket.Diagnostics;
+using Notify.WebSocket.External;
 using Notify.WebSocket.Handling;
 
 namespace Notify.WebSocket;
@@ -60,6 +62,11 @@ internal abstract class WebSocketProviderBase : IWebSocketProvider, IAsyncDispos
 
     protected bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
+    /// <summary>How host data becomes JSON (set by the factory from <see cref="WebSocketNotificationsJsonOptions"/>).</summary>
+    public JsonSerializerOptions PayloadSerializerOptions { get; set; } = DefaultJson;
+
+    private static readonly JsonSerializerOptions DefaultJson = WebSocketNotificationsJsonOptions.Ready(WebSocketNotificationsJsonOptions.CreateDefault());
+
     public ValueTask<SendResult> SendAsync(NotificationMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -113,17 +120,19 @@ internal abstract class WebSocketProviderBase : IWebSocketProvider, IAsyncDispos
             : QueryCoreAsync(request, effectiveTimeout, cancellationToken);
     }
 
-    public async ValueTask<T?> QueryAsync<T>(QueryRequest request, CancellationToken cancellationToken = default)
+    public ValueTask<T?> QueryAsync<T>(QueryRequest request, CancellationToken cancellationToken = default)
     {
-        var response = await QueryAsync(request, cancellationToken).ConfigureAwait(false);
+        JsonTypeInfo<T> typeInfo;
         try
         {
-            return response.Deserialize<T>(JsonSerializerOptions.Web);
+            typeInfo = (JsonTypeInfo<T>)PayloadSerializerOptions.GetTypeInfo(typeof(T));
         }
-        catch (JsonException ex)
+        catch (NotSupportedException ex)
         {
-            throw new WebSocketNotificationException(WebSocketErrorCodes.Error, $"The response to \"{request.Event}\" is not a valid {typeof(T).Name}: {ex.Message}", retryable: false, ex);
+            throw PayloadSerializer.SerializationFailed(typeof(T), "query's response type", ex);
         }
+
+        return this.QueryAsync(request, typeInfo, cancellationToken);
     }
 
     public abstract ValueTask<ProviderValidationResult> ValidateAsync(CancellationToken cancellationToken = default);
@@ -229,12 +238,20 @@ internal abstract class WebSocketProviderBase : IWebSocketProvider, IAsyncDispos
             return SendTracedAsync(id, target, toChannel, name, content, cancellationToken);
         }
 
-        var pending = SendCoreAsync(id, toChannel, name, content, cancellationToken);
+        ValueTask<SendResult> pending;
+        try
+        {
+            pending = SendCoreAsync(id, toChannel, name, content, cancellationToken);
+        }
+        catch (WebSocketNotificationException ex)
+        {
+            pending = new ValueTask<SendResult>(SendResult.Failed(id, TimeProvider.GetUtcNow(), ex.Error));
+        }
 
         // Synchronously completed sends (the in-process gateway, a queued external send) skip the async state machine.
         return pending.IsCompletedSuccessfully
             ? new ValueTask<SendResult>(Record(target, pending.Result))
-            : AwaitAndRecordAsync(target, pending);
+            : AwaitAndRecordAsync(id, target, pending);
     }
 
     private ValueTask<SendResult> SendCoreAsync(string id, bool toChannel, string name, NotificationContent content, CancellationToken cancellationToken)
@@ -249,8 +266,18 @@ internal abstract class WebSocketProviderBase : IWebSocketProvider, IAsyncDispos
             : new ValueTask<SendResult>(SendResult.Failed(id, TimeProvider.GetUtcNow(), BroadcastDisabled));
     }
 
-    private async ValueTask<SendResult> AwaitAndRecordAsync(string target, ValueTask<SendResult> pending) =>
-        Record(target, await pending.ConfigureAwait(false));
+    private async ValueTask<SendResult> AwaitAndRecordAsync(string id, string target, ValueTask<SendResult> pending)
+    {
+        try
+        {
+            return Record(target, await pending.ConfigureAwait(false));
+        }
+        catch (WebSocketNotificationException ex)
+        {
+            // Sends report failures, they do not throw them (for example data the serializer cannot convert).
+            return Record(target, SendResult.Failed(id, TimeProvider.GetUtcNow(), ex.Error));
+        }
+    }
 
     /// <summary>
     /// The send inside a <c>notify.websocket.send</c> activity. An async method of its own, so the activity made
@@ -263,7 +290,16 @@ internal abstract class WebSocketProviderBase : IWebSocketProvider, IAsyncDispos
         activity?.SetTag(NotifyWebSocketTelemetry.ModeTag, Mode == WebSocketMode.Internal ? "internal" : "external");
         activity?.SetTag(NotifyWebSocketTelemetry.TargetTag, target);
         activity?.SetTag("notify.websocket.message_id", id);
-        var result = Record(target, await SendCoreAsync(id, toChannel, name, content, cancellationToken).ConfigureAwait(false));
+        SendResult result;
+        try
+        {
+            result = Record(target, await SendCoreAsync(id, toChannel, name, content, cancellationToken).ConfigureAwait(false));
+        }
+        catch (WebSocketNotificationException ex)
+        {
+            result = Record(target, SendResult.Failed(id, TimeProvider.GetUtcNow(), ex.Error));
+        }
+
         if (!result.Success)
         {
             activity?.SetTag(NotifyWebSocketTelemetry.ErrorTag, result.Error!.Code);

@@ -24,7 +24,7 @@ public class AckCorrelationBenchmarks
     [GlobalSetup]
     public async Task Setup()
     {
-        var data = PayloadSerializer.Notification(Samples.Id, NotificationRecipient.ForUser(Samples.UserId), Samples.TextOnly, Samples.Timestamp, roomField: null);
+        var data = PayloadSerializer.Notification(Samples.Id, NotificationRecipient.ForUser(Samples.UserId), Samples.TextOnly, Samples.Timestamp, roomField: null, Samples.Json);
         _message = new OutgoingMessage(OutgoingKind.Event, "notification", data, Samples.Id, requiresAck: true);
         var options = Samples.ExternalWs();
         options.EnableAcknowledgments = true;

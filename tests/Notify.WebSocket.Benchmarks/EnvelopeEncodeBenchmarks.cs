@@ -21,7 +21,7 @@ public class EnvelopeEncodeBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var data = PayloadSerializer.Notification(Samples.Id, NotificationRecipient.ForUser(Samples.UserId), Samples.WithData, Samples.Timestamp, roomField: null);
+        var data = PayloadSerializer.Notification(Samples.Id, NotificationRecipient.ForUser(Samples.UserId), Samples.WithData, Samples.Timestamp, roomField: null, Samples.Json);
         _dataElement = JsonDocument.Parse(data).RootElement.Clone();
         _event = new OutgoingMessage(OutgoingKind.Event, "notification", data, id: null, requiresAck: false);
         _ackedEvent = new OutgoingMessage(OutgoingKind.Event, "notification", data, Samples.Id, requiresAck: true);

@@ -45,7 +45,7 @@ public class ExternalSendBenchmarks
     [Benchmark(Baseline = true)]
     public int SerializeOnly()
     {
-        var data = PayloadSerializer.Notification(Samples.Id, _user, Samples.WithData, TimeProvider.System.GetUtcNow(), roomField: null);
+        var data = PayloadSerializer.Notification(Samples.Id, _user, Samples.WithData, TimeProvider.System.GetUtcNow(), roomField: null, Samples.Json);
         _buffer.ResetWrittenCount();
         _writer.Reset(_buffer);
         NativeWebSocketConnection.WriteEnvelope(_writer, _envelope, new OutgoingMessage(OutgoingKind.Event, "notification", data, id: null, requiresAck: false), DateTime.UtcNow);

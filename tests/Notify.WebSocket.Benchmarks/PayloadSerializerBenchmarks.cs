@@ -19,13 +19,13 @@ public class PayloadSerializerBenchmarks
 
     [Benchmark]
     public byte[] Notification_WithData() =>
-        PayloadSerializer.Notification(Samples.Id, _user, Samples.WithData, Samples.Timestamp, roomField: null);
+        PayloadSerializer.Notification(Samples.Id, _user, Samples.WithData, Samples.Timestamp, roomField: null, Samples.Json);
 
     [Benchmark]
     public byte[] Notification_TextOnly() =>
-        PayloadSerializer.Notification(Samples.Id, _user, Samples.TextOnly, Samples.Timestamp, roomField: null);
+        PayloadSerializer.Notification(Samples.Id, _user, Samples.TextOnly, Samples.Timestamp, roomField: null, Samples.Json);
 
     [Benchmark]
     public byte[] Notification_Channel_WithData() =>
-        PayloadSerializer.Notification(Samples.Id, _channel, Samples.WithData, Samples.Timestamp, roomField: "_room");
+        PayloadSerializer.Notification(Samples.Id, _channel, Samples.WithData, Samples.Timestamp, roomField: "_room", Samples.Json);
 }

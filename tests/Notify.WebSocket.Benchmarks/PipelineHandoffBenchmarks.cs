@@ -6,11 +6,12 @@ using Notify.WebSocket.External;
 using Notify.WebSocket.Handling;
 using Notify.WebSocket.Handling.Spool;
 using Notify.WebSocket.Registry;
+using Notify.WebSocket.Handling.Spool.AppendLog;
 
 namespace Notify.WebSocket.Benchmarks;
 
 /// <summary>
-/// What one incoming event costs the receive loop: <see cref="ExternalProvider.OnIncoming"/> builds the
+/// What one incoming event costs the receive loop: <see cref="ExternalProvider.OnIncomingAsync"/> builds the
 /// <see cref="IncomingMessage"/>, publishes it to ReceiveAsync readers and hands it to the tenant's pipeline
 /// (<see cref="IncomingPipeline.TryEnqueue"/>). Each iteration hands off <see cref="Messages"/> events to a fresh
 /// pipeline (its queue is made large enough that none is refused) whose writer loop spools them to SQLite meanwhile, as it
@@ -25,7 +26,7 @@ public class PipelineHandoffBenchmarks
     private const int Capacity = 2 * Messages;
 
     private readonly string _spoolDirectory = Path.Combine(Path.GetTempPath(), "notify-bench-" + Guid.NewGuid().ToString("N"));
-    private readonly SpoolRegistry _spools = new();
+    private readonly SpoolRegistry _spools = new(new LogSpoolStore());
     private ConnectionPool _pool = null!;
     private MemoryConnection _connection = null!;
     private ConnectionLease<ExternalConnection> _held = null!;
@@ -42,7 +43,8 @@ public class PipelineHandoffBenchmarks
         _options.EnableReceiving = true;
         _options.SubscribeToEvents = ["chat-message"];
         _options.MessageHandling.Strategy = "noop";
-        _options.MessageHandling.SpoolPath = Path.Combine(_spoolDirectory, "spool.db");
+        _options.MessageHandling.SpoolPath = Path.Combine(_spoolDirectory, "spool");
+        _options.MessageHandling.QueueCapacity = Capacity;
         _pool = new ConnectionPool(NullLogger.Instance);
         _connection = new MemoryConnection(_options);
         _held = _pool.Acquire<ExternalConnection>(ConnectionPoolKey.From(_options), _ => _connection);
@@ -71,7 +73,7 @@ public class PipelineHandoffBenchmarks
 
     [IterationSetup(Target = nameof(OnIncoming_SpooledPipeline))]
     public void SetupWithPipeline() =>
-        _provider = NewProvider(new IncomingPipeline(Samples.Tenant, "bench@" + Samples.Tenant, [new NoopStrategy()], _options, _spools, TimeProvider.System, NullLogger.Instance, Capacity));
+        _provider = NewProvider(new IncomingPipeline(Samples.Tenant, "bench@" + Samples.Tenant, [new NoopStrategy()], _options, _spools, TimeProvider.System, NullLogger.Instance));
 
     [IterationCleanup]
     public void CleanupIteration()
@@ -116,7 +118,11 @@ public class PipelineHandoffBenchmarks
         var provider = _provider!;
         for (var i = 0; i < Messages; i++)
         {
-            provider.OnIncoming(_frame);
+            var handing = provider.OnIncomingAsync(_frame, acknowledgment: null);
+            if (!handing.IsCompletedSuccessfully)
+            {
+                handing.AsTask().GetAwaiter().GetResult();
+            }
         }
     }
 

@@ -22,7 +22,7 @@ public class SocketIoPacketBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _data = PayloadSerializer.Notification(Samples.Id, NotificationRecipient.ForUser(Samples.UserId), Samples.WithData, Samples.Timestamp, roomField: null);
+        _data = PayloadSerializer.Notification(Samples.Id, NotificationRecipient.ForUser(Samples.UserId), Samples.WithData, Samples.Timestamp, roomField: null, Samples.Json);
         _ackText = "43/tenants,1073741825[]";
         _ackFrame = Encoding.UTF8.GetBytes(_ackText);
     }

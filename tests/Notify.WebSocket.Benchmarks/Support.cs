@@ -11,6 +11,9 @@ namespace Notify.WebSocket.Benchmarks;
 /// <summary>The same message in every benchmark, so results compare across classes.</summary>
 internal static class Samples
 {
+    /// <summary>The default PayloadSerializerOptions, as a provider gets them.</summary>
+    public static readonly System.Text.Json.JsonSerializerOptions Json = WebSocketNotificationsJsonOptions.Ready(WebSocketNotificationsJsonOptions.CreateDefault());
+
     /// <summary>Connects <paramref name="count"/> users of <see cref="Tenant"/> and joins each to <see cref="Channel"/>.</summary>
     public static List<InProcessConnection> ChannelMembers(InProcessNotificationGateway gateway, int count)
     {
@@ -70,12 +73,19 @@ internal sealed class MemoryConnection : ExternalConnection
     private readonly Utf8JsonWriter _writer;
 
     public MemoryConnection(WebSocketProviderOptions options)
-        : base(ConnectionPoolKey.From(options), options, new AuthStrategyResolver([new NoAuthStrategy()], new BearerTokenProviders([], EmptyServices.Instance)), TimeProvider.System, NullLogger.Instance)
+        : base(ConnectionPoolKey.From(options), options, BuiltInAuth(), TimeProvider.System, NullLogger.Instance)
     {
         _writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
     }
 
     public bool AckOnWrite { get; set; }
+
+    /// <summary>The built-in auth strategies, as the container registers them (the sample options use bearer).</summary>
+    private static AuthStrategyResolver BuiltInAuth()
+    {
+        var tokenProviders = new BearerTokenProviders([], EmptyServices.Instance);
+        return new AuthStrategyResolver([new NoAuthStrategy(), new BearerAuthStrategy(tokenProviders)], tokenProviders);
+    }
 
     public int WrittenBytes => _buffer.WrittenCount;
 
@@ -114,7 +124,7 @@ internal sealed class MemoryConnection : ExternalConnection
     protected override Task CloseForReconnectAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Feeds a frame as the receive loop would after decoding it.</summary>
-    public void Receive(IncomingFrame frame) => Dispatch(frame);
+    public ValueTask Receive(IncomingFrame frame) => DispatchAsync(frame, acknowledge: null);
 }
 
 internal sealed class NoopStrategy : IMessageHandlingStrategy

@@ -199,9 +199,9 @@ public static class StrategyThroughput
             o.MessageHandling.Strategy = strategy;
             o.MessageHandling.KafkaTopic = topic;
             o.MessageHandling.DatabasePath = Path.Combine(work, $"pipeline-{round}.db");
-            o.MessageHandling.SpoolPath = Path.Combine(work, $"spool-{strategy}-{round}.db");
+            o.MessageHandling.SpoolPath = Path.Combine(work, $"spool-{strategy}-{round}");
             o.MessageHandling.MaxConcurrency = concurrency;
-        }).AddKafka(kafka.BootstrapServers);
+        }).AddSqlite().AddKafka(kafka.BootstrapServers);
         services.AddSingleton<IMessageHandlingStrategy>(new NoopStrategy());
         var provider = services.BuildServiceProvider();
         await using var disposeProvider = provider.ConfigureAwait(false);

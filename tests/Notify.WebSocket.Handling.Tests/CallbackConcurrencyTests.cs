@@ -17,7 +17,7 @@ public sealed class CallbackConcurrencyTests
                 h.Strategy = "callback";
                 h.CallbackUrl = "http://127.0.0.1:9/webhook";
                 h.CallbackMaxConcurrency = 3;
-                h.SpoolPath = files.Path("spool.db");
+                h.SpoolPath = files.Path("spool");
             },
             services: s => s.AddHttpClient("Notify.WebSocket.Callback").ConfigurePrimaryHttpMessageHandler(() => webhook));
         var pipeline = harness.StartPipeline();

@@ -18,7 +18,7 @@ public sealed class DatabaseStrategyTests(PostgresServer postgres) : IClassFixtu
         {
             h.Strategy = "database";
             h.DatabasePath = database;
-            h.SpoolPath = files.Path("spool.db");
+            h.SpoolPath = files.Path("spool");
         });
 
         await AssertStoresAsync(harness, SqliteFactory.Instance.CreateDataSource($"Data Source={database}"));
@@ -37,7 +37,7 @@ public sealed class DatabaseStrategyTests(PostgresServer postgres) : IClassFixtu
                 h.DatabaseProvider = "postgresql";
                 h.DatabaseConnectionString = connectionString;
                 h.DatabaseTable = table;
-                h.SpoolPath = files.Path("spool.db");
+                h.SpoolPath = files.Path("spool");
             },
             builder: b => b.AddDatabaseProvider("postgresql", NpgsqlFactory.Instance));
 
@@ -96,7 +96,7 @@ public sealed class DatabaseStrategyTests(PostgresServer postgres) : IClassFixtu
         var database = files.Path("notifications.db");
         for (var run = 0; run < 2; run++)
         {
-            await using var harness = HandlingHarness.Create(h => { h.Strategy = "database"; h.DatabasePath = database; h.SpoolPath = files.Path("spool.db"); });
+            await using var harness = HandlingHarness.Create(h => { h.Strategy = "database"; h.DatabasePath = database; h.SpoolPath = files.Path("spool"); });
             var pipeline = harness.StartPipeline();
             pipeline.TryEnqueue(Messages.Create("run-" + run));
             await Eventually.TrueAsync(() => pipeline.Pending == 0, "the message was stored");

@@ -14,7 +14,7 @@ public sealed class PipelineTests
         var good = new TestStrategy("good");
         var flaky = new TestStrategy("flaky", (_, attempt) => attempt > 2);
         await using var harness = HandlingHarness.Create(
-            h => { h.Strategy = "all"; h.SpoolPath = files.Path("spool.db"); },
+            h => { h.Strategy = "all"; h.SpoolPath = files.Path("spool"); },
             services: s => { s.AddSingleton<IMessageHandlingStrategy>(good); s.AddSingleton<IMessageHandlingStrategy>(flaky); });
         var pipeline = harness.StartPipeline();
 
@@ -32,7 +32,7 @@ public sealed class PipelineTests
     public async Task DisposedWithPendingEntries_ANewPipelineOnTheSameSpool_DeliversAllOfThem_AndOnlyToStrategiesNotYetDone()
     {
         using var files = new TempFiles();
-        var spool = files.Path("restart/spool.db");
+        var spool = files.Path("restart/spool");
         var done = new TestStrategy("done");
         var down = new TestStrategy("down", (_, _) => false);
         await using (var first = HandlingHarness.Create(
@@ -77,7 +77,7 @@ public sealed class PipelineTests
         using var files = new TempFiles();
         var down = new TestStrategy("down", (_, _) => false);
         await using var harness = HandlingHarness.Create(
-            h => { h.Strategy = "down"; h.SpoolPath = files.Path("spool.db"); h.SpoolCapacity = 3; },
+            h => { h.Strategy = "down"; h.SpoolPath = files.Path("spool"); h.SpoolCapacity = 3; },
             services: s => s.AddSingleton<IMessageHandlingStrategy>(down));
         using var rejected = new MetricCollector("notify.websocket.incoming.rejected");
         var pipeline = harness.StartPipeline();
@@ -87,7 +87,7 @@ public sealed class PipelineTests
             Assert.True(pipeline.TryEnqueue(Messages.Create("full-" + i)));
         }
 
-        await Eventually.TrueAsync(() => harness.Logs.Lines.Count(l => l.StartsWith("Error 4101:", StringComparison.Ordinal)) == 2, "two messages were rejected");
+        await Eventually.TrueAsync(() => rejected.Sum("notify.websocket.reason", "spool-full") == 2, "two messages were rejected");
         await pipeline.DisposeAsync();
 
         Assert.Equal(["full-0", "full-1", "full-2"], down.Attempted.Select(m => m.Id).Distinct().Order());
@@ -101,7 +101,7 @@ public sealed class PipelineTests
         using var files = new TempFiles();
         var strategy = new TestStrategy("slow", (_, attempt) => attempt > 1);
         await using var harness = HandlingHarness.Create(
-            h => { h.Strategy = "slow"; h.SpoolPath = files.Path("spool.db"); },
+            h => { h.Strategy = "slow"; h.SpoolPath = files.Path("spool"); },
             services: s => s.AddSingleton<IMessageHandlingStrategy>(strategy));
         var pipeline = harness.StartPipeline();
 
@@ -121,12 +121,13 @@ public sealed class PipelineTests
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var flaky = new TestStrategy("flaky", (_, attempt) => attempt > 1);
         await using var harness = HandlingHarness.Create(
-            h => { h.Strategy = "flaky"; h.SpoolPath = files.Path("spool.db"); h.RetryDelay = 60_000; h.MaxRetryDelay = 600_000; },
+            h => { h.Strategy = "flaky"; h.SpoolPath = files.Path("spool"); h.RetryDelay = 60_000; h.MaxRetryDelay = 600_000; },
             services: s => { s.AddSingleton<IMessageHandlingStrategy>(flaky); s.AddSingleton<TimeProvider>(time); });
         var pipeline = harness.StartPipeline();
 
+        using var retried = new MetricCollector("notify.websocket.incoming.retried");
         pipeline.TryEnqueue(Messages.Create("m-time"));
-        await Eventually.TrueAsync(() => harness.Logs.Lines.Any(l => l.StartsWith("Information 4104:", StringComparison.Ordinal)), "the retry was scheduled");
+        await Eventually.TrueAsync(() => retried.Sum("notify.websocket.strategy", "flaky") == 1, "the retry was scheduled");
         time.Advance(TimeSpan.FromSeconds(30));
         await Task.Yield();
         Assert.Equal(1, flaky.Attempts);
@@ -146,7 +147,7 @@ public sealed class PipelineTests
         // A fake clock holds the retry back, so the gauge can be read while the message waits for it.
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var harness = HandlingHarness.Create(
-            h => { h.Strategy = "metered"; h.SpoolPath = files.Path("spool.db"); },
+            h => { h.Strategy = "metered"; h.SpoolPath = files.Path("spool"); },
             services: s => { s.AddSingleton<IMessageHandlingStrategy>(flaky); s.AddSingleton<TimeProvider>(time); });
         using var handled = new MetricCollector("notify.websocket.incoming.handled");
         using var failed = new MetricCollector("notify.websocket.incoming.failed");
@@ -155,7 +156,7 @@ public sealed class PipelineTests
         var pipeline = harness.StartPipeline();
 
         pipeline.TryEnqueue(Messages.Create("m-metrics"));
-        await Eventually.TrueAsync(() => harness.Logs.Lines.Any(l => l.StartsWith("Information 4104:", StringComparison.Ordinal)), "a retry was scheduled");
+        await Eventually.TrueAsync(() => retried.Sum("notify.websocket.strategy", "metered") == 1, "a retry was scheduled");
         await Eventually.TrueAsync(
             () =>
             {

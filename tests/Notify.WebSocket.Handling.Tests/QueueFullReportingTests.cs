@@ -13,11 +13,11 @@ public sealed class QueueFullReportingTests
     {
         using var files = new TempFiles();
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var harness = HandlingHarness.Create(h => { h.Strategy = "quiet"; h.SpoolPath = files.Path("spool.db"); }, services: s => s.AddSingleton<IMessageHandlingStrategy>(new TestStrategy("quiet")));
+        await using var harness = HandlingHarness.Create(h => { h.Strategy = "quiet"; h.SpoolPath = files.Path("spool"); h.QueueCapacity = 1; h.WhenQueueFull = QueueFullMode.Drop; }, services: s => s.AddSingleton<IMessageHandlingStrategy>(new TestStrategy("quiet")));
         var pipeline = new IncomingPipeline(
             "tenant-q", "tenant-q@test", [new TestStrategy("quiet")], harness.Options,
             harness.Services.GetRequiredService<SpoolRegistry>(), time,
-            harness.Services.GetRequiredService<ILoggerFactory>().CreateLogger<IncomingPipeline>(), capacity: 1);
+            harness.Services.GetRequiredService<ILoggerFactory>().CreateLogger<IncomingPipeline>());
 
         var refused = Enumerable.Range(0, 20_000).Count(i => !pipeline.TryEnqueue(Messages.Create("q-" + i)));
         var firstSecond = harness.Logs.Lines.Count(l => l.StartsWith("Warning 4001:", StringComparison.Ordinal));

@@ -10,7 +10,7 @@ public sealed class SpoolRecoveryTests
     public async Task HostStart_WithMessagesLeftInTheSpool_StartsTheTenantsProvider_WhichDeliversThem()
     {
         using var files = new TempFiles();
-        var spool = files.Path("spool.db");
+        var spool = files.Path("spool");
         var down = new TestStrategy("sink", (_, _) => false);
         await using (var crashed = HandlingHarness.Create(
             h => { h.Strategy = "sink"; h.SpoolPath = spool; },
@@ -42,7 +42,7 @@ public sealed class SpoolRecoveryTests
     {
         using var files = new TempFiles();
         await using var harness = HandlingHarness.Create(
-            h => { h.Strategy = "sink"; h.SpoolPath = files.Path("spool.db"); },
+            h => { h.Strategy = "sink"; h.SpoolPath = files.Path("spool"); },
             services: s => s.AddSingleton<IMessageHandlingStrategy>(new TestStrategy("sink")));
 
         foreach (var hosted in harness.Services.GetServices<IHostedService>())
@@ -51,6 +51,6 @@ public sealed class SpoolRecoveryTests
         }
 
         Assert.DoesNotContain(harness.Logs.Lines, l => l.StartsWith("Information 4110:", StringComparison.Ordinal));
-        Assert.False(File.Exists(files.Path("spool.db")));
+        Assert.False(File.Exists(files.Path("spool")));
     }
 }

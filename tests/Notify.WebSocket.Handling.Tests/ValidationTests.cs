@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Notify.WebSocket.Handling.Tests.TestSupport;
 
@@ -6,9 +7,11 @@ namespace Notify.WebSocket.Handling.Tests;
 
 public sealed class ValidationTests
 {
-    private static IReadOnlyList<string> Failures(Action<MessageHandlingOptions> handling, Action<IWebSocketNotificationsBuilder>? builder = null)
+    private const string AddSqlite = "the Notify.WebSocket.Sqlite package; add it and call .AddSqlite() on the builder AddWebSocketNotifications returns";
+
+    private static IReadOnlyList<string> Failures(Action<MessageHandlingOptions> handling, Action<IWebSocketNotificationsBuilder>? builder = null, bool sqlite = true)
     {
-        var harness = HandlingHarness.Create(handling, builder);
+        var harness = HandlingHarness.Create(handling, builder, sqlite: sqlite);
         try
         {
             var ex = Assert.Throws<OptionsValidationException>(() => harness.Options);
@@ -27,10 +30,10 @@ public sealed class ValidationTests
             Failures(h => h.Strategy = "kafka"));
 
     [Fact]
-    public void Database_WithoutADataSource_Fails() =>
+    public void PostgreSqlDatabase_WithoutAConnectionString_Fails() =>
         Assert.Contains(
-            "websocket:messageHandling:databasePath (a SQLite file) or websocket:messageHandling:databaseConnectionString is required when the database strategy is used.",
-            Failures(h => h.Strategy = "database"));
+            "websocket:messageHandling:databaseConnectionString is required when the database strategy uses \"postgresql\".",
+            Failures(h => { h.Strategy = "database"; h.DatabaseProvider = "postgresql"; }, b => b.AddDatabaseProvider("postgresql", Npgsql.NpgsqlFactory.Instance)));
 
     [Fact]
     public void PostgreSql_WithoutARegisteredProvider_Fails() =>
@@ -39,12 +42,65 @@ public sealed class ValidationTests
             f => f.Contains("AddDatabaseProvider(\"postgresql\"", StringComparison.Ordinal) && !f.Contains("hunter2", StringComparison.Ordinal));
 
     [Fact]
+    public async Task ReceivingIntoAStrategy_NeedsNoStoragePackage_TheSpoolIsBuiltIn()
+    {
+        using var files = new TempFiles();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddWebSocketNotifications(o =>
+        {
+            o.Mode = WebSocketMode.External;
+            o.Protocol = WebSocketProtocol.Ws;
+            o.Url = "ws://127.0.0.1:9/ws";
+            o.EnableReceiving = true;
+            o.MessageHandling.Strategy = "callback";
+            o.MessageHandling.CallbackUrl = "https://hooks.example.com/incoming";
+            o.MessageHandling.SpoolPath = files.Path("spool");
+        });
+        using var host = builder.Build();
+
+        await host.StartAsync(TestContext.Current.CancellationToken);
+        await host.StopAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public void SpoolPath_ThatCannotBeWritten_StopsTheHostAtStart_NamingTheKey()
+    {
+        using var files = new TempFiles();
+        var blocker = files.Path("a-file");
+        File.WriteAllText(blocker, "not a folder");
+
+        var failures = Failures(h => { h.Strategy = "callback"; h.CallbackUrl = "https://hooks.example.com/incoming"; h.SpoolPath = Path.Combine(blocker, "spool"); });
+
+        Assert.Contains(failures, f => f.StartsWith("websocket:messageHandling:spoolPath: the folder ", StringComparison.Ordinal) && f.EndsWith("set it to a writable folder (messages wait there until every strategy has handled them).", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void SqliteDatabase_WithoutTheSqlitePackage_NamesThePackageAndTheLine()
+    {
+        var failures = Failures(h => { h.Strategy = "database"; h.DatabasePath = Path.Combine(Path.GetTempPath(), "notifications.db"); }, sqlite: false);
+
+        Assert.Equal(
+            "websocket:messageHandling:databaseProvider is \"sqlite\", which needs " + AddSqlite + " (or use \"postgresql\" with .AddDatabaseProvider(\"postgresql\", NpgsqlFactory.Instance)).",
+            Assert.Single(failures));
+    }
+
+    [Fact]
+    public async Task PostgreSqlDatabase_NeedsNoSqlitePackage()
+    {
+        await using var harness = HandlingHarness.Create(
+            h => { h.Strategy = "database"; h.DatabaseProvider = "postgresql"; h.DatabaseConnectionString = "Host=db"; },
+            b => b.AddDatabaseProvider("postgresql", Npgsql.NpgsqlFactory.Instance),
+            sqlite: false);
+
+        Assert.Equal("postgresql", harness.Options.MessageHandling.DatabaseProvider);
+    }
+
+    [Fact]
     public void All_ListsEveryStrategyNotSetUp_AtOnce()
     {
         var failures = Failures(h => { h.Strategy = "all"; h.CallbackUrl = "not a url"; h.StoreInDatabase = true; h.PublishToKafka = true; h.SpoolCapacity = 0; });
 
         Assert.Contains(failures, f => f.Contains("callbackUrl", StringComparison.Ordinal));
-        Assert.Contains(failures, f => f.Contains("databasePath", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.Contains("Kafka is not added", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.Contains("spoolCapacity is 0", StringComparison.Ordinal));
     }

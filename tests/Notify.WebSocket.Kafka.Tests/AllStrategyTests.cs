@@ -25,7 +25,7 @@ public sealed class AllStrategyTests
                 h.DatabasePath = database;
                 h.PublishToKafka = true;
                 h.KafkaTopic = topic;
-                h.SpoolPath = files.Path("spool.db");
+                h.SpoolPath = files.Path("spool");
                 h.RetryDelay = 100;
                 h.MaxRetryDelay = 300;
             },

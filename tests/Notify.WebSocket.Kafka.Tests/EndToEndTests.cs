@@ -33,8 +33,8 @@ public sealed class EndToEndTests(KafkaCluster kafka) : IClassFixture<KafkaClust
             o.MessageHandling.DatabasePath = database;
             o.MessageHandling.PublishToKafka = true;
             o.MessageHandling.KafkaTopic = topic;
-            o.MessageHandling.SpoolPath = files.Path("spool.db");
-        }).AddKafka(kafka.BootstrapServers);
+            o.MessageHandling.SpoolPath = files.Path("spool");
+        }).AddSqlite().AddKafka(kafka.BootstrapServers);
 
         await using (var provider = services.BuildServiceProvider())
         {

@@ -19,7 +19,7 @@ public sealed class KafkaShutdownTests
         await kafka.CreateTopicAsync(topic);
         kafka.SetDown();
         using var files = new TempFiles();
-        var spool = files.Path("spool.db");
+        var spool = files.Path("spool");
         var logs = new CapturingLoggerProvider();
 
         // The default delivery timeout (30 s) is far longer than this host's shutdown timeout.
@@ -37,6 +37,7 @@ public sealed class KafkaShutdownTests
                 o.MessageHandling.KafkaTopic = topic;
                 o.MessageHandling.SpoolPath = spool;
             })
+            .AddSqlite()
             .AddKafka(kafka.BootstrapServers);
         var stopwatch = new Stopwatch();
         using (var host = builder.Build())

@@ -14,7 +14,7 @@ public sealed class KafkaStrategyTests(KafkaCluster kafka) : IClassFixture<Kafka
         await kafka.CreateTopicAsync(topic);
         using var files = new TempFiles();
         await using (var harness = HandlingHarness.Create(
-            h => { h.Strategy = "kafka"; h.KafkaTopic = topic; h.SpoolPath = files.Path("spool.db"); },
+            h => { h.Strategy = "kafka"; h.KafkaTopic = topic; h.SpoolPath = files.Path("spool"); },
             builder: b => b.AddKafka(kafka.BootstrapServers)))
         {
             var pipeline = harness.StartPipeline();
@@ -50,7 +50,7 @@ public sealed class KafkaStrategyTests(KafkaCluster kafka) : IClassFixture<Kafka
         await kafka.CreateTopicAsync(topic);
         using var files = new TempFiles();
         await using (var harness = HandlingHarness.Create(
-            h => { h.Strategy = "kafka"; h.KafkaTopic = topic; h.SpoolPath = files.Path("spool.db"); },
+            h => { h.Strategy = "kafka"; h.KafkaTopic = topic; h.SpoolPath = files.Path("spool"); },
             builder: b => b.AddKafka(o => { o.BootstrapServers = kafka.BootstrapServers; o.Key = m => m.TenantId + "/" + m.Event; })))
         {
             var pipeline = harness.StartPipeline();

@@ -12,7 +12,7 @@ internal static class HarnessProvider
         var json = $$"""{ "Notifications": { "WebSocket": {{sectionJson}} } }""";
         var configuration = new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json))).Build();
         var collection = new ServiceCollection();
-        collection.AddWebSocketNotifications(configuration.GetSection("Notifications:WebSocket"));
+        collection.AddWebSocketNotifications(configuration.GetSection("Notifications:WebSocket")).AddSocketIo();
         var services = collection.BuildServiceProvider();
         var provider = await services.GetRequiredService<ProviderRegistry>().GetProviderAsync("load", cancellationToken).ConfigureAwait(false);
         var validation = await provider.ValidateAsync(cancellationToken).ConfigureAwait(false);

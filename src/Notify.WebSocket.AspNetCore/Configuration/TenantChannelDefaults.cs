@@ -6,5 +6,5 @@ namespace Notify.WebSocket.AspNetCore.Configuration;
 internal sealed class TenantChannelDefaults(IOptionsMonitor<WebSocketProviderOptions> options, GatewayRegistration registration)
 {
     public IList<string> For(string tenantId) =>
-        options.Get(ProviderOptionsNames.For(registration.ProviderName, tenantId)).DefaultChannels;
+        options.Get(WebSocketProviderOptions.NameFor(registration.ProviderName, tenantId)).DefaultChannels;
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -45,7 +46,7 @@ public static class NotificationGatewayEndpointRouteBuilderExtensions
     /// <param name="pattern">The path, default <c>/notifications</c>.</param>
     /// <returns>The hub endpoint, for further conventions.</returns>
     /// <exception cref="InvalidOperationException"><c>AddSignalRGateway</c> was not called, or registered another hub type.</exception>
-    public static HubEndpointConventionBuilder MapNotificationGateway<THub>(this IEndpointRouteBuilder endpoints, string pattern = DefaultPattern)
+    public static HubEndpointConventionBuilder MapNotificationGateway<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors | DynamicallyAccessedMemberTypes.PublicMethods)] THub>(this IEndpointRouteBuilder endpoints, string pattern = DefaultPattern)
         where THub : NotificationHub =>
         endpoints.MapNotificationGateway<THub>(pattern, configureOptions: null);
 
@@ -56,7 +57,7 @@ public static class NotificationGatewayEndpointRouteBuilderExtensions
     /// <param name="configureOptions">Sets the connection options; null keeps SignalR's defaults.</param>
     /// <returns>The hub endpoint, for further conventions.</returns>
     /// <exception cref="InvalidOperationException"><c>AddSignalRGateway</c> was not called, or registered another hub type.</exception>
-    public static HubEndpointConventionBuilder MapNotificationGateway<THub>(this IEndpointRouteBuilder endpoints, string pattern, Action<HttpConnectionDispatcherOptions>? configureOptions)
+    public static HubEndpointConventionBuilder MapNotificationGateway<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors | DynamicallyAccessedMemberTypes.PublicMethods)] THub>(this IEndpointRouteBuilder endpoints, string pattern, Action<HttpConnectionDispatcherOptions>? configureOptions)
         where THub : NotificationHub
     {
         ArgumentNullException.ThrowIfNull(endpoints);

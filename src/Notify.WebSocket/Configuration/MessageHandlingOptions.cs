@@ -26,11 +26,20 @@ public sealed class MessageHandlingOptions
     /// <summary>With <c>all</c>: include the database strategy.</summary>
     public bool StoreInDatabase { get; set; }
 
-    /// <summary><c>databaseProvider</c>: <c>sqlite</c> (the embedded default) or <c>postgresql</c> (register Npgsql's factory with <c>AddDatabaseProvider</c>).</summary>
+    /// <summary><c>databaseProvider</c>: <c>sqlite</c> (the embedded default, from the Notify.WebSocket.Sqlite package: <c>.AddSqlite()</c>) or <c>postgresql</c> (register Npgsql's factory with <c>AddDatabaseProvider</c>).</summary>
     public string DatabaseProvider { get; set; } = MessageHandlingDefaults.SqliteProvider;
 
-    /// <summary><c>databasePath</c>: the SQLite file the database strategy writes to (with <c>databaseProvider</c> <c>sqlite</c>).</summary>
+    /// <summary>
+    /// <c>databasePath</c>: the SQLite file the database strategy writes to (with <c>databaseProvider</c> <c>sqlite</c>).
+    /// Default <c>notifications.db</c> in the application's data folder (see <see cref="SpoolPath"/>).
+    /// </summary>
     public string? DatabasePath { get; set; }
+
+    /// <summary>
+    /// <c>databaseBusyTimeout</c>: how long, in ms, a write to the SQLite database waits for a lock another process
+    /// holds (rounded up to seconds); beyond it the write fails, is logged and is retried with backoff. Default 5000.
+    /// </summary>
+    public int DatabaseBusyTimeout { get; set; } = MessageHandlingDefaults.DatabaseBusyTimeoutMs;
 
     /// <summary><c>databaseConnectionString</c>: the ADO.NET connection string of the notifications database; wins over <see cref="DatabasePath"/>.</summary>
     public string? DatabaseConnectionString { get; set; }
@@ -45,10 +54,24 @@ public sealed class MessageHandlingOptions
     public string KafkaTopic { get; set; } = WebSocketProviderDefaults.KafkaTopic;
 
     /// <summary>
-    /// <c>spoolPath</c>: the SQLite file where accepted messages wait until every strategy has handled them (they survive
-    /// a restart). Default <c>notify-websocket-spool.db</c> in the application's base directory.
+    /// <c>spoolPath</c>: the folder of the spool, the append-only log where accepted messages wait until every strategy
+    /// has handled them (they survive a crash and a restart). Default <c>spool</c> in the application's data folder
+    /// (<c>{LocalApplicationData}/Notify.WebSocket/{application}</c>; on Linux <c>~/.local/share/…</c>), which is checked
+    /// for writing at start.
     /// </summary>
     public string? SpoolPath { get; set; }
+
+    /// <summary>
+    /// <c>queueCapacity</c>: how many received messages may wait in memory for the spool's next write. Default 10000.
+    /// </summary>
+    public int QueueCapacity { get; set; } = MessageHandlingDefaults.QueueCapacity;
+
+    /// <summary>
+    /// <c>whenQueueFull</c>: <c>wait</c> (default) stops reading from the socket until there is room, so the server's
+    /// sends slow down and nothing is dropped; <c>drop</c> refuses the message instead (counted and logged; a server that
+    /// asked for an acknowledgment does not get one, and may send it again).
+    /// </summary>
+    public QueueFullMode WhenQueueFull { get; set; } = QueueFullMode.Wait;
 
     /// <summary><c>spoolCapacity</c>: how many messages may wait in the spool; beyond it a message is rejected, logged and counted. Default 100000.</summary>
     public int SpoolCapacity { get; set; } = MessageHandlingDefaults.SpoolCapacity;

@@ -6,18 +6,17 @@ namespace Notify.WebSocket;
 /// Binds a provider section, with a tenant's overrides laid over it, onto <see cref="WebSocketProviderOptions"/>.
 /// </summary>
 /// <remarks>
-/// The configuration binder appends to lists and merges into dictionaries that already hold values, so binding the
-/// tenant section over the base one would turn <c>transports: ["polling"]</c> into three entries and mix two tenants'
-/// credentials. Instead the effective key/value set is computed first: a tenant's scalar, array or credential map
-/// replaces the base one whole, and nested objects (<c>messageHandling</c>, <c>customEvents</c>) merge field by field.
-/// The result is bound once, under the real key path, so binder errors name the key a user has to fix.
+/// The effective key/value set is computed first: a tenant's scalar, array or credential map replaces the base one
+/// whole, and nested objects (<c>messageHandling</c>, <c>customEvents</c>) merge field by field. Each value keeps the
+/// full key path it was written under, so every problem (an unknown key, a value that does not convert) is reported
+/// by that path, all of them at once: binding never stops at the first one (see <see cref="ProviderOptionsKeys"/>).
+/// Nothing here uses reflection, so binding is safe under trimming and Native AOT.
 /// </remarks>
 internal static class ProviderConfigurationBinder
 {
     public const string TenantsKey = "tenants";
 
     private static readonly string[] ReplacedWhole = ["authQuery", "authHeaders"];
-    private static readonly string[] ListKeys = ["transports", "subscribeToEvents", "defaultChannels"];
 
     public static string TenantPath(IConfigurationSection section, string tenantId) =>
         ConfigurationPath.Combine(section.Path, TenantsKey, tenantId);
@@ -27,12 +26,12 @@ internal static class ProviderConfigurationBinder
 
     public static void Bind(IConfigurationSection section, string? tenantId, WebSocketProviderOptions options)
     {
-        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        var values = new Dictionary<string, ConfiguredValue>(StringComparer.OrdinalIgnoreCase);
         foreach (var (key, value) in section.AsEnumerable(makePathsRelative: true))
         {
             if (value is not null && !IsUnder(key, TenantsKey))
             {
-                values[key] = value;
+                values[key] = new ConfiguredValue(value, ConfigurationPath.Combine(section.Path, key));
             }
         }
 
@@ -48,77 +47,10 @@ internal static class ProviderConfigurationBinder
         }
 
         options.KeyPath = keyPath;
-        CheckEnum(values, "mode", keyPath, options, ("internal", WebSocketMode.Internal), ("external", WebSocketMode.External));
-        CheckEnum(values, "protocol", keyPath, options, ("ws", WebSocketProtocol.Ws), ("socketio", WebSocketProtocol.SocketIo));
-
-        foreach (var listKey in ListKeys)
-        {
-            if (values.Keys.Any(k => IsUnder(k, listKey)))
-            {
-                ListProperty(options, listKey).Clear();
-            }
-        }
-
-        var effective = new ConfigurationBuilder()
-            .AddInMemoryCollection(values.Select(kv => KeyValuePair.Create(ConfigurationPath.Combine(keyPath, kv.Key), kv.Value)))
-            .Build();
-        try
-        {
-            effective.GetSection(keyPath).Bind(options, o => o.ErrorOnUnknownConfiguration = true);
-        }
-        catch (InvalidOperationException ex)
-        {
-            options.BindingErrors.Add(WithConfiguredKeyCasing(ex.Message, keyPath, values.Keys) + " Correct or remove that key.");
-        }
+        ProviderOptionsKeys.Apply(values, options, options.BindingErrors);
     }
 
-    /// <summary>The binder reports keys with the property's casing (<c>Timeout</c>); show the key as the user wrote it.</summary>
-    private static string WithConfiguredKeyCasing(string message, string keyPath, IEnumerable<string> keys)
-    {
-        foreach (var key in keys)
-        {
-            var full = ConfigurationPath.Combine(keyPath, key);
-            var at = message.IndexOf("'" + full + "'", StringComparison.OrdinalIgnoreCase);
-            if (at >= 0)
-            {
-                return string.Concat(message.AsSpan(0, at + 1), full, message.AsSpan(at + 1 + full.Length));
-            }
-        }
-
-        return message;
-    }
-
-    private static IList<string> ListProperty(WebSocketProviderOptions options, string key) => key switch
-    {
-        "transports" => options.Transports,
-        "subscribeToEvents" => options.SubscribeToEvents,
-        _ => options.DefaultChannels,
-    };
-
-    /// <summary>Enum values are checked here so the message lists the accepted values instead of a CLR type name.</summary>
-    private static void CheckEnum<TEnum>(Dictionary<string, string?> values, string key, string keyPath, WebSocketProviderOptions options, params (string Name, TEnum Value)[] accepted)
-        where TEnum : struct, Enum
-    {
-        if (!values.TryGetValue(key, out var raw) || raw is null)
-        {
-            return;
-        }
-
-        foreach (var (name, value) in accepted)
-        {
-            if (string.Equals(raw.Trim(), name, StringComparison.OrdinalIgnoreCase))
-            {
-                values[key] = value.ToString();
-                return;
-            }
-        }
-
-        values.Remove(key);
-        var list = string.Join(" or ", accepted.Select(a => $"\"{a.Name}\""));
-        options.BindingErrors.Add($"{ConfigurationPath.Combine(keyPath, key)} has the unknown value \"{raw}\"; use {list}.");
-    }
-
-    private static void Overlay(IConfigurationSection overlay, string? prefix, Dictionary<string, string?> values)
+    private static void Overlay(IConfigurationSection overlay, string? prefix, Dictionary<string, ConfiguredValue> values)
     {
         foreach (var child in overlay.GetChildren())
         {
@@ -126,7 +58,7 @@ internal static class ProviderConfigurationBinder
             if (child.Value is not null)
             {
                 RemoveUnder(values, path);
-                values[path] = child.Value;
+                values[path] = new ConfiguredValue(child.Value, child.Path);
             }
             else if (IsArray(child) || (prefix is null && ReplacedWhole.Contains(child.Key, StringComparer.OrdinalIgnoreCase)))
             {
@@ -135,7 +67,7 @@ internal static class ProviderConfigurationBinder
                 {
                     if (value is not null)
                     {
-                        values[ConfigurationPath.Combine(path, key)] = value;
+                        values[ConfigurationPath.Combine(path, key)] = new ConfiguredValue(value, ConfigurationPath.Combine(child.Path, key));
                     }
                 }
             }
@@ -161,7 +93,7 @@ internal static class ProviderConfigurationBinder
         return any;
     }
 
-    private static void RemoveUnder(Dictionary<string, string?> values, string path)
+    private static void RemoveUnder(Dictionary<string, ConfiguredValue> values, string path)
     {
         foreach (var key in values.Keys.Where(k => IsUnder(k, path)).ToList())
         {
@@ -169,7 +101,7 @@ internal static class ProviderConfigurationBinder
         }
     }
 
-    private static bool IsUnder(string key, string path) =>
+    internal static bool IsUnder(string key, string path) =>
         key.Equals(path, StringComparison.OrdinalIgnoreCase)
         || (key.Length > path.Length && key[path.Length] == ':' && key.StartsWith(path, StringComparison.OrdinalIgnoreCase));
 }

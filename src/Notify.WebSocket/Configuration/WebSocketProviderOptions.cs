@@ -118,6 +118,21 @@ public sealed class WebSocketProviderOptions
     /// <summary><c>maxMessageSize</c>: incoming frames larger than this many bytes are dropped. Default 1 MiB.</summary>
     public int MaxMessageSize { get; set; } = WebSocketProviderDefaults.MaxMessageSize;
 
+    /// <summary>
+    /// The named-options name of a provider configuration's effective options for one tenant (its base section with the
+    /// tenant's overrides laid over it): read them with
+    /// <c>IOptionsMonitor&lt;WebSocketProviderOptions&gt;.Get(WebSocketProviderOptions.NameFor("websocket", tenantId))</c>.
+    /// </summary>
+    /// <param name="providerName">The name given to <c>AddWebSocketNotifications</c> (default <c>websocket</c>).</param>
+    /// <param name="tenantId">The tenant, or <see langword="null"/> for the base configuration.</param>
+    /// <returns>The options name.</returns>
+    /// <exception cref="ArgumentException"><paramref name="providerName"/> is empty.</exception>
+    public static string NameFor(string providerName, string? tenantId = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(providerName);
+        return ProviderOptionsNames.For(providerName, tenantId);
+    }
+
     /// <summary>The configuration key path these options came from, used in validation messages.</summary>
     internal string KeyPath { get; set; } = WebSocketProviderDefaults.SectionPath;
 

@@ -2,6 +2,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Notify.WebSocket.Handling;
 using Notify.WebSocket.Handling.Database;
+using Notify.WebSocket.Handling.Spool;
+using Notify.WebSocket.Handling.Spool.AppendLog;
+using Notify.WebSocket.Registry;
+using Notify.WebSocket.Storage;
 
 namespace Notify.WebSocket;
 
@@ -15,7 +19,9 @@ internal sealed class WebSocketProviderOptionsValidator(
     ProviderRegistrations registrations,
     IEnumerable<IAuthStrategy> authStrategies,
     IEnumerable<IMessageHandlingStrategy> handlingStrategies,
-    IEnumerable<DatabaseProviderRegistration> databaseProviders)
+    IEnumerable<DatabaseProviderRegistration> databaseProviders,
+    IEnumerable<IMessageSpoolStore> spoolStores,
+    IEnumerable<TransportRegistration> transports)
     : IValidateOptions<WebSocketProviderOptions>
 {
     private static readonly string[] KnownStrategies =
@@ -35,7 +41,8 @@ internal sealed class WebSocketProviderOptionsValidator(
             ValidateTenants(providerName, registration, errors);
         }
 
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        // A problem of the base section shows up again in every tenant bound over it, under the same key path.
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors.Distinct(StringComparer.Ordinal));
     }
 
     private void ValidateTenants(string providerName, ProviderRegistration registration, List<string> errors)
@@ -81,6 +88,10 @@ internal sealed class WebSocketProviderOptionsValidator(
         if (o.Mode == WebSocketMode.External)
         {
             ValidateExternal(o, errors, Key);
+            if (o.Protocol == WebSocketProtocol.SocketIo && !transports.Any(t => t.Protocol == WebSocketProtocol.SocketIo))
+            {
+                errors.Add($"{Key("protocol")} is \"socketio\" but the Socket.IO transport is not added; call .AddSocketIo() on the builder AddWebSocketNotifications returns.");
+            }
         }
 
         ValidateAuth(o, errors, Key);
@@ -254,7 +265,7 @@ internal sealed class WebSocketProviderOptionsValidator(
 
     private static void ValidateHandlingNumbers(MessageHandlingOptions handling, List<string> errors, Func<string, string> key)
     {
-        foreach (var (name, value) in new[] { ("callbackTimeout", handling.CallbackTimeout), ("spoolCapacity", handling.SpoolCapacity), ("retryDelay", handling.RetryDelay), ("maxRetryDelay", handling.MaxRetryDelay), ("maxConcurrency", handling.MaxConcurrency), ("callbackMaxConcurrency", handling.CallbackMaxConcurrency) })
+        foreach (var (name, value) in new[] { ("callbackTimeout", handling.CallbackTimeout), ("spoolCapacity", handling.SpoolCapacity), ("queueCapacity", handling.QueueCapacity), ("databaseBusyTimeout", handling.DatabaseBusyTimeout), ("retryDelay", handling.RetryDelay), ("maxRetryDelay", handling.MaxRetryDelay), ("maxConcurrency", handling.MaxConcurrency), ("callbackMaxConcurrency", handling.CallbackMaxConcurrency) })
         {
             if (value <= 0)
             {
@@ -276,6 +287,17 @@ internal sealed class WebSocketProviderOptionsValidator(
         if (all && !handlingStrategies.Any(s => IncomingPipelineFactory.IsWantedByAll(s.Name, handling)))
         {
             errors.Add($"{key("messageHandling:strategy")} is \"all\" but no strategy is configured; set callbackUrl, storeInDatabase or publishToKafka.");
+        }
+        else if (!string.Equals(strategy, MessageHandlingStrategies.None, StringComparison.OrdinalIgnoreCase))
+        {
+            if (spoolStores.LastOrDefault() is not { } spools)
+            {
+                errors.Add($"{key("messageHandling:strategy")} is \"{strategy}\" with enableReceiving on: {SpoolRegistry.MissingStore}");
+            }
+            else if (spools is LogSpoolStore && WritableFolderProblem(spools.GetLocation(handling)) is { } problem)
+            {
+                errors.Add($"{key("messageHandling:spoolPath")}: {problem}; set it to a writable folder (messages wait there until every strategy has handled them).");
+            }
         }
 
         if (Uses(MessageHandlingStrategies.Database))
@@ -300,11 +322,20 @@ internal sealed class WebSocketProviderOptionsValidator(
 
         if (NotificationsDatabases.ConnectionString(handling) is null)
         {
-            errors.Add($"{key("messageHandling:databasePath")} (a SQLite file) or {key("messageHandling:databaseConnectionString")} is required when the database strategy is used.");
+            errors.Add($"{key("messageHandling:databaseConnectionString")} is required when the database strategy uses \"{provider}\".");
+        }
+        else if (NotificationsDialect.For(provider) == NotificationsDialect.Sqlite && string.IsNullOrWhiteSpace(handling.DatabaseConnectionString)
+            && WritableFolderProblem(Path.GetDirectoryName(Path.GetFullPath(string.IsNullOrWhiteSpace(handling.DatabasePath) ? NotificationsDatabases.DefaultSqlitePath : handling.DatabasePath))!) is { } problem)
+        {
+            errors.Add($"{key("messageHandling:databasePath")}: {problem}; set it to a file in a writable folder.");
         }
 
         var registered = databaseProviders.Any(p => string.Equals(p.Name, provider, StringComparison.OrdinalIgnoreCase));
-        if (!registered && !string.Equals(provider, MessageHandlingDefaults.SqliteProvider, StringComparison.OrdinalIgnoreCase))
+        if (!registered && NotificationsDialect.For(provider) == NotificationsDialect.Sqlite)
+        {
+            errors.Add($"{key("messageHandling:databaseProvider")} is \"{provider}\", which needs the Notify.WebSocket.Sqlite package; add it and call .AddSqlite() on the builder AddWebSocketNotifications returns (or use \"{MessageHandlingDefaults.PostgreSqlProvider}\" with .AddDatabaseProvider(\"{MessageHandlingDefaults.PostgreSqlProvider}\", NpgsqlFactory.Instance)).");
+        }
+        else if (!registered)
         {
             errors.Add($"{key("messageHandling:databaseProvider")} is \"{provider}\" but no ADO.NET provider is registered for it; call .AddDatabaseProvider(\"{provider}\", NpgsqlFactory.Instance) on the builder AddWebSocketNotifications returns.");
         }
@@ -312,6 +343,23 @@ internal sealed class WebSocketProviderOptionsValidator(
         if (!NotificationsDialect.IsValidTableName(handling.DatabaseTable))
         {
             errors.Add($"{key("messageHandling:databaseTable")} \"{handling.DatabaseTable}\" is not a plain table name (letters, digits, _ and an optional schema prefix).");
+        }
+    }
+
+    /// <summary>Whether the folder can be created and written to, checked with a probe file; the problem, or null.</summary>
+    private static string? WritableFolderProblem(string folder)
+    {
+        try
+        {
+            Directory.CreateDirectory(folder);
+            var probe = Path.Combine(folder, ".notify-websocket-write-check-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return $"the folder {folder} cannot be written to ({ex.Message})";
         }
     }
 }

@@ -9,7 +9,8 @@ public static class WebSocketNotificationsBuilderHandlingExtensions
 {
     /// <summary>
     /// Registers the ADO.NET provider the database strategy uses for <c>messageHandling:databaseProvider</c>
-    /// <paramref name="name"/>: <c>postgresql</c> (for example <c>NpgsqlFactory.Instance</c>) or <c>sqlite</c> (built in).
+    /// <paramref name="name"/>: <c>postgresql</c> (for example <c>NpgsqlFactory.Instance</c>) or <c>sqlite</c> (which
+    /// <c>.AddSqlite()</c> of the Notify.WebSocket.Sqlite package registers).
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="name"><c>postgresql</c> or <c>sqlite</c>: it chooses the SQL dialect.</param>

@@ -7,6 +7,8 @@ using Notify.WebSocket.Handling;
 using Notify.WebSocket.Handling.Callback;
 using Notify.WebSocket.Handling.Database;
 using Notify.WebSocket.Handling.Spool;
+using Notify.WebSocket.Handling.Spool.AppendLog;
+using Notify.WebSocket.Storage;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -16,7 +18,8 @@ public static partial class WebSocketNotificationsServiceCollectionExtensions
     private static void AddIncomingHandling(IServiceCollection services)
     {
         services.AddHttpClient(MessageHandlingDefaults.CallbackHttpClientName);
-        services.TryAddSingleton<SpoolRegistry>();
+        services.TryAddSingleton<IMessageSpoolStore>(_ => new LogSpoolStore());
+        services.TryAddSingleton(sp => new SpoolRegistry(sp.GetService<IMessageSpoolStore>()));
         services.TryAddSingleton(sp => new NotificationsDatabases(
             sp.GetServices<DatabaseProviderRegistration>(),
             Loggers(sp).CreateLogger<NotificationsDatabases>()));

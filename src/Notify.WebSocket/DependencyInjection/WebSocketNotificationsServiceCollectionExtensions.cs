@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -37,7 +38,7 @@ public static partial class WebSocketNotificationsServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(section);
         var builder = services.AddCore(providerName, _ => section, configure: null);
-        services.AddSingleton<IOptionsChangeTokenSource<WebSocketProviderOptions>>(new ConfigurationChangeTokenSource<WebSocketProviderOptions>(providerName, section));
+        services.AddSingleton<IOptionsChangeTokenSource<WebSocketProviderOptions>>(new SectionChangeTokenSource(providerName, section));
         return builder;
     }
 
@@ -72,32 +73,31 @@ public static partial class WebSocketNotificationsServiceCollectionExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Configures how host data (notification and query data, query responses) becomes JSON, as SignalR's
+    /// <c>AddJsonProtocol</c> does; under Native AOT, insert the host's <c>JsonSerializerContext</c>:
+    /// <c>o.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, AppJsonContext.Default)</c>.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Changes the options.</param>
+    /// <returns>The builder.</returns>
+    public static IWebSocketNotificationsBuilder ConfigureJson(this IWebSocketNotificationsBuilder builder, Action<WebSocketNotificationsJsonOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure(configure);
+        return builder;
+    }
+
     /// <summary>Registers a custom <see cref="IAuthStrategy"/>; its <see cref="IAuthStrategy.AuthType"/> becomes a valid <c>authType</c>.</summary>
     /// <typeparam name="TStrategy">The strategy.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
-    public static IWebSocketNotificationsBuilder AddAuthStrategy<TStrategy>(this IWebSocketNotificationsBuilder builder)
+    public static IWebSocketNotificationsBuilder AddAuthStrategy<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TStrategy>(this IWebSocketNotificationsBuilder builder)
         where TStrategy : class, IAuthStrategy
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthStrategy, TStrategy>());
-        return builder;
-    }
-
-    /// <summary>Adds a health check named <paramref name="name"/> that reports every provider's connection state.</summary>
-    /// <param name="builder">The builder.</param>
-    /// <param name="name">The health check name.</param>
-    /// <param name="tags">Tags for filtering health checks.</param>
-    /// <returns>The builder.</returns>
-    public static IWebSocketNotificationsBuilder AddHealthCheck(this IWebSocketNotificationsBuilder builder, string name = "websocket-notifications", params string[] tags)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        if (!builder.Services.Any(d => d.ServiceType == typeof(HealthCheckMarker)))
-        {
-            builder.Services.AddSingleton<HealthCheckMarker>();
-            builder.Services.AddHealthChecks().AddCheck<Notify.WebSocket.Diagnostics.WebSocketProvidersHealthCheck>(name, tags: tags);
-        }
-
         return builder;
     }
 
@@ -143,6 +143,7 @@ public static partial class WebSocketNotificationsServiceCollectionExtensions
         services.TryAddSingleton(sp => new ProviderFactory(
             sp,
             sp.GetServices<IExternalProviderFactory>(),
+            sp.GetRequiredService<IOptions<WebSocketNotificationsJsonOptions>>().Value.PayloadSerializerOptions,
             sp.GetRequiredService<TimeProvider>(),
             Loggers(sp)));
         services.TryAddSingleton(sp => new ProviderRegistry(
@@ -176,6 +177,4 @@ public static partial class WebSocketNotificationsServiceCollectionExtensions
         services.AddSingleton(registrations);
         return registrations;
     }
-
-    private sealed class HealthCheckMarker;
 }

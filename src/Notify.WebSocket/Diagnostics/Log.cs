@@ -74,7 +74,10 @@ internal static partial class Log
     [LoggerMessage(3015, LogLevel.Warning, "The authentication strategy for {Endpoint} failed; the attempt is retried")]
     public static partial void AuthStrategyFailed(ILogger logger, Exception exception, string endpoint);
 
-    [LoggerMessage(4001, LogLevel.Warning, "Incoming message {MessageId} ({Event}) for tenant {TenantId} was dropped: the handling queue is full ({Dropped} dropped since the last report; reported at most once a second)")]
+    [LoggerMessage(3016, LogLevel.Warning, "An event {Event} from {Endpoint} arrived with no provider listening on the connection; dropped ({Dropped} since the last report)")]
+    public static partial void EventWithoutSubscriber(ILogger logger, string @event, string endpoint, int dropped);
+
+    [LoggerMessage(4001, LogLevel.Warning, "Incoming message {MessageId} ({Event}) for tenant {TenantId} was dropped: the handling queue is full and messageHandling:whenQueueFull is \"drop\" ({Dropped} dropped since the last report)")]
     public static partial void IncomingQueueFull(ILogger logger, string messageId, string @event, string tenantId, int dropped);
 
     [LoggerMessage(4002, LogLevel.Warning, "Strategy {Strategy} failed on incoming message {MessageId} ({Event}) for tenant {TenantId}")]

@@ -1,10 +1,19 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Notify.WebSocket.Diagnostics;
+namespace Notify.WebSocket;
 
-/// <summary>Reports the state of every provider the registry has created: unhealthy when any has failed, degraded while any reconnects.</summary>
-internal sealed class WebSocketProvidersHealthCheck(ProviderRegistry registry) : IHealthCheck
+/// <summary>
+/// Reports the state of every provider the registry has created: unhealthy when any has failed, degraded while any
+/// reconnects. Register it with the host's health checks:
+/// <c>services.AddHealthChecks().AddCheck&lt;WebSocketProvidersHealthCheck&gt;("websocket-notifications")</c>.
+/// </summary>
+/// <param name="registry">The registry whose providers are reported.</param>
+public sealed class WebSocketProvidersHealthCheck(ProviderRegistry registry) : IHealthCheck
 {
+    /// <summary>Reports each provider's connection state (in the result's data, by <c>{providerName}/{tenantId}</c>) and the pooled connection count.</summary>
+    /// <param name="context">The health check context.</param>
+    /// <param name="cancellationToken">Not used: the check only reads states.</param>
+    /// <returns>Healthy, degraded or unhealthy.</returns>
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var data = new Dictionary<string, object>(StringComparer.Ordinal);

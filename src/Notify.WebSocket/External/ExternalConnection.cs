@@ -26,6 +26,7 @@ internal abstract class ExternalConnection : PooledConnection, ISupervisedConnec
     private readonly AuthStrategyResolver _auth;
     private readonly string _providerName;
     private readonly string _tenantId;
+    private readonly LogThrottle _unheardReports;
     private IIncomingSubscriber[] _subscribers = [];
     private WebSocketProviderOptions _credentials;
     private Task _run = Task.CompletedTask;
@@ -41,6 +42,7 @@ internal abstract class ExternalConnection : PooledConnection, ISupervisedConnec
         Options = options;
         _credentials = options;
         _auth = auth;
+        _unheardReports = new LogThrottle(timeProvider, TimeSpan.FromSeconds(10));
         TimeProvider = timeProvider;
         Logger = logger;
         _queue = new OutboundQueue(WriteAsync, OnWriteFailed, ChannelMessage, _channels, options.SendQueueCapacity, timeProvider, _lifetime.Token);
@@ -302,12 +304,50 @@ internal abstract class ExternalConnection : PooledConnection, ISupervisedConnec
     /// <summary>Tells the transport its socket is dead (a failed write, a missed heartbeat, …): the receive loop must end.</summary>
     protected abstract void AbortTransport();
 
-    protected void Dispatch(IncomingFrame frame)
+    /// <summary>
+    /// Hands an event to every subscriber, one after the other; completes late when one applies back-pressure (its
+    /// incoming queue is full). When the server asked for an acknowledgment, <paramref name="acknowledge"/> sends it
+    /// once every subscriber that took the event has it durably. An event nobody took is counted as dropped.
+    /// </summary>
+    protected async ValueTask DispatchAsync(IncomingFrame frame, Action? acknowledge)
     {
-        ExternalTelemetry.Received.Add(1);
-        foreach (var subscriber in Volatile.Read(ref _subscribers))
+        var acknowledgment = acknowledge is null ? null : new IncomingAcknowledgment(acknowledge);
+        var subscribers = Volatile.Read(ref _subscribers);
+        var taken = false;
+        foreach (var subscriber in subscribers)
         {
-            subscriber.OnIncoming(frame);
+            var handing = subscriber.OnIncomingAsync(frame, acknowledgment);
+            taken |= handing.IsCompletedSuccessfully ? handing.Result : await handing.ConfigureAwait(false);
+        }
+
+        if (taken)
+        {
+            ExternalTelemetry.Received.Add(1);
+        }
+        else if (subscribers.Length == 0)
+        {
+            // Nobody listens on this connection (no provider receives): not an event anyone configured away.
+            CountDropped("no-subscriber");
+            if (_unheardReports.TryEnter(out var suppressed))
+            {
+                Log.EventWithoutSubscriber(Logger, frame.Event, Key.ToString(), suppressed + 1);
+            }
+        }
+        else
+        {
+            CountDropped("not-subscribed");
+        }
+
+        acknowledgment?.Release();
+    }
+
+    /// <summary>Acknowledges an event the server sent with an id and asked to be acknowledged (native ws); written like any message, never waited for.</summary>
+    protected void AcknowledgeIncoming(string id)
+    {
+        var ack = new OutgoingMessage(OutgoingKind.Ack, string.Empty, ReadOnlyMemory<byte>.Empty, id, requiresAck: false);
+        if (_queue.Enqueue(ack) is null)
+        {
+            _ = _queue.PumpAsync().AsTask();
         }
     }
 

@@ -29,6 +29,10 @@ internal sealed class ExternalProvider : WebSocketProviderBase, IIncomingSubscri
         _lease = lease;
         _connection = lease.Connection;
         _pipeline = pipeline;
+        if (pipeline is not null)
+        {
+            pipeline.Durable = Incoming.Publish;
+        }
         _subscribedEvents = new HashSet<string>(options.SubscribeToEvents, StringComparer.Ordinal) { options.CustomEvents.IncomingMessage };
         _source = new MessageSource { Url = SecretRedactor.RedactUrl(options.Url), Protocol = _connection.Protocol };
         _ackTimeout = TimeSpan.FromMilliseconds(options.AcknowledgmentTimeout);
@@ -68,11 +72,11 @@ internal sealed class ExternalProvider : WebSocketProviderBase, IIncomingSubscri
         }
     }
 
-    public void OnIncoming(IncomingFrame frame)
+    public ValueTask<bool> OnIncomingAsync(IncomingFrame frame, IncomingAcknowledgment? acknowledgment)
     {
         if (!_subscribedEvents.Contains(frame.Event))
         {
-            return;
+            return new ValueTask<bool>(false);
         }
 
         var message = new IncomingMessage
@@ -87,8 +91,15 @@ internal sealed class ExternalProvider : WebSocketProviderBase, IIncomingSubscri
                 ? new FixedMetadata<string>("serverTimestamp", serverTimestamp)
                 : EmptyMetadata,
         };
-        Incoming.Publish(message);
-        _pipeline?.TryEnqueue(message);
+
+        // With strategies, ReceiveAsync sees a message once the spool has it (Durable), as the strategies do.
+        if (_pipeline is null)
+        {
+            Incoming.Publish(message);
+            return new ValueTask<bool>(true);
+        }
+
+        return _pipeline.EnqueueAsync(message, acknowledgment);
     }
 
     protected override ValueTask<SendResult> SendToUserCoreAsync(string id, string userId, NotificationContent content, CancellationToken cancellationToken)
@@ -184,7 +195,7 @@ internal sealed class ExternalProvider : WebSocketProviderBase, IIncomingSubscri
     {
         try
         {
-            var message = new OutgoingMessage(OutgoingKind.Query, request.Event, PayloadSerializer.Value(request.Data), NewId(), requiresAck: false);
+            var message = new OutgoingMessage(OutgoingKind.Query, request.Event, PayloadSerializer.Value(request.Data, PayloadSerializerOptions), NewId(), requiresAck: false);
             return await _connection.QueryAsync(message, timeout, cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -197,7 +208,7 @@ internal sealed class ExternalProvider : WebSocketProviderBase, IIncomingSubscri
     {
         try
         {
-            var data = PayloadSerializer.Notification(id, recipient, content, TimeProvider.GetUtcNow(), roomField);
+            var data = PayloadSerializer.Notification(id, recipient, content, TimeProvider.GetUtcNow(), roomField, PayloadSerializerOptions);
             var acks = Options.EnableAcknowledgments;
             var message = new OutgoingMessage(OutgoingKind.Event, eventName, data, acks ? id : null, acks);
             var error = await _connection.SendAsync(message, _ackTimeout, cancellationToken).ConfigureAwait(false);

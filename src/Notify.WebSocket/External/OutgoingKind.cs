@@ -6,4 +6,7 @@ internal enum OutgoingKind : byte
     Query,
     Join,
     Leave,
+
+    /// <summary>Our acknowledgment of an event the server sent (native ws only).</summary>
+    Ack,
 }

@@ -5,12 +5,13 @@ namespace Notify.WebSocket.External;
 
 /// <summary>
 /// Writes notification data straight to UTF-8 with a reused writer per thread: one exact-size array per message is
-/// the only allocation (besides what user data needs).
+/// the only allocation (besides what user data needs). Host values go through the configured
+/// <see cref="WebSocketNotificationsJsonOptions.PayloadSerializerOptions"/> (no reflection of its own, so AOT-safe); a
+/// value they cannot serialize throws <see cref="WebSocketNotificationException"/> with
+/// <see cref="WebSocketErrorCodes.SerializationError"/>.
 /// </summary>
 internal static class PayloadSerializer
 {
-    internal static readonly JsonSerializerOptions DataOptions = new(JsonSerializerDefaults.Web);
-
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_buffer;
 
@@ -18,7 +19,7 @@ internal static class PayloadSerializer
     private static Utf8JsonWriter? t_writer;
 
     /// <summary>The notification payload; for a channel send it also carries the room field (<c>_room</c>).</summary>
-    public static byte[] Notification(string id, NotificationRecipient recipient, NotificationContent content, DateTimeOffset timestamp, string? roomField)
+    public static byte[] Notification(string id, NotificationRecipient recipient, NotificationContent content, DateTimeOffset timestamp, string? roomField, JsonSerializerOptions json)
     {
         var writer = Rent(out var buffer);
         writer.WriteStartObject();
@@ -33,7 +34,7 @@ internal static class PayloadSerializer
         if (content.Data is not null)
         {
             writer.WritePropertyName("data"u8);
-            JsonSerializer.Serialize(writer, content.Data, content.Data.GetType(), DataOptions);
+            WriteValue(writer, content.Data, json, "notification's data");
         }
 
         writer.WriteStartObject("recipient"u8);
@@ -59,7 +60,7 @@ internal static class PayloadSerializer
     }
 
     /// <summary>Any value as JSON (query data).</summary>
-    public static byte[] Value(object? value)
+    public static byte[] Value(object? value, JsonSerializerOptions json)
     {
         var writer = Rent(out var buffer);
         if (value is null)
@@ -68,7 +69,7 @@ internal static class PayloadSerializer
         }
         else
         {
-            JsonSerializer.Serialize(writer, value, value.GetType(), DataOptions);
+            WriteValue(writer, value, json, "query's data");
         }
 
         return Finish(writer, buffer);
@@ -83,6 +84,25 @@ internal static class PayloadSerializer
         writer.WriteEndObject();
         return Finish(writer, buffer);
     }
+
+    private static void WriteValue(Utf8JsonWriter writer, object value, JsonSerializerOptions json, string what)
+    {
+        try
+        {
+            JsonSerializer.Serialize(writer, value, json.GetTypeInfo(value.GetType()));
+        }
+        catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException or JsonException)
+        {
+            throw SerializationFailed(value.GetType(), what, ex);
+        }
+    }
+
+    /// <summary>What to do when a host type cannot be (de)serialized, above all under Native AOT (no reflection).</summary>
+    public static WebSocketNotificationException SerializationFailed(Type type, string what, Exception exception) => new(
+        WebSocketErrorCodes.SerializationError,
+        $"The {what} ({type}) cannot be serialized with PayloadSerializerOptions: {exception.Message} Under trimming or Native AOT, add the type to a JsonSerializerContext and insert it with .ConfigureJson(o => o.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, YourJsonContext.Default)) on the builder AddWebSocketNotifications returns.",
+        retryable: false,
+        exception);
 
     private static Utf8JsonWriter Rent(out ArrayBufferWriter<byte> buffer)
     {

@@ -2,52 +2,63 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Notify.WebSocket.Diagnostics;
+using Notify.WebSocket.External;
 using Notify.WebSocket.Handling.Spool;
+using Notify.WebSocket.Storage;
 
 namespace Notify.WebSocket.Handling;
 
 /// <summary>
 /// Hands a tenant's incoming messages to its handling strategies off the socket's receive loop, with nothing lost:
 /// <list type="number">
-/// <item><see cref="TryEnqueue"/> never blocks: it writes to a bounded in-memory queue (full = logged, counted drop).</item>
-/// <item>A writer loop stores queued messages in the durable spool, many per transaction, before any strategy sees them.</item>
+/// <item><see cref="EnqueueAsync"/> puts a message in a bounded in-memory queue; when it is full, the receive loop waits
+/// (back-pressure: the server's sends slow down), or, with <c>whenQueueFull: drop</c>, the message is refused.</item>
+/// <item>A writer loop stores queued messages in the durable spool, many per write (group commit). Only then is the
+/// message published to <see cref="IWebSocketProvider.ReceiveAsync(CancellationToken)"/>, acknowledged to a server that
+/// asked for it, and handed to the strategies. A spool that cannot be written stops the queue (and so the socket), it
+/// never lets a message through undurably.</item>
 /// <item>A delivery loop runs each message's outstanding strategies concurrently (up to <c>maxConcurrency</c> messages at
-/// once); one failing does not stop or undo the others. Per-strategy completion is recorded in the spool row.</item>
-/// <item>Failed strategies alone are retried with capped exponential backoff; the row is removed when all have succeeded.</item>
-/// <item>On start, pending rows of the same tenant left by an earlier pipeline (or process) are delivered.</item>
+/// once); one failing does not stop or undo the others. Per-strategy completion is recorded in the spool.</item>
+/// <item>Failed strategies alone are retried with capped exponential backoff; the message leaves the spool when all have
+/// succeeded. A failing strategy is logged once per interval with a count, and once when it recovers.</item>
+/// <item>Messages of the same tenant left pending by an earlier pipeline (or process) are delivered too, read from the
+/// spool in the background so that starting never waits for a large backlog.</item>
 /// </list>
 /// </summary>
 internal sealed class IncomingPipeline : IAsyncDisposable
 {
-    public const int DefaultCapacity = 10_000;
     private const int BatchSize = 512;
     private static readonly TimeSpan DrainGrace = TimeSpan.FromSeconds(10);
 
-    private readonly Channel<IncomingMessage> _incoming;
+    private readonly Channel<Accepted> _incoming;
     private readonly Channel<SpoolEntry> _ready = Channel.CreateUnbounded<SpoolEntry>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Channel<(SpoolEntry Entry, bool Remove)> _ops = Channel.CreateUnbounded<(SpoolEntry, bool)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<SpoolEntry, byte> _live = new();
-    private readonly ConcurrentDictionary<Task, byte> _inFlight = new();
     private readonly IReadOnlyList<IMessageHandlingStrategy> _strategies;
+    private readonly StrategyOutage[] _outages;
     private readonly WebSocketProviderOptions _options;
     private readonly string _owner;
     private readonly string _tenantId;
     private readonly SpoolRegistry _spools;
-    private readonly IncomingSpool _spool;
+    private readonly SharedSpool _spool;
     private readonly long _spoolCapacity;
+    private readonly bool _dropWhenFull;
     private readonly RetryBackoff _backoff;
     private readonly TimeProvider _time;
-    private long _lastDropReport;
-    private int _dropsSinceReport;
     private readonly ILogger _logger;
+    private readonly LogThrottle _dropReports;
+    private readonly LogThrottle _spoolFullReports;
+    private readonly LogThrottle _spoolFailureReports;
     private readonly SemaphoreSlim _slots;
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _retries = new();
     private readonly TaskCompletionSource _incomingSpooled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _writer;
     private readonly Task _deliverer;
     private int _disposed;
     private int _queued;
+    private int _running;
     private long _completed;
 
     public IncomingPipeline(
@@ -57,8 +68,7 @@ internal sealed class IncomingPipeline : IAsyncDisposable
         WebSocketProviderOptions options,
         SpoolRegistry spools,
         TimeProvider time,
-        ILogger logger,
-        int capacity = DefaultCapacity)
+        ILogger logger)
     {
         _tenantId = tenantId;
         _owner = owner;
@@ -69,25 +79,21 @@ internal sealed class IncomingPipeline : IAsyncDisposable
         _logger = logger;
         var handling = options.MessageHandling;
         _spoolCapacity = handling.SpoolCapacity;
+        _dropWhenFull = handling.WhenQueueFull == QueueFullMode.Drop;
         _backoff = new RetryBackoff(TimeSpan.FromMilliseconds(handling.RetryDelay), TimeSpan.FromMilliseconds(handling.MaxRetryDelay));
         _slots = new SemaphoreSlim(Math.Max(1, handling.MaxConcurrency));
-        _incoming = Channel.CreateBounded<IncomingMessage>(new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-        _spool = spools.Acquire(MessageHandlingDefaults.SpoolPath(handling));
-
-        var resumed = _spool.ClaimPending(owner);
-        if (resumed.Count > 0)
-        {
-            Log.SpoolResumed(_logger, resumed.Count, tenantId, _spool.Path);
-            foreach (var entry in resumed)
-            {
-                Track(entry);
-                _ready.Writer.TryWrite(entry);
-            }
-        }
-
+        _outages = [.. strategies.Select(s => new StrategyOutage(s.Name, tenantId, time, logger))];
+        _dropReports = new LogThrottle(time, TimeSpan.FromSeconds(1));
+        _spoolFullReports = new LogThrottle(time, TimeSpan.FromSeconds(1));
+        _spoolFailureReports = new LogThrottle(time, StrategyOutage.ReportInterval);
+        _incoming = Channel.CreateBounded<Accepted>(new BoundedChannelOptions(Math.Max(1, handling.QueueCapacity)) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        _spool = spools.Acquire(handling);
         _writer = Task.Run(WriteLoopAsync);
         _deliverer = Task.Run(DeliverLoopAsync);
     }
+
+    /// <summary>Called with each message once it is durable (or found already pending), before any strategy sees it; not for duplicates.</summary>
+    public Action<IncomingMessage>? Durable { get; set; }
 
     public IReadOnlyList<IMessageHandlingStrategy> Strategies => _strategies;
 
@@ -97,41 +103,31 @@ internal sealed class IncomingPipeline : IAsyncDisposable
     /// <summary>Messages every strategy has handled (and that left the spool) since this pipeline started.</summary>
     public long Completed => Interlocked.Read(ref _completed);
 
-    /// <summary>Accepts a message without blocking; false (logged and counted) when the in-memory queue is full.</summary>
+    /// <summary>
+    /// Accepts a message: completes at once while the queue has room; when it is full, completes once there is room
+    /// (back-pressure), or at once with the message refused when <c>whenQueueFull</c> is <c>drop</c>.
+    /// <paramref name="acknowledgment"/> is held until the message is durable, and released then.
+    /// </summary>
+    /// <returns>False when the message was refused (dropped, or the pipeline is stopping).</returns>
+    public ValueTask<bool> EnqueueAsync(IncomingMessage message, IncomingAcknowledgment? acknowledgment = null, CancellationToken cancellationToken = default)
+    {
+        var accepted = new Accepted(message, acknowledgment);
+        acknowledgment?.Hold();
+        Interlocked.Increment(ref _queued);
+        if (_incoming.Writer.TryWrite(accepted))
+        {
+            return new ValueTask<bool>(true);
+        }
+
+        return _dropWhenFull || Volatile.Read(ref _disposed) != 0 ? new ValueTask<bool>(Refuse(accepted)) : WaitForRoomAsync(accepted, cancellationToken);
+    }
+
+    /// <summary>Accepts a message if the queue has room now; never waits (false when full, counted).</summary>
     public bool TryEnqueue(IncomingMessage message)
     {
         Interlocked.Increment(ref _queued);
-        if (_incoming.Writer.TryWrite(message))
-        {
-            return true;
-        }
-
-        Interlocked.Decrement(ref _queued);
-
-        ExternalTelemetry.Dropped.Add(1, new KeyValuePair<string, object?>("reason", "handling-queue-full"));
-        HandlingTelemetry.Rejected.Add(1, new KeyValuePair<string, object?>(HandlingTelemetry.ReasonTag, "queue-full"));
-        ReportDrop(message);
-        return false;
-    }
-
-    /// <summary>
-    /// Every drop is counted; the log gets the first one and then at most one line a second with the count, since a
-    /// full queue means overload and a line per message would flood the log exactly then.
-    /// </summary>
-    private void ReportDrop(IncomingMessage message)
-    {
-        var dropped = Interlocked.Increment(ref _dropsSinceReport);
-        var last = Interlocked.Read(ref _lastDropReport);
-        if (last != 0 && _time.GetElapsedTime(last) < TimeSpan.FromSeconds(1))
-        {
-            return;
-        }
-
-        if (Interlocked.CompareExchange(ref _lastDropReport, _time.GetTimestamp(), last) == last)
-        {
-            Interlocked.Add(ref _dropsSinceReport, -dropped);
-            Log.IncomingQueueFull(_logger, message.Id, message.Event, message.TenantId, dropped);
-        }
+        var accepted = new Accepted(message, null);
+        return _incoming.Writer.TryWrite(accepted) || Refuse(accepted);
     }
 
     /// <summary>
@@ -149,23 +145,11 @@ internal sealed class IncomingPipeline : IAsyncDisposable
         await _incomingSpooled.Task.ConfigureAwait(false);
         await _retries.CancelAsync().ConfigureAwait(false);
         _ready.Writer.TryComplete();
-        try
-        {
-            await _deliverer.WaitAsync(DrainGrace).ConfigureAwait(false);
-            await Task.WhenAll(_inFlight.Keys).WaitAsync(DrainGrace).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
+        if (!await DrainedAsync().ConfigureAwait(false))
         {
             // A stuck sink is cancelled; one that ignores cancellation is left behind (its message stays spooled).
             await _stopping.CancelAsync().ConfigureAwait(false);
-            try
-            {
-                await _deliverer.WaitAsync(DrainGrace).ConfigureAwait(false);
-                await Task.WhenAll(_inFlight.Keys).WaitAsync(DrainGrace).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-            }
+            await DrainedAsync().ConfigureAwait(false);
         }
 
         _ops.Writer.TryComplete();
@@ -180,7 +164,7 @@ internal sealed class IncomingPipeline : IAsyncDisposable
             }
 
             _spool.Unclaim(left);
-            Log.PipelineStoppedWithPending(_logger, _tenantId, left.Count, _spool.Path);
+            Log.PipelineStoppedWithPending(_logger, _tenantId, left.Count, _spool.Location);
         }
 
         _spools.Release(_spool);
@@ -189,16 +173,71 @@ internal sealed class IncomingPipeline : IAsyncDisposable
         // _stopping and _slots are not disposed: a strategy that ignored cancellation may still release or observe them.
     }
 
+    private async ValueTask<bool> WaitForRoomAsync(Accepted accepted, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _incoming.Writer.WriteAsync(accepted, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (ChannelClosedException)
+        {
+            return Refuse(accepted);
+        }
+        catch (OperationCanceledException)
+        {
+            Interlocked.Decrement(ref _queued);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Counts a refused message; the log gets the first and then at most one line a second with the count, since a full
+    /// queue means overload and a line per message would flood the log exactly then. Its acknowledgment is never sent.
+    /// </summary>
+    private bool Refuse(Accepted accepted)
+    {
+        Interlocked.Decrement(ref _queued);
+        ExternalTelemetry.Dropped.Add(1, new KeyValuePair<string, object?>("reason", "handling-queue-full"));
+        HandlingTelemetry.Rejected.Add(1, new KeyValuePair<string, object?>(HandlingTelemetry.ReasonTag, "queue-full"));
+        if (_dropReports.TryEnter(out var suppressed))
+        {
+            Log.IncomingQueueFull(_logger, accepted.Message.Id, accepted.Message.Event, accepted.Message.TenantId, suppressed + 1);
+        }
+
+        return false;
+    }
+
+    private async Task<bool> DrainedAsync()
+    {
+        try
+        {
+            await _deliverer.WaitAsync(DrainGrace).ConfigureAwait(false);
+            if (Volatile.Read(ref _running) > 0)
+            {
+                await _idle.Task.WaitAsync(DrainGrace).ConfigureAwait(false);
+            }
+
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
     private async Task WriteLoopAsync()
     {
-        var inserts = new List<SpoolEntry>(BatchSize);
+        // The backlog an earlier pipeline (or process) left is claimed first, here, so creating the pipeline never waits for it.
+        Resume();
+        var inserts = new List<Accepted>(BatchSize);
         var updates = new List<SpoolEntry>();
         var removals = new List<SpoolEntry>();
         while (true)
         {
-            while (inserts.Count < BatchSize && _incoming.Reader.TryRead(out var message))
+            while (inserts.Count < BatchSize && _incoming.Reader.TryRead(out var accepted))
             {
-                inserts.Add(new SpoolEntry(_owner, message));
+                inserts.Add(accepted);
             }
 
             while (updates.Count + removals.Count < BatchSize * 4 && _ops.Reader.TryRead(out var op))
@@ -208,7 +247,7 @@ internal sealed class IncomingPipeline : IAsyncDisposable
 
             if (inserts.Count + updates.Count + removals.Count > 0)
             {
-                Apply(inserts, updates, removals);
+                await ApplyAsync(inserts, updates, removals).ConfigureAwait(false);
                 inserts.Clear();
                 updates.Clear();
                 removals.Clear();
@@ -242,40 +281,97 @@ internal sealed class IncomingPipeline : IAsyncDisposable
         }
     }
 
-    private void Apply(List<SpoolEntry> inserts, List<SpoolEntry> updates, List<SpoolEntry> removals)
+    private void Resume()
     {
-        InsertOutcome[] outcomes;
+        List<SpoolEntry> resumed;
         try
         {
-            outcomes = _spool.Apply(inserts, updates, removals, _spoolCapacity);
+            resumed = _spool.ClaimPending(_owner);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // Handled in memory rather than dropped; rows already stored stay and are retried by the next pipeline.
-            Log.SpoolWriteFailed(_logger, ex, _spool.Path, inserts.Count);
-            outcomes = new InsertOutcome[inserts.Count];
+            Log.SpoolWriteFailed(_logger, ex, _spool.Location, 1, 0, 0);
+            return;
         }
 
-        for (var i = 0; i < inserts.Count; i++)
+        if (resumed.Count > 0)
         {
-            var entry = inserts[i];
-            if (outcomes[i] == InsertOutcome.Stored)
+            Log.SpoolResumed(_logger, resumed.Count, _tenantId, _spool.Location);
+            foreach (var entry in resumed)
             {
                 Track(entry);
+                _ready.Writer.TryWrite(entry);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes one batch; a spool that fails is tried again with backoff, the batch held in memory meanwhile (so the
+    /// queue fills and the socket is read no further), until it succeeds or the pipeline stops.
+    /// </summary>
+    private async Task ApplyAsync(List<Accepted> inserts, List<SpoolEntry> updates, List<SpoolEntry> removals)
+    {
+        var entries = inserts.ConvertAll(a => new SpoolEntry(_owner, a.Message));
+        for (var attempt = 1; ; attempt++)
+        {
+            IReadOnlyList<SpoolInsertOutcome> outcomes;
+            try
+            {
+                outcomes = _spool.Apply(entries, updates, removals, _spoolCapacity);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                var delay = _backoff.Delay(attempt);
+                if (_spoolFailureReports.TryEnter(out var suppressed))
+                {
+                    Log.SpoolWriteFailed(_logger, ex, _spool.Location, suppressed + 1, entries.Count, (long)delay.TotalMilliseconds);
+                }
+
+                try
+                {
+                    await Task.Delay(delay, _time, _stopping.Token).ConfigureAwait(false);
+                    continue;
+                }
+                catch (OperationCanceledException)
+                {
+                    // Stopping with the spool down: what was only in memory is lost, as the socket's unread bytes are;
+                    // a server that asked for acknowledgments was not acknowledged and sends it again.
+                    return;
+                }
             }
 
+            Settle(inserts, entries, outcomes);
+            return;
+        }
+    }
+
+    private void Settle(List<Accepted> inserts, List<SpoolEntry> entries, IReadOnlyList<SpoolInsertOutcome> outcomes)
+    {
+        var durable = Durable;
+        for (var i = 0; i < inserts.Count; i++)
+        {
+            var (message, acknowledgment) = inserts[i];
             Interlocked.Decrement(ref _queued);
             switch (outcomes[i])
             {
-                case InsertOutcome.Stored:
-                    _ready.Writer.TryWrite(entry);
+                case SpoolInsertOutcome.Stored:
+                    Track(entries[i]);
+                    durable?.Invoke(message);
+                    acknowledgment?.Release();
+                    _ready.Writer.TryWrite(entries[i]);
                     break;
-                case InsertOutcome.Duplicate:
-                    Log.SpoolDuplicate(_logger, entry.Message.Id);
+                case SpoolInsertOutcome.Duplicate:
+                    // Already durable (the server sent it again): acknowledged, not handled twice.
+                    Log.SpoolDuplicate(_logger, message.Id);
+                    acknowledgment?.Release();
                     break;
                 default:
                     HandlingTelemetry.Rejected.Add(1, new KeyValuePair<string, object?>(HandlingTelemetry.ReasonTag, "spool-full"));
-                    Log.SpoolFull(_logger, entry.Message.Id, entry.Message.Event, _tenantId, _spool.Path, _spoolCapacity);
+                    if (_spoolFullReports.TryEnter(out _))
+                    {
+                        Log.SpoolFull(_logger, message.Id, message.Event, _tenantId, _spool.Location, _spoolCapacity);
+                    }
+
                     break;
             }
         }
@@ -288,9 +384,11 @@ internal sealed class IncomingPipeline : IAsyncDisposable
             await foreach (var entry in _ready.Reader.ReadAllAsync().ConfigureAwait(false))
             {
                 await _slots.WaitAsync(_stopping.Token).ConfigureAwait(false);
-                var delivery = DeliverAsync(entry);
-                _inFlight.TryAdd(delivery, 0);
-                _ = delivery.ContinueWith(t => _inFlight.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                Interlocked.Increment(ref _running);
+
+                // Not awaited: up to maxConcurrency messages are in their strategies at once. The strategy's synchronous
+                // part (serializing, handing to a client library) runs here, without a hop to another thread.
+                _ = DeliverAsync(entry);
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -301,21 +399,31 @@ internal sealed class IncomingPipeline : IAsyncDisposable
 
     private async Task DeliverAsync(SpoolEntry entry)
     {
-        await Task.Yield();
         try
         {
-            var pending = _strategies.Where(s => !entry.IsDone(s.Name)).ToArray();
-            if (pending.Length == 1)
+            var all = true;
+            if (_strategies.Count == 1)
             {
-                await RunAsync(pending[0], entry).ConfigureAwait(false);
+                all = entry.IsDone(_strategies[0].Name) || await RunAsync(0, entry).ConfigureAwait(false);
             }
-            else if (pending.Length > 1)
+            else
             {
-                await Task.WhenAll(pending.Select(s => RunAsync(s, entry))).ConfigureAwait(false);
+                var runs = new List<Task<bool>>(_strategies.Count);
+                for (var i = 0; i < _strategies.Count; i++)
+                {
+                    if (!entry.IsDone(_strategies[i].Name))
+                    {
+                        runs.Add(RunAsync(i, entry).AsTask());
+                    }
+                }
+
+                foreach (var done in await Task.WhenAll(runs).ConfigureAwait(false))
+                {
+                    all &= done;
+                }
             }
 
-            var failed = _strategies.Where(s => !entry.IsDone(s.Name)).ToArray();
-            if (failed.Length == 0)
+            if (all)
             {
                 _live.TryRemove(entry, out _);
                 _ops.Writer.TryWrite((entry, true));
@@ -329,15 +437,22 @@ internal sealed class IncomingPipeline : IAsyncDisposable
 
             // The retry's timer exists before anything says it is scheduled (a clock advanced on that word must hit it).
             _ = RetryLaterAsync(entry, delay);
-            foreach (var strategy in failed)
+            foreach (var strategy in _strategies)
             {
-                HandlingTelemetry.Retried.Add(1, HandlingTelemetry.Tags(strategy.Name, _tenantId));
-                Log.StrategyRetryScheduled(_logger, strategy.Name, entry.Message.Id, (long)delay.TotalMilliseconds, entry.Attempts + 1);
+                if (!entry.IsDone(strategy.Name))
+                {
+                    HandlingTelemetry.Retried.Add(1, HandlingTelemetry.Tags(strategy.Name, _tenantId));
+                    Log.StrategyRetryScheduled(_logger, strategy.Name, entry.Message.Id, (long)delay.TotalMilliseconds, entry.Attempts + 1);
+                }
             }
         }
         finally
         {
             _slots.Release();
+            if (Interlocked.Decrement(ref _running) == 0 && Volatile.Read(ref _disposed) != 0)
+            {
+                _idle.TrySetResult();
+            }
         }
     }
 
@@ -355,15 +470,19 @@ internal sealed class IncomingPipeline : IAsyncDisposable
         _ready.Writer.TryWrite(entry);
     }
 
-    private async Task RunAsync(IMessageHandlingStrategy strategy, SpoolEntry entry)
+    /// <returns>Whether the strategy is done with the message (handled, or refused for good).</returns>
+    private async ValueTask<bool> RunAsync(int index, SpoolEntry entry)
     {
+        var strategy = _strategies[index];
         var message = entry.Message;
         try
         {
             await strategy.HandleAsync(message, _options, _stopping.Token).ConfigureAwait(false);
             Done(strategy, entry);
+            _outages[index].Succeeded();
             HandlingTelemetry.Handled.Add(1, HandlingTelemetry.Tags(strategy.Name, _tenantId));
             Log.StrategyHandled(_logger, strategy.Name, message.Id, message.Event);
+            return true;
         }
         catch (WebSocketNotificationException ex) when (!ex.Retryable)
         {
@@ -371,11 +490,13 @@ internal sealed class IncomingPipeline : IAsyncDisposable
             Done(strategy, entry);
             HandlingTelemetry.Failed.Add(1, HandlingTelemetry.Tags(strategy.Name, _tenantId));
             Log.StrategyRejected(_logger, ex, strategy.Name, message.Id, message.Event, _tenantId);
+            return true;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             HandlingTelemetry.Failed.Add(1, HandlingTelemetry.Tags(strategy.Name, _tenantId));
-            Log.StrategyFailed(_logger, ex, strategy.Name, message.Id, message.Event, _tenantId);
+            _outages[index].Failed(ex, message);
+            return false;
         }
     }
 
@@ -396,6 +517,9 @@ internal sealed class IncomingPipeline : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>A received message, and the acknowledgment its server waits for, on its way to the spool.</summary>
+    private readonly record struct Accepted(IncomingMessage Message, IncomingAcknowledgment? Acknowledgment);
 
     private void Untrack(SpoolEntry entry)
     {

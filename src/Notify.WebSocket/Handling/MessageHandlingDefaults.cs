@@ -7,8 +7,9 @@ internal static class MessageHandlingDefaults
     public const string SqliteProvider = "sqlite";
     public const string PostgreSqlProvider = "postgresql";
     public const string DatabaseTable = "notifications";
-    public const string SpoolFileName = "notify-websocket-spool.db";
     public const int SpoolCapacity = 100_000;
+    public const int QueueCapacity = 10_000;
+    public const int DatabaseBusyTimeoutMs = 5000;
     public const int RetryDelayMs = 1000;
     public const int MaxRetryDelayMs = 60_000;
     /// <summary>A memory bound on messages in flight; Kafka's acks=all reports take milliseconds, so it must be large to keep the producer busy.</summary>
@@ -17,9 +18,4 @@ internal static class MessageHandlingDefaults
 
     /// <summary>The named <see cref="HttpClient"/> the callback strategy uses (configure it with <c>services.AddHttpClient(name)</c>).</summary>
     public const string CallbackHttpClientName = "Notify.WebSocket.Callback";
-
-    public static string SpoolPath(MessageHandlingOptions options) =>
-        Path.GetFullPath(string.IsNullOrWhiteSpace(options.SpoolPath)
-            ? Path.Combine(AppContext.BaseDirectory, SpoolFileName)
-            : options.SpoolPath);
 }

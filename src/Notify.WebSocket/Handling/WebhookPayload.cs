@@ -1,20 +1,37 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
+using Notify.WebSocket.Handling;
 
-namespace Notify.WebSocket.Handling;
+namespace Notify.WebSocket;
 
 /// <summary>
-/// The spec's webhook payload <c>{ event, data, timestamp, metadata, source: { provider, url, protocol } }</c>, also the
-/// value of a Kafka record. <c>metadata</c> carries the message's own metadata plus <c>messageId</c> and <c>tenantId</c>.
+/// The spec's webhook payload <c>{ event, data, timestamp, metadata, source: { provider, url, protocol } }</c>: the body
+/// the callback strategy POSTs and the value of every record the Kafka strategy publishes, so a custom strategy can hand
+/// its sink the same shape. <c>metadata</c> carries the message's own metadata plus <c>messageId</c> and <c>tenantId</c>;
+/// <c>timestamp</c> is ISO-8601 UTC with milliseconds.
 /// </summary>
-internal static class WebhookPayload
+public static class WebhookPayload
 {
+    /// <summary>The payload's media type: <c>application/json</c> (UTF-8).</summary>
     public const string ContentType = "application/json";
 
-    public static byte[] Serialize(IncomingMessage message) => Utf8JsonBuffer.Write(message, Write);
+    /// <summary>The payload of <paramref name="message"/> as UTF-8 JSON.</summary>
+    /// <param name="message">The incoming message.</param>
+    /// <returns>
+    /// The JSON, exactly as many bytes as written. It is written once per message and shared by every strategy (the
+    /// spool stores the same bytes): treat the array as read-only.
+    /// </returns>
+    /// <exception cref="ArgumentNullException"><paramref name="message"/> is null.</exception>
+    public static byte[] Serialize(IncomingMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return message.Payload;
+    }
 
-    public static void Write(Utf8JsonWriter writer, IncomingMessage message)
+    internal static byte[] Write(IncomingMessage message) => Utf8JsonBuffer.Write(message, Write);
+
+    internal static void Write(Utf8JsonWriter writer, IncomingMessage message)
     {
         writer.WriteStartObject();
         writer.WriteString("event", message.Event);
@@ -42,10 +59,10 @@ internal static class WebhookPayload
     }
 
     /// <summary>ISO-8601 in UTC with milliseconds, as the spec shows: <c>2025-01-08T19:00:00.000Z</c>.</summary>
-    public static string FormatTimestamp(DateTimeOffset timestamp) =>
+    internal static string FormatTimestamp(DateTimeOffset timestamp) =>
         timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
-    public static void WriteData(Utf8JsonWriter writer, JsonElement data)
+    internal static void WriteData(Utf8JsonWriter writer, JsonElement data)
     {
         if (data.ValueKind == JsonValueKind.Undefined)
         {
@@ -57,10 +74,10 @@ internal static class WebhookPayload
         }
     }
 
-    public static string DataJson(JsonElement data) =>
+    internal static string DataJson(JsonElement data) =>
         data.ValueKind == JsonValueKind.Undefined ? "null" : data.GetRawText();
 
-    public static string MetadataJson(IncomingMessage message)
+    internal static string MetadataJson(IncomingMessage message)
     {
         var buffer = new ArrayBufferWriter<byte>(64);
         using (var writer = new Utf8JsonWriter(buffer))

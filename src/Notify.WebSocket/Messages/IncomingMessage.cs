@@ -26,5 +26,37 @@ public sealed record IncomingMessage
     /// <summary>Extra facts about the message (for example the server's own timestamp).</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = EmptyMetadata;
 
+    /// <summary>
+    /// The message's webhook payload (<see cref="WebhookPayload"/>), written once: the spool stores these bytes, and the
+    /// callback and Kafka strategies send them, so a message is serialized once however many take it.
+    /// </summary>
+    internal byte[] Payload => _payload ??= WebhookPayload.Write(this);
+
+    /// <summary>Set when the message was read back from the spool, whose bytes are its payload.</summary>
+    internal byte[]? CachedPayload
+    {
+        init => _payload = value;
+    }
+
+    private byte[]? _payload;
+
+    /// <summary>A copy made with <c>with</c> may differ, so it does not take the cached payload along.</summary>
+    [System.Diagnostics.CodeAnalysis.SetsRequiredMembers]
+    private IncomingMessage(IncomingMessage original)
+    {
+        Id = original.Id;
+        Event = original.Event;
+        Data = original.Data;
+        Timestamp = original.Timestamp;
+        TenantId = original.TenantId;
+        Source = original.Source;
+        Metadata = original.Metadata;
+    }
+
+    /// <summary>Creates a message; set every required property.</summary>
+    public IncomingMessage()
+    {
+    }
+
     private static readonly IReadOnlyDictionary<string, string> EmptyMetadata = new Dictionary<string, string>();
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Notify.WebSocket.Internal;
 
@@ -7,10 +8,20 @@ namespace Notify.WebSocket.Registry;
 internal sealed class ProviderFactory(
     IServiceProvider services,
     IEnumerable<IExternalProviderFactory> externalFactories,
+    JsonSerializerOptions payloadSerializerOptions,
     TimeProvider timeProvider,
     ILoggerFactory loggerFactory)
 {
+    private readonly JsonSerializerOptions _json = WebSocketNotificationsJsonOptions.Ready(payloadSerializerOptions);
+
     public WebSocketProviderBase Create(string tenantId, WebSocketProviderOptions options, ConnectionPool pool, string owner, WebSocketProviderBase? predecessor = null)
+    {
+        var provider = CreateProvider(tenantId, options, pool, owner, predecessor);
+        provider.PayloadSerializerOptions = _json;
+        return provider;
+    }
+
+    private WebSocketProviderBase CreateProvider(string tenantId, WebSocketProviderOptions options, ConnectionPool pool, string owner, WebSocketProviderBase? predecessor)
     {
         if (!options.Enabled)
         {
@@ -28,7 +39,7 @@ internal sealed class ProviderFactory(
         var factory = externalFactories.LastOrDefault(f => f.Protocol == protocol)
             ?? throw new WebSocketNotificationException(
                 WebSocketErrorCodes.NotConfigured,
-                $"No transport is registered for protocol \"{(protocol == WebSocketProtocol.Ws ? "ws" : "socketio")}\".",
+                protocol == WebSocketProtocol.Ws ? "No transport is registered for protocol \"ws\"." : "The Socket.IO transport is not added; call .AddSocketIo() on the builder AddWebSocketNotifications returns.",
                 retryable: false);
         return factory.Create(tenantId, options, pool, owner, predecessor);
     }

@@ -29,4 +29,11 @@ public static class WebSocketErrorCodes
 
     /// <summary>A rate limit refused the send.</summary>
     public const string RateLimited = "WEBSOCKET_RATE_LIMITED";
+
+    /// <summary>
+    /// The data of a send or query, or a query's response, cannot be converted with
+    /// <see cref="WebSocketNotificationsJsonOptions.PayloadSerializerOptions"/> (under Native AOT: its type is missing
+    /// from the resolver chain). Not retryable.
+    /// </summary>
+    public const string SerializationError = "WEBSOCKET_SERIALIZATION_ERROR";
 }

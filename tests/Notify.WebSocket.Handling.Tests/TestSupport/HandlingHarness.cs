@@ -25,7 +25,8 @@ internal sealed class HandlingHarness : IAsyncDisposable
     public static HandlingHarness Create(
         Action<MessageHandlingOptions> handling,
         Action<IWebSocketNotificationsBuilder>? builder = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null,
+        bool sqlite = true)
     {
         var logs = new CapturingLoggerProvider();
         var collection = new ServiceCollection();
@@ -40,6 +41,11 @@ internal sealed class HandlingHarness : IAsyncDisposable
             o.MessageHandling.MaxRetryDelay = 200;
             handling(o.MessageHandling);
         });
+        if (sqlite)
+        {
+            notifications.AddSqlite();
+        }
+
         builder?.Invoke(notifications);
         services?.Invoke(collection);
         return new HandlingHarness(collection.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }), logs);

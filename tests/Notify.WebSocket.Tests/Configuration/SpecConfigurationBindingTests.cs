@@ -26,10 +26,13 @@ public sealed class SpecConfigurationBindingTests
         var monitor = services.GetRequiredService<IOptionsMonitor<WebSocketProviderOptions>>();
 
         var tenant = monitor.Get("websocket:tenants:1");
-        var missingDatabase = Assert.Throws<OptionsValidationException>(() => monitor.Get("websocket:tenants:2"));
+
+        // Without a databasePath, a tenant's SQLite database is notifications.db in the application's data folder.
+        var defaulted = monitor.Get("websocket:tenants:2");
 
         Assert.Equal("all", tenant.MessageHandling.Strategy);
-        Assert.Contains(missingDatabase.Failures, f => f.Contains("databasePath", StringComparison.Ordinal));
+        Assert.Null(defaulted.MessageHandling.DatabasePath);
+        Assert.EndsWith("notifications.db", Handling.Database.NotificationsDatabases.DefaultSqlitePath, StringComparison.Ordinal);
     }
 
     private sealed class NamedStrategy(string name) : IMessageHandlingStrategy

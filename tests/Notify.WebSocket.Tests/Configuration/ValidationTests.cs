@@ -59,6 +59,26 @@ public sealed class ValidationTests
     }
 
     [Fact]
+    public async Task SocketIo_WithoutAddSocketIo_StopsTheHostAtStart_NamingTheLine()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Notifications:WebSocket:mode"] = "external",
+            ["Notifications:WebSocket:protocol"] = "socketio",
+            ["Notifications:WebSocket:url"] = "https://notifications.example.com",
+        });
+        builder.Services.AddWebSocketNotifications(builder.Configuration.GetSection("Notifications:WebSocket"));
+        using var host = builder.Build();
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+
+        Assert.Equal(
+            $"{Root}:protocol is \"socketio\" but the Socket.IO transport is not added; call .AddSocketIo() on the builder AddWebSocketNotifications returns.",
+            Assert.Single(ex.Failures));
+    }
+
+    [Fact]
     public void Bearer_WithoutToken_Fails() =>
         Assert.Contains($"{Root}:authToken is required when authType is \"bearer\".", Failures("""{ "authType": "bearer" }"""));
 
@@ -121,6 +141,83 @@ public sealed class ValidationTests
         var failure = Assert.Single(Failures("""{ "timeout": "soon" }"""));
 
         Assert.True(failure.Contains($"{Root}:timeout", StringComparison.Ordinal), failure);
+    }
+
+    [Fact]
+    public void ValueThatDoesNotConvert_DoesNotHideTheOtherProblems()
+    {
+        var failures = Failures("""{ "reconnectionDelay": "soon", "timeout": -1 }""");
+
+        Assert.Contains($"{Root}:reconnectionDelay is \"soon\", which is not a whole number; give one such as 1000 (the default).", failures);
+        Assert.Contains($"{Root}:timeout is -1; it must be greater than 0 (milliseconds or bytes).", failures);
+    }
+
+    [Fact]
+    public void EveryValueThatDoesNotConvert_IsListed()
+    {
+        var failures = Failures("""
+            { "timeout": "soon", "enabled": "maybe", "mode": "hybrid", "messageHandling": { "retryDelay": "1s", "storeInDatabase": "yes" } }
+            """);
+
+        Assert.Equal(
+            [
+                $"{Root}:enabled is \"maybe\"; use true or false.",
+                $"{Root}:messageHandling:retryDelay is \"1s\", which is not a whole number; give one such as 1000 (the default).",
+                $"{Root}:messageHandling:storeInDatabase is \"yes\"; use true or false.",
+                $"{Root}:mode has the unknown value \"hybrid\"; use \"internal\" or \"external\".",
+                $"{Root}:timeout is \"soon\", which is not a whole number; give one such as 20000 (the default).",
+            ],
+            failures);
+    }
+
+    [Fact]
+    public void UnknownKey_IsReportedByItsFullKeyPath_WithTheLikelyName() =>
+        Assert.Equal(
+            [$"{Root}:reconectionAttempts is not a known setting; did you mean \"reconnectionAttempts\"? Correct or remove it."],
+            Failures("""{ "reconectionAttempts": 3 }"""));
+
+    [Fact]
+    public void UnknownNestedKeys_AreReportedByTheirFullKeyPaths()
+    {
+        var failures = Failures("""{ "messageHandling": { "stratgy": "callback" }, "customEvents": { "bogus": "x" }, "envelope": { "evnt": "type" } }""");
+
+        Assert.Equal(
+            [
+                $"{Root}:customEvents:bogus is not a known setting; correct or remove it.",
+                $"{Root}:envelope:evnt is not a known setting; did you mean \"envelope:event\"? Correct or remove it.",
+                $"{Root}:messageHandling:stratgy is not a known setting; did you mean \"messageHandling:strategy\"? Correct or remove it.",
+            ],
+            failures);
+    }
+
+    [Fact]
+    public void UnknownKeyOfATenant_IsReportedByTheTenantsKeyPath() =>
+        Assert.Contains(
+            $"{Root}:tenants:7:timeot is not a known setting; did you mean \"timeout\"? Correct or remove it.",
+            Failures("""{ "tenants": { "7": { "timeot": 5 } } }"""));
+
+    [Fact]
+    public void BadBaseValue_IsReportedOnce_ThoughEveryTenantInheritsIt() =>
+        Assert.Equal(
+            [$"{Root}:timeout is \"soon\", which is not a whole number; give one such as 20000 (the default)."],
+            Failures("""{ "timeout": "soon", "tenants": { "1": { "enabled": true }, "2": { "enabled": true } } }"""));
+
+    [Fact]
+    public void ListWrittenAsText_SaysItMustBeAList() =>
+        Assert.Equal(
+            [$"{Root}:transports is \"websocket\" but must be a list, for example [\"a\", \"b\"]; correct or remove it."],
+            Failures("""{ "transports": "websocket" }"""));
+
+    [Fact]
+    public void NullValues_KeepTheDefaults()
+    {
+        using var services = TestServices.FromSection("""{ "timeout": null, "enabled": null, "mode": null }""");
+
+        var options = services.GetRequiredService<IOptionsMonitor<WebSocketProviderOptions>>().Get("websocket");
+
+        Assert.Equal(20000, options.Timeout);
+        Assert.True(options.Enabled);
+        Assert.Equal(WebSocketMode.Internal, options.Mode);
     }
 
     [Fact]

@@ -14,8 +14,9 @@ public sealed class RegistrationTests
     {
         var configuration = TestServices.Configuration("""{ "Notifications": { "WebSocket": { } } }""");
         var collection = new ServiceCollection().AddLogging();
-        collection.AddWebSocketNotifications(configuration.GetSection("Notifications:WebSocket")).AddHealthCheck();
-        collection.AddWebSocketNotifications(configuration.GetSection("Notifications:WebSocket")).AddHealthCheck();
+        collection.AddWebSocketNotifications(configuration.GetSection("Notifications:WebSocket"));
+        collection.AddWebSocketNotifications(configuration.GetSection("Notifications:WebSocket"));
+        collection.AddHealthChecks().AddCheck<WebSocketProvidersHealthCheck>("websocket-notifications");
         await using var services = collection.BuildServiceProvider(validateScopes: true);
 
         Assert.Single(services.GetServices<ProviderRegistry>());
@@ -45,7 +46,9 @@ public sealed class RegistrationTests
     [Fact]
     public async Task HealthCheck_ReportsEachProvidersState()
     {
-        await using var services = TestServices.FromSection("""{ "tenants": { "off": { "enabled": false } } }""", b => b.AddHealthCheck());
+        await using var services = TestServices.FromSection(
+            """{ "tenants": { "off": { "enabled": false } } }""",
+            services: s => s.AddHealthChecks().AddCheck<WebSocketProvidersHealthCheck>("websocket-notifications"));
         var registry = services.GetRequiredService<ProviderRegistry>();
         await registry.GetProviderAsync("1", Ct);
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Time.Testing;
-using Notify.WebSocket.Diagnostics;
 using Notify.WebSocket.Tests.TestSupport;
 using HealthStatus = Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus;
 

@@ -45,7 +45,7 @@ internal sealed class ExternalHarness : IAsyncDisposable
         }
 
         // Each harness spools to its own file: tests never pick up each other's pending messages.
-        var spool = Path.Combine(Path.GetTempPath(), "notify-test-spool-" + Guid.NewGuid().ToString("N") + ".db");
+        var spool = Path.Combine(Path.GetTempPath(), "notify-test-spool-" + Guid.NewGuid().ToString("N"));
         var handling = section["messageHandling"] as JsonObject ?? new JsonObject();
         handling["spoolPath"] ??= spool;
         section["messageHandling"] = handling;
@@ -77,9 +77,9 @@ internal sealed class ExternalHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Services.DisposeAsync();
-        foreach (var file in new[] { _spool, _spool + "-wal", _spool + "-shm" })
+        if (Directory.Exists(_spool))
         {
-            File.Delete(file);
+            Directory.Delete(_spool, recursive: true);
         }
     }
 }

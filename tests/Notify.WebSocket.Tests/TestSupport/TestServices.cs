@@ -17,7 +17,7 @@ internal static class TestServices
         var collection = new ServiceCollection();
         collection.AddSingleton<IConfiguration>(configuration);
         collection.AddLogging();
-        var builder = collection.AddWebSocketNotifications(configuration.GetSection("Notifications:WebSocket"));
+        var builder = collection.AddWebSocketNotifications(configuration.GetSection("Notifications:WebSocket")).AddSqlite().AddSocketIo();
         configure?.Invoke(builder);
         services?.Invoke(collection);
         return collection.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Notify.WebSocket.Diagnostics;
 
@@ -16,14 +15,36 @@ internal sealed class NotificationsDatabases(IEnumerable<DatabaseProviderRegistr
     private readonly ConcurrentDictionary<DbDataSource, NotificationsWriter> _writers = new();
     private readonly ConcurrentDictionary<(DbDataSource Source, string Table), Lazy<Task>> _schemas = new();
 
-    public static string? ConnectionString(MessageHandlingOptions handling) =>
-        !string.IsNullOrWhiteSpace(handling.DatabaseConnectionString) ? handling.DatabaseConnectionString
-        : !string.IsNullOrWhiteSpace(handling.DatabasePath) ? new SqliteConnectionStringBuilder { DataSource = Path.GetFullPath(handling.DatabasePath) }.ToString()
-        : null;
+    /// <summary>
+    /// The connection string of the configured database: <c>databaseConnectionString</c>, else the SQLite file
+    /// <c>databasePath</c> (by default <c>notifications.db</c> in the application's data folder), whose waits for a lock
+    /// are bounded by <c>databaseBusyTimeout</c>. Null for another provider without a connection string.
+    /// </summary>
+    public static string? ConnectionString(MessageHandlingOptions handling)
+    {
+        if (!string.IsNullOrWhiteSpace(handling.DatabaseConnectionString))
+        {
+            return handling.DatabaseConnectionString;
+        }
 
+        if (NotificationsDialect.For(handling.DatabaseProvider) != NotificationsDialect.Sqlite)
+        {
+            return null;
+        }
+
+        return new DbConnectionStringBuilder
+        {
+            ["Data Source"] = Path.GetFullPath(string.IsNullOrWhiteSpace(handling.DatabasePath) ? DefaultSqlitePath : handling.DatabasePath),
+            ["Default Timeout"] = Math.Max(1, (int)Math.Ceiling(handling.DatabaseBusyTimeout / 1000.0)),
+        }.ConnectionString;
+    }
+
+    /// <summary>Where the SQLite notifications database is when <c>databasePath</c> is not set.</summary>
+    public static string DefaultSqlitePath => Path.Combine(ApplicationDataFolder.Path, "notifications.db");
+
+    /// <summary>The ADO.NET provider registered for <paramref name="provider"/> (SQLite's by <c>.AddSqlite()</c>, others by <c>.AddDatabaseProvider</c>).</summary>
     public DbProviderFactory? Factory(string provider) =>
-        providers.LastOrDefault(p => string.Equals(p.Name, provider, StringComparison.OrdinalIgnoreCase))?.Factory
-        ?? (string.Equals(provider, MessageHandlingDefaults.SqliteProvider, StringComparison.OrdinalIgnoreCase) ? SqliteFactory.Instance : null);
+        providers.LastOrDefault(p => string.Equals(p.Name, provider, StringComparison.OrdinalIgnoreCase))?.Factory;
 
     /// <summary>The group-commit writer of the configured database, its table created.</summary>
     public async ValueTask<NotificationsWriter> GetAsync(MessageHandlingOptions handling, CancellationToken cancellationToken)

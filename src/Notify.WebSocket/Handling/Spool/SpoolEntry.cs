@@ -1,3 +1,5 @@
+using Notify.WebSocket.Storage;
+
 namespace Notify.WebSocket.Handling.Spool;
 
 /// <summary>
@@ -11,6 +13,8 @@ internal sealed class SpoolEntry(string owner, IncomingMessage message, IEnumera
     public string Owner { get; } = owner;
 
     public IncomingMessage Message { get; } = message;
+
+    public SpoolKey Key => new(Owner, Message.Id);
 
     public int Attempts { get; set; } = attempts;
 

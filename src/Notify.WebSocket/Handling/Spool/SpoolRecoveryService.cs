@@ -32,18 +32,17 @@ internal sealed class SpoolRecoveryService(
                     continue;
                 }
 
-                var path = MessageHandlingDefaults.SpoolPath(tenantOptions.MessageHandling);
-                if (!File.Exists(path))
+                var spool = spools.AcquireExisting(tenantOptions.MessageHandling);
+                if (spool is null)
                 {
                     continue;
                 }
 
-                var spool = spools.Acquire(path);
                 try
                 {
                     if (spool.HasPending(IncomingPipelineFactory.Owner(tenant, tenantOptions)))
                     {
-                        Log.SpoolRecovering(logger, registration.Name, tenant, path);
+                        Log.SpoolRecovering(logger, registration.Name, tenant, spool.Location);
                         registry.GetProvider(tenant, registration.Name);
                     }
                 }

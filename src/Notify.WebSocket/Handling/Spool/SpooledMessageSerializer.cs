@@ -2,55 +2,47 @@ using System.Text.Json;
 
 namespace Notify.WebSocket.Handling.Spool;
 
-/// <summary>The whole <see cref="IncomingMessage"/> as JSON, so a restarted process hands strategies the same message.</summary>
+/// <summary>
+/// The spool stores a message as its webhook payload (<see cref="WebhookPayload"/>), the bytes the strategies send, so
+/// it is serialized once; reading it back gives the same message: the id and tenant come from <c>metadata</c>.
+/// </summary>
 internal static class SpooledMessageSerializer
 {
-    /// <summary>The message as UTF-8 JSON (the spool binds it as text without a round trip through a string).</summary>
-    public static byte[] Serialize(IncomingMessage message) => Utf8JsonBuffer.Write(message, Write);
+    public static ReadOnlyMemory<byte> Serialize(IncomingMessage message) => message.Payload;
 
-    private static void Write(Utf8JsonWriter writer, IncomingMessage message)
+    public static IncomingMessage Deserialize(ReadOnlyMemory<byte> payload)
     {
-        writer.WriteStartObject();
-        writer.WriteString("id", message.Id);
-        writer.WriteString("event", message.Event);
-        writer.WritePropertyName("data");
-        WebhookPayload.WriteData(writer, message.Data);
-        writer.WriteString("timestamp", message.Timestamp);
-        writer.WriteString("tenantId", message.TenantId);
-        writer.WriteStartObject("source");
-        writer.WriteString("provider", message.Source.Provider);
-        writer.WriteString("url", message.Source.Url);
-        writer.WriteString("protocol", message.Source.Protocol);
-        writer.WriteEndObject();
-        writer.WriteStartObject("metadata");
-        foreach (var (key, value) in message.Metadata)
-        {
-            writer.WriteString(key, value);
-        }
-
-        writer.WriteEndObject();
-        writer.WriteEndObject();
-    }
-
-    public static IncomingMessage Deserialize(string json)
-    {
-        using var document = JsonDocument.Parse(json);
+        var reader = new Utf8JsonReader(payload.Span);
+        using var document = JsonDocument.ParseValue(ref reader);
         var root = document.RootElement;
         var source = root.GetProperty("source");
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        string? id = null;
+        string? tenantId = null;
         foreach (var property in root.GetProperty("metadata").EnumerateObject())
         {
-            metadata[property.Name] = property.Value.GetString() ?? string.Empty;
+            switch (property.Name)
+            {
+                case "messageId":
+                    id = property.Value.GetString();
+                    break;
+                case "tenantId":
+                    tenantId = property.Value.GetString();
+                    break;
+                default:
+                    metadata[property.Name] = property.Value.GetString() ?? string.Empty;
+                    break;
+            }
         }
 
         var data = root.GetProperty("data");
         return new IncomingMessage
         {
-            Id = root.GetProperty("id").GetString()!,
+            Id = id ?? throw new JsonException("A spooled message has no metadata.messageId."),
             Event = root.GetProperty("event").GetString()!,
             Data = data.ValueKind == JsonValueKind.Null ? default : data.Clone(),
             Timestamp = root.GetProperty("timestamp").GetDateTimeOffset(),
-            TenantId = root.GetProperty("tenantId").GetString()!,
+            TenantId = tenantId ?? string.Empty,
             Source = new MessageSource
             {
                 Provider = source.GetProperty("provider").GetString()!,
@@ -58,6 +50,7 @@ internal static class SpooledMessageSerializer
                 Protocol = source.GetProperty("protocol").GetString()!,
             },
             Metadata = metadata,
+            CachedPayload = payload.ToArray(),
         };
     }
 }

@@ -92,7 +92,7 @@ internal sealed class NativeWebSocketConnection(
                 // Most frames fit one chunk: parse them where they are, without a copy.
                 if (first.EndOfMessage)
                 {
-                    HandleFrame(chunk.AsMemory(0, first.Count));
+                    await HandleFrameAsync(chunk.AsMemory(0, first.Count)).ConfigureAwait(false);
                     continue;
                 }
 
@@ -133,7 +133,7 @@ internal sealed class NativeWebSocketConnection(
                 }
                 else
                 {
-                    HandleFrame(_frame.WrittenMemory);
+                    await HandleFrameAsync(_frame.WrittenMemory).ConfigureAwait(false);
                 }
             }
         }
@@ -198,6 +198,16 @@ internal sealed class NativeWebSocketConnection(
     internal static void WriteEnvelope(Utf8JsonWriter writer, EnvelopeOptions envelope, OutgoingMessage message, DateTime timestamp)
     {
         writer.WriteStartObject();
+        if (message.Kind == OutgoingKind.Ack)
+        {
+            // Our acknowledgment of the server's event, in the shape the server acknowledges ours.
+            writer.WriteBoolean(envelope.Ack, true);
+            writer.WriteString(envelope.Id, message.Id);
+            writer.WriteEndObject();
+            writer.Flush();
+            return;
+        }
+
         writer.WriteString(envelope.Event, message.EventName);
         writer.WritePropertyName(envelope.Data);
         writer.WriteRawValue(message.Data.Span, skipInputValidation: true);
@@ -250,7 +260,7 @@ internal sealed class NativeWebSocketConnection(
             if (root.TryGetProperty(envelope.Event, out var eventElement) && eventElement.ValueKind == JsonValueKind.String)
             {
                 var timestamp = root.TryGetProperty(envelope.Timestamp, out var ts) && ts.ValueKind == JsonValueKind.String ? ts.GetString() : null;
-                incoming = new IncomingFrame(eventElement.GetString()!, data, id, timestamp);
+                incoming = new IncomingFrame(eventElement.GetString()!, data, id, timestamp, RequiresAck: id is not null && IsTrue(root, envelope.RequiresAck));
                 return FrameKind.Event;
             }
 
@@ -259,7 +269,7 @@ internal sealed class NativeWebSocketConnection(
     }
 
     /// <summary>Handles one frame; anything that is not an acknowledgment, a response or an event is dropped, never fatal.</summary>
-    private void HandleFrame(ReadOnlyMemory<byte> frame)
+    private ValueTask HandleFrameAsync(ReadOnlyMemory<byte> frame)
     {
         switch (DecodeFrame(frame, Options.Envelope, out var id, out var data, out var incoming))
         {
@@ -267,8 +277,7 @@ internal sealed class NativeWebSocketConnection(
                 CompletePending(id!, data);
                 break;
             case FrameKind.Event:
-                Dispatch(incoming);
-                break;
+                return DispatchAsync(incoming, incoming.RequiresAck ? () => AcknowledgeIncoming(incoming.Id!) : null);
             case FrameKind.NotJson:
                 DropFrame("not JSON", "not-json");
                 break;
@@ -279,6 +288,8 @@ internal sealed class NativeWebSocketConnection(
                 DropFrame("neither an event, an acknowledgment nor a response", "wrong-shape");
                 break;
         }
+
+        return ValueTask.CompletedTask;
     }
 
     private static bool IsTrue(JsonElement root, string property) =>

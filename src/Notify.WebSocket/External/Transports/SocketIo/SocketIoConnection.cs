@@ -107,11 +107,33 @@ internal sealed class SocketIoConnection(
     private void OnEvent(string eventName, SocketIOResponse response)
     {
         var data = response.Count > 0 ? response.GetValue(0).Clone() : default;
-        Dispatch(new IncomingFrame(eventName, data, Id: null, ServerTimestamp: null));
-        if (response.PacketId >= 0)
+
+        // The server asked for an acknowledgment of its event: it is sent once the event is durable, off this thread
+        // (the library's receive thread may be waiting for queue room right here).
+        Action? acknowledge = response.PacketId >= 0
+            ? () => _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await response.CallbackAsync().ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    // The connection went away first; the server sends the event again.
+                    Log.WriteFailed(Logger, ex, Key.ToString());
+                }
+            })
+            : null;
+
+        // The library calls this on its receive loop: waiting here when the incoming queue is full is the back-pressure.
+        // Socket.IO has no message id of its own: the data's "id", when it has one, lets a resent event be recognized.
+        var id = data.ValueKind == System.Text.Json.JsonValueKind.Object && data.TryGetProperty("id", out var idElement) && idElement.ValueKind == System.Text.Json.JsonValueKind.String
+            ? idElement.GetString()
+            : null;
+        var dispatch = DispatchAsync(new IncomingFrame(eventName, data, id, ServerTimestamp: null, RequiresAck: acknowledge is not null), acknowledge);
+        if (!dispatch.IsCompletedSuccessfully)
         {
-            // The server asked for an acknowledgment of its event: confirm receipt.
-            _ = response.CallbackAsync().ContinueWith(static _ => { }, TaskScheduler.Default);
+            dispatch.AsTask().GetAwaiter().GetResult();
         }
     }
 

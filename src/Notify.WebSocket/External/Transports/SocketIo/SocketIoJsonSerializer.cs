@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using SocketIOClient.JsonSerializer;
@@ -22,6 +23,8 @@ internal sealed class SocketIoJsonSerializer : IJsonSerializer
         Converters = { new AttachmentConverter() },
     };
 
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = SocketIoTrimming.Suppressed)]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = SocketIoTrimming.Suppressed)]
     public JsonSerializeResult Serialize(object[] data)
     {
         var attachments = t_attachments = [];
@@ -35,8 +38,12 @@ internal sealed class SocketIoJsonSerializer : IJsonSerializer
         }
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = SocketIoTrimming.Suppressed)]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = SocketIoTrimming.Suppressed)]
     public T Deserialize<T>(string json) => JsonSerializer.Deserialize<T>(json, _options)!;
 
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = SocketIoTrimming.Suppressed)]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = SocketIoTrimming.Suppressed)]
     public T Deserialize<T>(string json, IList<byte[]> incomingBytes)
     {
         t_attachments = [.. incomingBytes];

@@ -3,6 +3,7 @@ using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
+using Notify.WebSocket.Serialization;
 
 namespace Notify.WebSocket.External.Transports.SocketIo;
 
@@ -95,7 +96,7 @@ internal static class SocketIoPacketWriter
             return encoded;
         }
 
-        encoded = JsonSerializer.SerializeToUtf8Bytes(eventName);
+        encoded = JsonSerializer.SerializeToUtf8Bytes(eventName, NotifyJsonContext.Default.String);
         if (EncodedEventNames.Count < MaxCachedEventNames)
         {
             EncodedEventNames.TryAdd(eventName, encoded);

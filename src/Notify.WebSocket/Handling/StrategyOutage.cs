@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Logging;
+using Notify.WebSocket.Diagnostics;
+
+namespace Notify.WebSocket.Handling;
+
+/// <summary>
+/// Keeps a failing strategy's log quiet: during an outage the first failure is logged with its exception, then at most
+/// one line per interval with the number of failures since; the first success after it says how long it lasted and
+/// how many attempts failed. Metrics count every failure regardless.
+/// </summary>
+internal sealed class StrategyOutage(string strategy, string tenantId, TimeProvider timeProvider, ILogger logger)
+{
+    /// <summary>How often a continuing outage is reported.</summary>
+    public static readonly TimeSpan ReportInterval = TimeSpan.FromSeconds(10);
+
+    private const long Healthy = 0;
+    private readonly LogThrottle _throttle = new(timeProvider, ReportInterval);
+    private long _since = Healthy;
+    private int _failures;
+
+    public void Failed(Exception exception, IncomingMessage message)
+    {
+        Interlocked.Increment(ref _failures);
+        var first = Interlocked.CompareExchange(ref _since, timeProvider.GetTimestamp(), Healthy) == Healthy;
+        if (!_throttle.TryEnter(out var suppressed))
+        {
+            return;
+        }
+
+        if (first)
+        {
+            Log.StrategyFailed(logger, exception, strategy, message.Id, message.Event, tenantId);
+        }
+        else
+        {
+            Log.StrategyStillFailing(logger, strategy, tenantId, suppressed + 1, (long)timeProvider.GetElapsedTime(Interlocked.Read(ref _since)).TotalSeconds, exception.GetType().Name, exception.Message);
+        }
+    }
+
+    public void Succeeded()
+    {
+        var since = Interlocked.Read(ref _since);
+        if (since == Healthy || Interlocked.CompareExchange(ref _since, Healthy, since) != since)
+        {
+            return;
+        }
+
+        var failures = Interlocked.Exchange(ref _failures, 0);
+        _throttle.TakeHeld();
+        Log.StrategyRecovered(logger, strategy, tenantId, failures, timeProvider.GetElapsedTime(since).TotalSeconds);
+    }
+}
