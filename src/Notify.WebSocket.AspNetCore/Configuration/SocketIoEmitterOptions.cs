@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Notify.WebSocket.AspNetCore;
 
 /// <summary>
@@ -31,7 +29,4 @@ public sealed class SocketIoEmitterOptions
 
     /// <summary>The event the clients listen to. Default <c>notification:new</c>.</summary>
     public string EventName { get; set; } = "notification:new";
-
-    /// <summary>Serializes what notifications carry in <c>data</c>; under Native AOT add your types' <c>JsonSerializerContext</c> to its resolver chain.</summary>
-    public JsonSerializerOptions PayloadSerializerOptions { get; set; } = SocketIo.Gateway.PayloadJsonDefaults.Create();
 }

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Notify.WebSocket.AspNetCore;
 
 /// <summary>
@@ -42,10 +40,4 @@ public sealed class SocketIoGatewayOptions
     /// is closed, so a stuck client cannot hold memory. Default 10,000.
     /// </summary>
     public int MaxBufferedPackets { get; set; } = 10_000;
-
-    /// <summary>
-    /// Serializes what notifications carry in <c>data</c> (and any other event body). Default: the web defaults
-    /// (camelCase). Under Native AOT add your types' <c>JsonSerializerContext</c> to its <c>TypeInfoResolverChain</c>.
-    /// </summary>
-    public JsonSerializerOptions PayloadSerializerOptions { get; set; } = SocketIo.Gateway.PayloadJsonDefaults.Create();
 }

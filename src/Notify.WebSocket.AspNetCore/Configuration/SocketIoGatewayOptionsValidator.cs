@@ -29,11 +29,6 @@ internal sealed class SocketIoGatewayOptionsValidator : IValidateOptions<SocketI
             errors.Add(Prefix + "transports must list \"polling\" and/or \"websocket\" and nothing else.");
         }
 
-        if (options.PayloadSerializerOptions is null)
-        {
-            errors.Add(Prefix + "payloadSerializerOptions is required.");
-        }
-
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

@@ -23,11 +23,13 @@ internal sealed class SocketIoEmitterGateway : INotificationGateway, IHostedServ
     private const string EmitterUid = "emitter";
 
     private readonly SocketIoEmitterOptions _options;
+    private readonly JsonSerializerOptions _payloadOptions;
     private readonly GatewayRedis _redis;
 
-    public SocketIoEmitterGateway(IOptions<SocketIoEmitterOptions> options)
+    public SocketIoEmitterGateway(IOptions<SocketIoEmitterOptions> options, IOptions<WebSocketNotificationsJsonOptions> json)
     {
         _options = options.Value;
+        _payloadOptions = json.Value.PayloadSerializerOptions;
         _redis = new GatewayRedis(new RedisScaleOutOptions { Configuration = _options.Configuration });
     }
 
@@ -63,7 +65,7 @@ internal sealed class SocketIoEmitterGateway : INotificationGateway, IHostedServ
         {
             writer.WriteStartArray();
             writer.WriteStringValue(_options.EventName);
-            GatewayPayloadJson.Write(writer, payload, _options.PayloadSerializerOptions);
+            GatewayPayloadJson.Write(writer, payload, _payloadOptions);
             writer.WriteEndArray();
         }
 

@@ -7,8 +7,10 @@ namespace Notify.WebSocket.AspNetCore.SocketIo.Gateway;
 /// Writes the gateway's event bodies as JSON without reflection: the notification
 /// (<c>{ id, subject, body, htmlBody?, data?, recipient, timestamp }</c>), <c>{ channelName }</c> and
 /// <c>{ message, code, channelName? }</c> by hand; the notification's <c>data</c> (and any other body) through
-/// <see cref="JsonSerializerOptions.GetTypeInfo(Type)"/> of the configured options, so a Native AOT host supplies the
-/// types through their resolver chain.
+/// <see cref="JsonSerializerOptions.GetTypeInfo(Type)"/> of the library's payload options
+/// (<see cref="WebSocketNotificationsJsonOptions.PayloadSerializerOptions"/>, set with <c>.ConfigureJson</c>), so a
+/// Native AOT host supplies its types through their resolver chain. A type no resolver knows fails the send with
+/// <see cref="WebSocketErrorCodes.SerializationError"/>, as the core's own sends do.
 /// </summary>
 internal static class GatewayPayloadJson
 {
@@ -28,7 +30,7 @@ internal static class GatewayPayloadJson
                 WriteError(writer, error);
                 break;
             default:
-                JsonSerializer.Serialize(writer, payload, options.GetTypeInfo(payload.GetType()));
+                WriteValue(writer, payload, options, "event body");
                 break;
         }
     }
@@ -46,6 +48,22 @@ internal static class GatewayPayloadJson
         writer.WriteEndObject();
     }
 
+    private static void WriteValue(Utf8JsonWriter writer, object value, JsonSerializerOptions options, string what)
+    {
+        try
+        {
+            JsonSerializer.Serialize(writer, value, options.GetTypeInfo(value.GetType()));
+        }
+        catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException or JsonException)
+        {
+            throw new WebSocketNotificationException(
+                WebSocketErrorCodes.SerializationError,
+                $"The {what} ({value.GetType()}) cannot be serialized with PayloadSerializerOptions: {ex.Message} Under trimming or Native AOT, add the type to a JsonSerializerContext and insert it with .ConfigureJson(o => o.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, YourJsonContext.Default)).",
+                retryable: false,
+                ex);
+        }
+    }
+
     private static void WriteNotification(Utf8JsonWriter writer, NotificationPayload payload, JsonSerializerOptions options)
     {
         writer.WriteStartObject();
@@ -60,7 +78,7 @@ internal static class GatewayPayloadJson
         if (payload.Data is { } data)
         {
             writer.WritePropertyName("data"u8);
-            JsonSerializer.Serialize(writer, data, options.GetTypeInfo(data.GetType()));
+            WriteValue(writer, data, options, "notification data");
         }
 
         writer.WriteStartObject("recipient"u8);

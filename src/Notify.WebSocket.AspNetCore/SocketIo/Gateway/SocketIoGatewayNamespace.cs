@@ -15,9 +15,9 @@ internal sealed class SocketIoGatewayNamespace(
     GatewayConnectionHandler handler,
     SocketIoAuthenticator authenticator,
     IServiceScopeFactory scopes,
-    IOptions<SocketIoGatewayOptions> options) : SocketIoNamespace("/")
+    IOptions<WebSocketNotificationsJsonOptions> json) : SocketIoNamespace("/")
 {
-    private readonly JsonSerializerOptions _payloadOptions = options.Value.PayloadSerializerOptions;
+    private readonly JsonSerializerOptions _payloadOptions = json.Value.PayloadSerializerOptions;
 
     public override async ValueTask OnConnectAsync(SocketIoSocket socket, JsonElement? auth)
     {

@@ -12,12 +12,12 @@ namespace Notify.WebSocket.AspNetCore.SocketIo.Gateway;
 /// once and the same bytes go to every member's connection on this instance; with the Redis adapter it is also
 /// published, in the adapter's format, for the other instances (ours or Node).
 /// </summary>
-internal sealed class SocketIoGroupBroadcaster(SocketIoGateway gateway, IOptions<SocketIoGatewayOptions> options, IEnumerable<SocketIoRedisAdapter> adapters) : IGroupBroadcaster
+internal sealed class SocketIoGroupBroadcaster(SocketIoGateway gateway, IOptions<WebSocketNotificationsJsonOptions> json, IEnumerable<SocketIoRedisAdapter> adapters) : IGroupBroadcaster
 {
     /// <summary>The header of an EVENT of the default namespace, <c>42</c>: what precedes the event's JSON array.</summary>
     private const int EventHeaderLength = 2;
 
-    private readonly JsonSerializerOptions _payloadOptions = options.Value.PayloadSerializerOptions;
+    private readonly JsonSerializerOptions _payloadOptions = json.Value.PayloadSerializerOptions;
     private readonly SocketIoRedisAdapter? _adapter = adapters.FirstOrDefault();
 
     public Task SendToGroupAsync(string group, string eventName, object payload, CancellationToken cancellationToken)
