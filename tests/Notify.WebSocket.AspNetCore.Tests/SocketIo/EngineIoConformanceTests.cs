@@ -288,11 +288,7 @@ public sealed class EngineIoConformanceTests(ConformanceHostFixture fixture) : I
 
         Assert.Equal("3probe", probe);
         Assert.Equal((HttpStatusCode.OK, "6"), noop);
-        if (path == "/engine.io")
-        {
-            await RawEngineIo.SendTextAsync(socket, "4hello");
-            Assert.Equal("4hello", await RawEngineIo.ReceiveTextAsync(socket, skipPings: true));
-        }
+        await EchoesWhenEngineIoAsync(socket, path);
     }
 
     [Theory]
@@ -301,23 +297,15 @@ public sealed class EngineIoConformanceTests(ConformanceHostFixture fixture) : I
     public async Task Upgrade_AfterTheUpgrade_PollingRequestsAreHttp400_AndTheWebSocketGoesOn(string path)
     {
         using var client = Client(path);
-        var sid = await client.OpenPollingAsync();
-        using var socket = await client.ConnectAsync($"EIO=4&transport=websocket&sid={sid}");
-        await RawEngineIo.SendTextAsync(socket, "2probe");
-        Assert.Equal("3probe", await RawEngineIo.ReceiveTextAsync(socket));
-        await RawEngineIo.SendTextAsync(socket, "5");
-        await Notify.WebSocket.Testing.Eventually.TrueAsync(() => fixture.Host.IsUpgraded(path, sid), "the session is on the WebSocket");
+        var (sid, socket) = await UpgradedAsync(client, path);
+        using var _s = socket;
 
         var poll = await client.PollAsync(sid);
         var post = await client.PostAsync(sid, "4late");
 
         Assert.Equal(HttpStatusCode.BadRequest, poll.Status);
         Assert.Equal(HttpStatusCode.BadRequest, post.Status);
-        if (path == "/engine.io")
-        {
-            await RawEngineIo.SendTextAsync(socket, "4hello");
-            Assert.Equal("4hello", await RawEngineIo.ReceiveTextAsync(socket, skipPings: true));
-        }
+        await EchoesWhenEngineIoAsync(socket, path);
     }
 
     [Theory]
@@ -326,21 +314,13 @@ public sealed class EngineIoConformanceTests(ConformanceHostFixture fixture) : I
     public async Task Upgrade_ASecondWebSocketWithTheSameSid_IsClosed_TheFirstGoesOn(string path)
     {
         using var client = Client(path);
-        var sid = await client.OpenPollingAsync();
-        using var socket = await client.ConnectAsync($"EIO=4&transport=websocket&sid={sid}");
-        await RawEngineIo.SendTextAsync(socket, "2probe");
-        await RawEngineIo.ReceiveTextAsync(socket);
-        await RawEngineIo.SendTextAsync(socket, "5");
-        await Notify.WebSocket.Testing.Eventually.TrueAsync(() => fixture.Host.IsUpgraded(path, sid), "the session is on the WebSocket");
+        var (sid, socket) = await UpgradedAsync(client, path);
+        using var _s = socket;
 
         using var second = await client.ConnectAsync($"EIO=4&transport=websocket&sid={sid}");
         await RawEngineIo.ClosedAsync(second);
 
-        if (path == "/engine.io")
-        {
-            await RawEngineIo.SendTextAsync(socket, "4hello");
-            Assert.Equal("4hello", await RawEngineIo.ReceiveTextAsync(socket, skipPings: true));
-        }
+        await EchoesWhenEngineIoAsync(socket, path);
     }
 
     [Fact]
@@ -366,5 +346,27 @@ public sealed class EngineIoConformanceTests(ConformanceHostFixture fixture) : I
         await RawEngineIo.ClosedAsync(socket);
 
         Assert.Equal(System.Net.WebSockets.WebSocketCloseStatus.MessageTooBig, socket.CloseStatus);
+    }
+
+    /// <summary>A polling session upgraded to a WebSocket (probe, 3probe, 5); returns its sid and the WebSocket.</summary>
+    private async Task<(string Sid, System.Net.WebSockets.ClientWebSocket Socket)> UpgradedAsync(RawEngineIo client, string path)
+    {
+        var sid = await client.OpenPollingAsync();
+        var socket = await client.ConnectAsync($"EIO=4&transport=websocket&sid={sid}");
+        await RawEngineIo.SendTextAsync(socket, "2probe");
+        Assert.Equal("3probe", await RawEngineIo.ReceiveTextAsync(socket));
+        await RawEngineIo.SendTextAsync(socket, "5");
+        await Notify.WebSocket.Testing.Eventually.TrueAsync(() => fixture.Host.IsUpgraded(path, sid), "the session is on the WebSocket");
+        return (sid, socket);
+    }
+
+    /// <summary>On the echo server, a message on the WebSocket comes back.</summary>
+    private static async Task EchoesWhenEngineIoAsync(System.Net.WebSockets.ClientWebSocket socket, string path)
+    {
+        if (path == "/engine.io")
+        {
+            await RawEngineIo.SendTextAsync(socket, "4hello");
+            Assert.Equal("4hello", await RawEngineIo.ReceiveTextAsync(socket, skipPings: true));
+        }
     }
 }

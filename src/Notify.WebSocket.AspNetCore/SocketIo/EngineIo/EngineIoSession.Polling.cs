@@ -88,17 +88,9 @@ internal sealed partial class EngineIoSession
             }
         }
 
-        if (upgraded)
+        if (upgraded || duplicate)
         {
-            await EngineIoServer.RefuseAsync(context, EngineIoError.BadRequest).ConfigureAwait(false);
-            return;
-        }
-
-        if (duplicate)
-        {
-            _server.Diagnostics.ProtocolError("overlapping GET requests", Id);
-            Close("overlapping GET requests", clientInitiated: false);
-            await EngineIoServer.RefuseAsync(context, EngineIoError.BadRequest).ConfigureAwait(false);
+            await RefuseAsync(context, duplicate ? "overlapping GET requests" : null).ConfigureAwait(false);
             return;
         }
 
@@ -189,17 +181,9 @@ internal sealed partial class EngineIoSession
             _posting |= !upgraded;
         }
 
-        if (upgraded)
+        if (upgraded || duplicate)
         {
-            await EngineIoServer.RefuseAsync(context, EngineIoError.BadRequest).ConfigureAwait(false);
-            return;
-        }
-
-        if (duplicate)
-        {
-            _server.Diagnostics.ProtocolError("overlapping POST requests", Id);
-            Close("overlapping POST requests", clientInitiated: false);
-            await EngineIoServer.RefuseAsync(context, EngineIoError.BadRequest).ConfigureAwait(false);
+            await RefuseAsync(context, duplicate ? "overlapping POST requests" : null).ConfigureAwait(false);
             return;
         }
 
@@ -310,6 +294,21 @@ internal sealed partial class EngineIoSession
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// HTTP 400 for a polling request the session cannot take: after the upgrade (the session goes on), or one that
+    /// overlaps another of its kind (a protocol error: the session closes).
+    /// </summary>
+    private Task RefuseAsync(HttpContext context, string? protocolError)
+    {
+        if (protocolError is not null)
+        {
+            _server.Diagnostics.ProtocolError(protocolError, Id);
+            Close(protocolError, clientInitiated: false);
+        }
+
+        return EngineIoServer.RefuseAsync(context, EngineIoError.BadRequest);
     }
 
     private async Task TooLargeAsync(HttpContext context)

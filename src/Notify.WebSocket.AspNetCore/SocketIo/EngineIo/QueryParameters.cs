@@ -9,31 +9,20 @@ internal static class QueryParameters
     /// <summary>The first value of <paramref name="name"/> (URL-decoded), or null when absent.</summary>
     public static string? Get(string? queryString, string name)
     {
-        var query = queryString.AsSpan();
-        if (query.StartsWith('?'))
+        if (!TryFind(queryString, name, out var value))
         {
-            query = query[1..];
+            return null;
         }
 
-        while (!query.IsEmpty)
-        {
-            var end = query.IndexOf('&');
-            var pair = end < 0 ? query : query[..end];
-            query = end < 0 ? [] : query[(end + 1)..];
-            var equals = pair.IndexOf('=');
-            var key = equals < 0 ? pair : pair[..equals];
-            if (key.SequenceEqual(name))
-            {
-                var value = equals < 0 ? [] : pair[(equals + 1)..];
-                return value.ContainsAny('%', '+') ? Uri.UnescapeDataString(value.ToString().Replace('+', ' ')) : value.ToString();
-            }
-        }
-
-        return null;
+        return value.ContainsAny('%', '+') ? Uri.UnescapeDataString(value.ToString().Replace('+', ' ')) : value.ToString();
     }
 
     /// <summary>Whether <paramref name="name"/> has exactly the value <paramref name="expected"/> (no allocation).</summary>
-    public static bool Is(string? queryString, string name, string expected)
+    public static bool Is(string? queryString, string name, string expected) =>
+        TryFind(queryString, name, out var value) && value.SequenceEqual(expected);
+
+    /// <summary>The raw (still encoded) value of the first <paramref name="name"/>.</summary>
+    private static bool TryFind(string? queryString, string name, out ReadOnlySpan<char> value)
     {
         var query = queryString.AsSpan();
         if (query.StartsWith('?'))
@@ -47,12 +36,14 @@ internal static class QueryParameters
             var pair = end < 0 ? query : query[..end];
             query = end < 0 ? [] : query[(end + 1)..];
             var equals = pair.IndexOf('=');
-            if (equals >= 0 && pair[..equals].SequenceEqual(name))
+            if ((equals < 0 ? pair : pair[..equals]).SequenceEqual(name))
             {
-                return pair[(equals + 1)..].SequenceEqual(expected);
+                value = equals < 0 ? [] : pair[(equals + 1)..];
+                return true;
             }
         }
 
+        value = [];
         return false;
     }
 }
