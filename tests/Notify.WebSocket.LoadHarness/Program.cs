@@ -69,7 +69,7 @@ if (only is null || "memory".Contains(only, StringComparison.OrdinalIgnoreCase))
 {
     Console.Error.WriteLine("running: memory");
     rows.AddRange(await MemoryProbe.RunAsync(args.Contains("--quick"), cancel.Token));
-    rows.Add(await SocketIoMemoryProbe.RunAsync(args.Contains("--quick"), cancel.Token));
+    rows.AddRange(await SocketIoMemoryProbe.RunAsync(args.Contains("--quick"), cancel.Token));
 }
 
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}; {repeat} run(s) of {seconds:0.#} s each, median");

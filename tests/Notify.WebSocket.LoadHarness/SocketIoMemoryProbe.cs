@@ -15,40 +15,54 @@ internal static class SocketIoMemoryProbe
 {
     private const int Batch = 20;
 
-    public static async Task<string[]> RunAsync(bool quick, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<string[]>> RunAsync(bool quick, CancellationToken cancellationToken)
     {
         var count = quick ? 50 : 1_000;
-        double ours;
+        double ours, oursRss;
         await using (var app = await SocketIoBroadcastScenario.StartHostAsync(cancellationToken).ConfigureAwait(false))
         {
-            var before = GC.GetTotalMemory(forceFullCollection: true);
+            var (before, rssBefore) = Settle();
             await using var clients = await NodeClients.StartAsync(new Uri(app.Urls.First()), count, authJson: null, join: "bench", cancellationToken, Batch).ConfigureAwait(false);
-            var after = GC.GetTotalMemory(forceFullCollection: true);
+            var (after, rssAfter) = Settle();
             ours = (after - before) / (double)count;
+            oursRss = (rssAfter - rssBefore) / (double)count;
             await app.StopAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        double theirs;
+        double theirs, theirsRss;
         using var http = new HttpClient();
         await using (var node = await NodePeer.StartAsync("socketio-bench-server.mjs").ConfigureAwait(false))
         {
-            var before = await HeapAsync(http, node, cancellationToken).ConfigureAwait(false);
+            var before = await MemoryAsync(http, node, cancellationToken).ConfigureAwait(false);
             await using var clients = await NodeClients.StartAsync(node.HttpUrl(), count, authJson: """{"rooms":["bench"]}""", join: null, cancellationToken, Batch).ConfigureAwait(false);
-            var after = await HeapAsync(http, node, cancellationToken).ConfigureAwait(false);
-            theirs = (after - before) / (double)count;
+            var after = await MemoryAsync(http, node, cancellationToken).ConfigureAwait(false);
+            theirs = (after.Heap - before.Heap) / count;
+            theirsRss = (after.Rss - before.Rss) / count;
         }
 
         return
         [
-            $"memory: bytes per idle Socket.IO connection (vs Node socket.io server's V8 heap), {count:N0} sockets",
-            Bytes(ours),
-            Bytes(theirs),
-            (ours / theirs).ToString("0.00", CultureInfo.InvariantCulture) + "x",
+            [$"memory: managed heap per idle Socket.IO connection (vs Node socket.io server's V8 heapUsed), {count:N0} sockets", Bytes(ours), Bytes(theirs), Ratio(ours, theirs)],
+            [$"memory: process RSS per idle Socket.IO connection (vs Node socket.io server's RSS), {count:N0} sockets", Bytes(oursRss), Bytes(theirsRss), Ratio(oursRss, theirsRss)],
         ];
     }
 
-    private static async Task<double> HeapAsync(HttpClient http, NodePeer node, CancellationToken cancellationToken) =>
-        (await http.GetFromJsonAsync<JsonElement>(node.HttpUrl("/memory"), cancellationToken).ConfigureAwait(false)).GetProperty("heapUsed").GetDouble();
+    /// <summary>The live heap and the resident set after an aggressive full collection (which also returns free memory to the OS).</summary>
+    private static (long Heap, long Rss) Settle()
+    {
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        return (GC.GetTotalMemory(forceFullCollection: false), Environment.WorkingSet);
+    }
+
+    private static string Ratio(double ours, double theirs) => (ours / theirs).ToString("0.00", CultureInfo.InvariantCulture) + "x";
+
+    private static async Task<(double Heap, double Rss)> MemoryAsync(HttpClient http, NodePeer node, CancellationToken cancellationToken)
+    {
+        var memory = await http.GetFromJsonAsync<JsonElement>(node.HttpUrl("/memory"), cancellationToken).ConfigureAwait(false);
+        return (memory.GetProperty("heapUsed").GetDouble(), memory.GetProperty("rss").GetDouble());
+    }
 
     private static string Bytes(double value) => value.ToString("#,0", CultureInfo.InvariantCulture) + " B";
 }
