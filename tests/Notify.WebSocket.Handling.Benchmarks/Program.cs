@@ -10,6 +10,7 @@ var settings = new StrategyThroughputSettings
     DatabaseMessages = Arg("--db", 3_000),
     Rounds = Arg("--rounds", 3),
     MaxConcurrency = Arg("--concurrency", new Notify.WebSocket.MessageHandlingOptions().MaxConcurrency),
+    Only = Array.IndexOf(args, "--only") is var only and >= 0 && only + 1 < args.Length ? args[only + 1] : null,
 };
 await StrategyThroughput.RunAsync(settings, Console.Out);
 return;

@@ -14,9 +14,14 @@ public sealed class StrategyThroughputResult(IReadOnlyDictionary<string, IReadOn
     /// <summary>Database strategy / bare autocommit inserts. Target ≥ 0.7.</summary>
     public double DatabaseRatio => Median(StrategyThroughput.DatabasePipeline) / Median(StrategyThroughput.DatabaseBare);
 
+    /// <returns>The median rate, or NaN when the scenario did not run (<c>--only</c>).</returns>
     public double Median(string scenario)
     {
-        var values = Rates[scenario];
+        if (!Rates.TryGetValue(scenario, out var values))
+        {
+            return double.NaN;
+        }
+
         return values.Order().ElementAt(values.Count / 2);
     }
 }

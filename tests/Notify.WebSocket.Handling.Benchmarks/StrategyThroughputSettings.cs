@@ -11,4 +11,7 @@ public sealed class StrategyThroughputSettings
 
     /// <summary>The pipeline's <c>maxConcurrency</c>, also the in-flight bound of the awaiting bare producer.</summary>
     public int MaxConcurrency { get; init; } = new MessageHandlingOptions().MaxConcurrency;
+
+    /// <summary>Runs only the scenarios whose name starts with this (<c>kafka</c>, <c>db</c>, <c>noop</c>), for profiling one path.</summary>
+    public string? Only { get; init; }
 }

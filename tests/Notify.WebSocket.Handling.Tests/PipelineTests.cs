@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Notify.WebSocket.Handling.Tests.TestSupport;
@@ -174,35 +173,4 @@ public sealed class PipelineTests
         Assert.Equal(1, retried.Sum("notify.websocket.strategy", "metered"));
         Assert.Equal(0, spooled.Last("notify.websocket.strategy", "metered"));
     }
-}
-
-/// <summary>Listens to one instrument of the Notify.WebSocket meter.</summary>
-internal sealed class MetricCollector : IDisposable
-{
-    private readonly MeterListener _listener = new();
-    private readonly System.Collections.Concurrent.ConcurrentQueue<(long Value, KeyValuePair<string, object?>[] Tags)> _measurements = new();
-
-    public MetricCollector(string instrument)
-    {
-        _listener.InstrumentPublished = (i, l) =>
-        {
-            if (i.Meter.Name == "Notify.WebSocket" && i.Name == instrument)
-            {
-                l.EnableMeasurementEvents(i);
-            }
-        };
-        _listener.SetMeasurementEventCallback<long>((_, value, tags, _) => _measurements.Enqueue((value, tags.ToArray())));
-        _listener.Start();
-    }
-
-    public void Observe() => _listener.RecordObservableInstruments();
-
-    public long Sum(string tag, string value) => _measurements.Where(m => Has(m.Tags, tag, value)).Sum(m => m.Value);
-
-    public long Last(string tag, string value) => _measurements.LastOrDefault(m => Has(m.Tags, tag, value)).Value;
-
-    public void Dispose() => _listener.Dispose();
-
-    private static bool Has(KeyValuePair<string, object?>[] tags, string tag, string value) =>
-        tags.Any(t => t.Key == tag && string.Equals(t.Value as string, value, StringComparison.Ordinal));
 }

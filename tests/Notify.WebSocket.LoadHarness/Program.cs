@@ -17,7 +17,7 @@ Scenario[] scenarios =
 [
     new WsOneWayScenario(), new WsOneWayPrebuiltScenario(), new WsAckScenario(), new WsQueryScenario(),
     new SocketIoFireAndForgetScenario(), new SocketIoAckScenario(),
-    new SignalRBroadcastScenario(), new InProcessGatewayScenario(),
+    new SignalRBroadcastScenario(), new SocketIoBroadcastScenario(), new InProcessGatewayScenario(),
     new InboxBroadcastScenario(senders: 1), new InboxBroadcastScenario(senders: 8), new InboxBroadcastScenario(senders: 64), new InboxUserSendsScenario(), new InboxReplayScenario(),
 ];
 var rows = new List<string[]>();
@@ -70,6 +70,7 @@ if (only is null || "memory".Contains(only, StringComparison.OrdinalIgnoreCase))
 {
     Console.Error.WriteLine("running: memory");
     rows.AddRange(await MemoryProbe.RunAsync(args.Contains("--quick"), cancel.Token));
+    rows.AddRange(await SocketIoMemoryProbe.RunAsync(args.Contains("--quick"), cancel.Token));
 }
 
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}; {repeat} run(s) of {seconds:0.#} s each, median");

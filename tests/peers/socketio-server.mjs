@@ -1,5 +1,6 @@
 // Reference Socket.IO v4 server (npm `socket.io`). Prints {"port":N} on its first stdout line.
-// HTTP control API on the same port: GET /control/stats, POST /control/push, /control/drop, /control/reset, /control/auth.
+// HTTP control API on the same port: GET /control/stats, POST /control/push, /control/push-with-ack, /control/drop,
+// /control/reset, /control/auth.
 //
 // Options (argv, all optional):
 //   --port N             listen port (0 = any free port)
@@ -29,7 +30,7 @@ const ackDelay = Number(opt('--ack-delay', '0'));
 const logFile = opt('--log');
 const sink = flag('--sink');
 
-const fresh = () => ({ connections: 0, rejected: 0, received: 0, messages: [], handshakes: [], rooms: [] });
+const fresh = () => ({ connections: 0, rejected: 0, received: 0, messages: [], handshakes: [], rooms: [], clientAcks: [] });
 let s = fresh();
 
 const server = http.createServer();
@@ -121,6 +122,15 @@ server.on('request', async (req, res) => {
     case '/control/auth':
       // body: { token } - from now on only this token is accepted (open connections are kept)
       authToken = body.token;
+      return reply({});
+    case '/control/push-with-ack':
+      // body: { event, count } - emits count events (data { id: "a-<n>", n }) asking each client for an acknowledgment
+      for (const socket of io.of('/').sockets.values()) {
+        for (let n = 0; n < (body.count ?? 1); n++) {
+          const id = `a-${n}`;
+          socket.emit(body.event ?? 'status:update', { id, n }, () => s.clientAcks.push(id));
+        }
+      }
       return reply({});
     case '/control/push':
       // body: { events: [ { event, data, nsp? } ] } sent to every connected socket

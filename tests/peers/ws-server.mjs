@@ -10,6 +10,10 @@
 //   --ack-delay MS      acknowledge MS milliseconds after a message arrives (widens the window a drop can hit)
 //   --log FILE          append every received message id to FILE (survives restarts)
 //   --sink              count messages instead of keeping them (load runs)
+//   --stream N          send N events ("status:update", id "s-<n>", requiresAck) to the newest connection, as fast as
+//                       its send buffer allows; every one not yet acknowledged is sent again to each new connection
+//   --rate R            with --stream: at most R events per second (default: as fast as the client reads)
+//   --burst N           send N events ("status:update", id "b-<n>", no ack asked) to each new connection at once
 import http from 'node:http';
 import fs from 'node:fs';
 import { WebSocketServer } from 'ws';
@@ -28,6 +32,13 @@ const ack = !flag('--no-ack');
 const ackDelay = Number(opt('--ack-delay', '0'));
 const logFile = opt('--log');
 const sink = flag('--sink');
+const streamTotal = Number(opt('--stream', '0'));
+const burst = Number(opt('--burst', '0'));
+const streamRate = Number(opt('--rate', '0'));
+const unacked = new Map(); // stream id -> frame, until the client acknowledges it
+let streamNext = 0;
+let streamTarget = null;
+let clientAcks = 0;
 
 const stats = () => ({ upgrades: 0, rejected: 0, connections: 0, open: 0, received: 0, messages: [], handshakes: [], rooms: [] });
 let s = stats();
@@ -46,7 +57,7 @@ const server = http.createServer(async (req, res) => {
   };
   switch (url.pathname) {
     case '/stats':
-      return reply({ ...s, open: sockets.size });
+      return reply({ ...s, open: sockets.size, stream: { sent: streamNext, unacked: unacked.size, acks: clientAcks } });
     case '/reset':
       s = stats();
       return reply({});
@@ -117,6 +128,15 @@ wss.on('connection', (ws, req) => {
     negotiated: Object.keys(ws._extensions ?? {}),
   });
   ws.on('close', () => sockets.delete(ws));
+  if (burst > 0) {
+    for (let i = 0; i < burst; i++) ws.send(JSON.stringify({ event: 'status:update', data: { n: i }, id: `b-${i}` }));
+  }
+  if (streamTotal > 0) {
+    // What the last connection did not acknowledge goes out again first, then the stream goes on.
+    for (const frame of unacked.values()) ws.send(frame);
+    streamTarget = ws;
+    pump(ws);
+  }
   ws.on('message', (raw) => {
     s.received++;
     if (sink && raw.length > 0 && !raw.includes('"requiresAck"') && !raw.includes('"requiresResponse"')) return;
@@ -124,6 +144,10 @@ wss.on('connection', (ws, req) => {
     try {
       msg = JSON.parse(raw.toString());
     } catch {
+      return;
+    }
+    if (msg.ack === true && typeof msg.id === 'string' && !msg.event) {
+      if (unacked.delete(msg.id)) clientAcks++;
       return;
     }
     if (!sink) s.messages.push(msg);
@@ -140,6 +164,19 @@ wss.on('connection', (ws, req) => {
     }
   });
 });
+
+function pump(ws) {
+  if (streamTarget !== ws || ws.readyState !== ws.OPEN) return;
+  let budget = streamRate > 0 ? Math.max(1, Math.round(streamRate / 100)) : Infinity;
+  while (streamNext < streamTotal && ws.bufferedAmount < 256 * 1024 && budget-- > 0) {
+    const id = `s-${streamNext}`;
+    const frame = JSON.stringify({ event: 'status:update', data: { n: streamNext }, id, requiresAck: true });
+    unacked.set(id, frame);
+    ws.send(frame);
+    streamNext++;
+  }
+  if (streamNext < streamTotal) setTimeout(() => pump(ws), streamRate > 0 ? 10 : 1);
+}
 
 server.listen(port, '127.0.0.1', () => {
   process.stdout.write(JSON.stringify({ port: server.address().port }) + '\n');

@@ -13,6 +13,13 @@ public sealed class RedisScaleOutOptions
     public string ChannelPrefix { get; set; } = "notify";
 
     /// <summary>
+    /// The Socket.IO Redis adapter's key (the <c>key</c> option of <c>@socket.io/redis-adapter</c>): broadcasts go on
+    /// the channels <c>{key}#/#{room}#</c>, so Node servers and emitters using the same key share them. Default
+    /// <c>socket.io</c>, the adapter's own default.
+    /// </summary>
+    public string SocketIoKey { get; set; } = "socket.io";
+
+    /// <summary>
     /// How long an instance's presence outlives it: each instance refreshes its liveness key every third of this, so
     /// the connections of an instance that crashed (no orderly shutdown) stop counting in other instances' presence
     /// within this time. At least 1 second. Default 30 seconds.

@@ -62,12 +62,13 @@ public static class NotificationGatewayEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentException.ThrowIfNullOrWhiteSpace(pattern);
-        var registration = endpoints.ServiceProvider.GetService<GatewayRegistration>()
-            ?? throw new InvalidOperationException("The notification gateway is not registered: call services.AddWebSocketNotifications(...).AddSignalRGateway() first.");
+        var registration = endpoints.ServiceProvider.GetService<GatewayRegistration>() is { HubType: not null } registered
+            ? registered
+            : throw new InvalidOperationException("The notification gateway is not registered: call services.AddWebSocketNotifications(...).AddSignalRGateway() first.");
         if (registration.HubType != typeof(THub))
         {
             throw new InvalidOperationException(
-                $"The notification gateway was registered with hub {registration.HubType.Name}, not {typeof(THub).Name}: map the same hub type you registered.");
+                $"The notification gateway was registered with hub {registration.HubType!.Name}, not {typeof(THub).Name}: map the same hub type you registered.");
         }
 
         var hub = endpoints.MapHub<THub>(pattern, configureOptions ?? (static _ => { }));

@@ -1,21 +1,11 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Notify.WebSocket;
 using Notify.WebSocket.AspNetCore;
-using Notify.WebSocket.AspNetCore.Authorization;
 using Notify.WebSocket.AspNetCore.Configuration;
-using Notify.WebSocket.AspNetCore.Diagnostics;
 using Notify.WebSocket.AspNetCore.Gateway;
 using Notify.WebSocket.AspNetCore.Hubs;
-using Notify.WebSocket.AspNetCore.Identity;
-using Notify.WebSocket.AspNetCore.Inbox;
-using Notify.WebSocket.AspNetCore.Presence;
-using Notify.WebSocket.AspNetCore.RateLimiting;
-using Notify.WebSocket.AspNetCore.ScaleOut;
 using StackExchange.Redis;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -60,14 +50,7 @@ public static class SignalRGatewayBuilderExtensions
         services.AddSignalR().AddHubOptions<THub>(_ => { });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<HubOptions<THub>>, GatewayHubOptionsSetup<THub>>());
         services.AddAuthorization();
-        services.AddMetrics();
-        services.AddOptions<SignalRGatewayOptions>().ValidateOnStart();
-        if (configure is not null)
-        {
-            services.Configure(configure);
-        }
-
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SignalRGatewayOptions>, SignalRGatewayOptionsValidator>());
+        GatewayServices.AddShared(builder, configure);
         services.RemoveAll<GatewayRegistration>();
         services.AddSingleton(new GatewayRegistration(builder.ProviderName, typeof(THub)));
         services.RemoveAll<NotificationHubClients>();
@@ -76,26 +59,7 @@ public static class SignalRGatewayBuilderExtensions
             var hub = sp.GetRequiredService<IHubContext<THub>>();
             return new NotificationHubClients(hub.Clients, hub.Groups, SpeaksJsonAlone<THub>(sp));
         });
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<GatewayMetrics>();
-        services.TryAddSingleton<TenantChannelDefaults>();
-        services.TryAddSingleton<IPresenceTracker, LocalPresenceTracker>();
-        services.TryAddSingleton(sp => new GatewayRateLimiters(
-            sp.GetRequiredService<IOptions<SignalRGatewayOptions>>(),
-            sp.GetRequiredService<GatewayMetrics>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<GatewayRateLimiters>>(),
-            sp.GetService<GatewayRedis>()));
-        services.TryAddSingleton<ConnectionIdentityResolver>();
-        services.TryAddSingleton<IChannelAuthorizer, DefaultChannelAuthorizer>();
-        services.TryAddSingleton<GatewayResponder>();
-        services.TryAddSingleton<AuthenticationExpiry>();
-        services.TryAddSingleton<GatewayConnectionHandler>();
-        GatewayInboxServices.Add(services);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IGroupBroadcaster, SignalRGroupBroadcaster>());
-
-        // Replaces the in-process gateway that AddWebSocketNotifications registers by default.
-        services.Replace(ServiceDescriptor.Singleton<INotificationGateway, GatewayNotificationSender>());
         return builder;
     }
 
@@ -143,30 +107,9 @@ public static class SignalRGatewayBuilderExtensions
     public static IWebSocketNotificationsBuilder AddSignalRRedisScaleOut(this IWebSocketNotificationsBuilder builder, Action<RedisScaleOutOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(configure);
-        var options = new RedisScaleOutOptions();
-        configure(options);
-        if (string.IsNullOrWhiteSpace(options.Configuration) || string.IsNullOrWhiteSpace(options.ChannelPrefix))
-        {
-            throw new ArgumentException("Redis scale-out needs a configuration string (for example 127.0.0.1:6379) and a non-empty channel prefix.", nameof(configure));
-        }
-
-        if (options.PresenceTimeout < TimeSpan.FromSeconds(1))
-        {
-            throw new ArgumentException($"Redis scale-out: presenceTimeout must be at least 1 second; it is {options.PresenceTimeout}.", nameof(configure));
-        }
-
-        var services = builder.Services;
-        services.AddSignalR().AddStackExchangeRedis(options.Configuration, o => o.Configuration.ChannelPrefix = RedisChannel.Literal(options.ChannelPrefix));
-        services.RemoveAll<GatewayRedis>();
-        services.AddSingleton(new GatewayRedis(options));
-        services.RemoveAll<RedisPresenceTracker>();
-        services.AddSingleton<RedisPresenceTracker>();
-        services.Replace(ServiceDescriptor.Singleton<IPresenceTracker>(sp => sp.GetRequiredService<RedisPresenceTracker>()));
-
-        // The connection is made before presence registers this instance.
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, GatewayRedis>(sp => sp.GetRequiredService<GatewayRedis>()));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RedisPresenceTracker>(sp => sp.GetRequiredService<RedisPresenceTracker>()));
+        var options = GatewayServices.RedisOptions(configure);
+        builder.Services.AddSignalR().AddStackExchangeRedis(options.Configuration, o => o.Configuration.ChannelPrefix = RedisChannel.Literal(options.ChannelPrefix));
+        GatewayServices.AddRedis(builder.Services, options);
         return builder;
     }
 
@@ -185,6 +128,6 @@ public static class SignalRGatewayBuilderExtensions
         }
 
         var json = services.GetRequiredService<IOptions<JsonHubProtocolOptions>>().Value.PayloadSerializerOptions;
-        return json.TryGetTypeInfo(typeof(SerializedNotification), out _) && json.TryGetTypeInfo(typeof(NotificationPayload), out _);
+        return json.TryGetTypeInfo(typeof(SerializedNotification), out _) && json.TryGetTypeInfo(typeof(Notify.WebSocket.NotificationPayload), out _);
     }
 }

@@ -43,4 +43,16 @@ internal static partial class Log
 
     [LoggerMessage(3012, LogLevel.Warning, "The inbox backplane (Redis) failed; other instances' followers catch up from the store when it is back ({Suppressed} more failures not logged since the last report)")]
     public static partial void InboxBackplaneFailed(ILogger logger, Exception exception, int suppressed);
+
+    [LoggerMessage(3101, LogLevel.Warning, "Socket.IO: closed or refused session {SessionId}: {Reason} ({Suppressed} more protocol errors not logged since the last report)")]
+    public static partial void SocketIoProtocolError(ILogger logger, string reason, string sessionId, int suppressed);
+
+    [LoggerMessage(3102, LogLevel.Error, "Socket.IO: handling a packet of session {SessionId} failed; the session is closed")]
+    public static partial void SocketIoHandlerFailed(ILogger logger, Exception exception, string sessionId);
+
+    [LoggerMessage(3103, LogLevel.Warning, "Socket.IO Redis adapter: a message on {Channel} could not be read and was dropped ({Suppressed} more not logged since the last report)")]
+    public static partial void SocketIoAdapterBadMessage(ILogger logger, string channel, int suppressed);
+
+    [LoggerMessage(3104, LogLevel.Warning, "Socket.IO Redis adapter: publishing to Redis failed; the broadcast reached this instance's clients only ({Suppressed} more failures not logged since the last report)")]
+    public static partial void SocketIoAdapterPublishFailed(ILogger logger, Exception exception, int suppressed);
 }

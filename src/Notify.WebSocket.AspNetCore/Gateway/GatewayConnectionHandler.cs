@@ -98,6 +98,7 @@ internal sealed class GatewayConnectionHandler
             return null;
         }
 
+        await connection.AcceptAsync().ConfigureAwait(false);
         var session = new GatewaySession(connection, identity, user ?? new ClaimsPrincipal(), expiresAt);
         _metrics.Connected(identity.TenantId);
         _expiry.Watch(session);

@@ -44,7 +44,7 @@ internal sealed class GatewayResponder
         await SendAsync(session.Connection, GatewayEvents.Error, error).ConfigureAwait(false);
     }
 
-    /// <summary>Counts a refused connection, logs it (throttled), sends the <c>error</c> event and closes the connection.</summary>
+    /// <summary>Counts a refused connection, logs it (throttled) and refuses it the transport's way (<see cref="IGatewayConnection.RefuseAsync"/>).</summary>
     public async Task RefuseConnectionAsync(IGatewayConnection connection, string tenantId, string reason, GatewayError error)
     {
         _metrics.Refused(tenantId, reason);
@@ -53,8 +53,15 @@ internal sealed class GatewayResponder
             Log.ConnectionRefused(_logger, connection.ConnectionId, tenantId, reason, suppressed);
         }
 
-        await SendAsync(connection, GatewayEvents.Error, error).ConfigureAwait(false);
-        connection.Abort();
+        try
+        {
+            await connection.RefuseAsync(error).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.SendToClientFailed(_logger, ex, GatewayEvents.Error, connection.ConnectionId);
+            connection.Abort();
+        }
     }
 
     /// <summary>Sends to the client; a connection that is going away is not an error of ours.</summary>

@@ -12,6 +12,18 @@ internal interface IGatewayConnection
     /// <summary>Cancelled when the connection closes.</summary>
     CancellationToken Closed { get; }
 
+    /// <summary>
+    /// The gateway accepted the connection (identity, expiry and limits passed), before it joins any group or sends
+    /// anything: a transport whose handshake waits for the server's answer (Socket.IO's CONNECT) answers now.
+    /// </summary>
+    Task AcceptAsync();
+
+    /// <summary>
+    /// The gateway refuses the connection: SignalR sends the <c>error</c> event and closes; Socket.IO answers the
+    /// handshake with CONNECT_ERROR (<c>connect_error</c> in the client, which then does not reconnect by itself).
+    /// </summary>
+    Task RefuseAsync(GatewayError error);
+
     /// <summary>Sends one event to this client.</summary>
     Task SendAsync(string eventName, object payload, CancellationToken cancellationToken);
 

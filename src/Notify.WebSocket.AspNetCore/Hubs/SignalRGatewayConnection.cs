@@ -12,6 +12,24 @@ internal sealed class SignalRGatewayConnection(HubCallerContext context, Notific
 
     public CancellationToken Closed => context.ConnectionAborted;
 
+    public Task AcceptAsync() => Task.CompletedTask;
+
+    /// <summary>The <c>error</c> event, then the close (SignalR has no refusal in its handshake once the hub is reached).</summary>
+    public async Task RefuseAsync(GatewayError error)
+    {
+        try
+        {
+            await _client.SendAsync(GatewayEvents.Error, error, context.ConnectionAborted).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.ConnectionAborted.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            context.Abort();
+        }
+    }
+
     public Task SendAsync(string eventName, object payload, CancellationToken cancellationToken) =>
         _client.SendAsync(eventName, hub.Outgoing(payload), cancellationToken);
 

@@ -16,9 +16,16 @@ internal static class AuthenticationExpiration
     /// <param name="httpContext">The request that opened the connection.</param>
     /// <param name="user">The connection's user.</param>
     /// <returns>The expiry, or null.</returns>
-    public static DateTimeOffset? Of(HttpContext? httpContext, ClaimsPrincipal? user)
+    public static DateTimeOffset? Of(HttpContext? httpContext, ClaimsPrincipal? user) =>
+        Of(httpContext?.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult, user);
+
+    /// <summary>The expiry of an authentication result: its <c>ExpiresUtc</c>, else the user's <c>exp</c> claim.</summary>
+    /// <param name="result">The result of the host's authentication handler, if any.</param>
+    /// <param name="user">The authenticated user.</param>
+    /// <returns>The expiry, or null.</returns>
+    public static DateTimeOffset? Of(AuthenticateResult? result, ClaimsPrincipal? user)
     {
-        if (httpContext?.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Properties?.ExpiresUtc is { } expires)
+        if (result?.Properties?.ExpiresUtc is { } expires)
         {
             return expires;
         }

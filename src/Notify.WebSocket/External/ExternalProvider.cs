@@ -53,6 +53,9 @@ internal sealed class ExternalProvider : WebSocketProviderBase, IIncomingSubscri
 
     public override WebSocketConnectionState State => IsDisposed ? WebSocketConnectionState.Disposed : _connection.State;
 
+    /// <summary>The incoming pipeline of this provider's strategies, if it has any.</summary>
+    internal IncomingPipeline? Pipeline => _pipeline;
+
     /// <summary>The pooled connection this provider sends through (shared with every provider of the same endpoint and identity).</summary>
     internal ExternalConnection Connection => _connection;
 
@@ -72,11 +75,11 @@ internal sealed class ExternalProvider : WebSocketProviderBase, IIncomingSubscri
         }
     }
 
-    public ValueTask<bool> OnIncomingAsync(IncomingFrame frame, IncomingAcknowledgment? acknowledgment)
+    public ValueTask<IncomingOutcome> OnIncomingAsync(IncomingFrame frame, IncomingAcknowledgment? acknowledgment)
     {
         if (!_subscribedEvents.Contains(frame.Event))
         {
-            return new ValueTask<bool>(false);
+            return new ValueTask<IncomingOutcome>(IncomingOutcome.NotSubscribed);
         }
 
         var message = new IncomingMessage
@@ -96,10 +99,15 @@ internal sealed class ExternalProvider : WebSocketProviderBase, IIncomingSubscri
         if (_pipeline is null)
         {
             Incoming.Publish(message);
-            return new ValueTask<bool>(true);
+            return new ValueTask<IncomingOutcome>(IncomingOutcome.Taken);
         }
 
-        return _pipeline.EnqueueAsync(message, acknowledgment);
+        var accepting = _pipeline.EnqueueAsync(message, acknowledgment);
+        return accepting.IsCompletedSuccessfully ? new ValueTask<IncomingOutcome>(Outcome(accepting.Result)) : AwaitAcceptedAsync(accepting);
+
+        static IncomingOutcome Outcome(bool accepted) => accepted ? IncomingOutcome.Taken : IncomingOutcome.Refused;
+
+        static async ValueTask<IncomingOutcome> AwaitAcceptedAsync(ValueTask<bool> accepting) => Outcome(await accepting.ConfigureAwait(false));
     }
 
     protected override ValueTask<SendResult> SendToUserCoreAsync(string id, string userId, NotificationContent content, CancellationToken cancellationToken)

@@ -37,7 +37,7 @@ internal abstract class ExternalProviderFactory(
         }
 
         var lease = pool.Acquire(key, k => CreateConnection(k, options, policies.For(owner, options), owner), owner);
-        var provider = new ExternalProvider(tenantId, options, lease, pipelines.Create(tenantId, options), TimeProvider, LoggerFactory.CreateLogger<ExternalProvider>());
+        var provider = new ExternalProvider(tenantId, options, lease, pipelines.Create(tenantId, options, ProviderOptionsNames.Parse(owner).ProviderName), TimeProvider, LoggerFactory.CreateLogger<ExternalProvider>());
 
         // Started once its first provider listens, so no frame is read before someone can take it.
         lease.Connection.Start();

@@ -10,7 +10,10 @@ internal sealed class IncomingPipelineFactory(
     TimeProvider timeProvider,
     ILoggerFactory loggerFactory)
 {
-    public IncomingPipeline? Create(string tenantId, WebSocketProviderOptions options)
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="options">The tenant's options.</param>
+    /// <param name="providerName">The provider configuration's name (default <c>websocket</c>).</param>
+    public IncomingPipeline? Create(string tenantId, WebSocketProviderOptions options, string providerName = WebSocketProviderDefaults.ProviderName)
     {
         if (!options.EnableReceiving)
         {
@@ -20,11 +23,11 @@ internal sealed class IncomingPipelineFactory(
         var selected = Select(options);
         return selected.Count == 0
             ? null
-            : new IncomingPipeline(tenantId, Owner(tenantId, options), selected, options, spools, timeProvider, loggerFactory.CreateLogger<IncomingPipeline>());
+            : new IncomingPipeline(tenantId, Owner(providerName, tenantId), selected, options, spools, timeProvider, loggerFactory.CreateLogger<IncomingPipeline>());
     }
 
-    /// <summary>Spool rows belong to one tenant of one configuration: <c>{tenant}@{key path}</c>.</summary>
-    public static string Owner(string tenantId, WebSocketProviderOptions options) => tenantId + "@" + options.KeyPath;
+    /// <summary>Spooled messages belong to one tenant of one provider configuration: its named-options name, <c>{provider}:tenants:{tenant}</c>.</summary>
+    public static string Owner(string providerName, string tenantId) => ProviderOptionsNames.For(providerName, tenantId);
 
     public IReadOnlyList<IMessageHandlingStrategy> Select(WebSocketProviderOptions options)
     {

@@ -22,6 +22,9 @@ internal sealed class GatewayServer : IAsyncDisposable
 
     public Uri HubUrl => new(BaseAddress, "/notifications");
 
+    /// <summary>The URL a Socket.IO client is given (it adds <c>/socket.io/</c> itself).</summary>
+    public Uri SocketIoUrl => BaseAddress;
+
     public IServiceProvider Services => _app.Services;
 
     public static async Task<GatewayServer> StartAsync(
@@ -30,10 +33,13 @@ internal sealed class GatewayServer : IAsyncDisposable
         Action<IWebSocketNotificationsBuilder>? notifications = null,
         Action<IServiceCollection>? services = null,
         Func<WebApplication, Microsoft.AspNetCore.Builder.HubEndpointConventionBuilder>? map = null,
-        ILoggerProvider? logs = null)
+        ILoggerProvider? logs = null,
+        Action<SocketIoGatewayOptions>? socketIo = null,
+        int port = 0,
+        Action<WebApplication>? endpoints = null)
     {
         var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Logging.ClearProviders();
         if (logs is not null)
         {
@@ -79,6 +85,11 @@ internal sealed class GatewayServer : IAsyncDisposable
             o.AllowedChannelPatterns = ["public.*", "alerts"];
             gateway?.Invoke(o);
         });
+        if (socketIo is not null)
+        {
+            notify.AddSocketIoGateway(socketIo);
+        }
+
         notifications?.Invoke(notify);
         services?.Invoke(builder.Services);
 
@@ -91,6 +102,13 @@ internal sealed class GatewayServer : IAsyncDisposable
         {
             map(app);
         }
+
+        if (socketIo is not null)
+        {
+            app.MapSocketIoGateway();
+        }
+
+        endpoints?.Invoke(app);
 
         await app.StartAsync();
         return new GatewayServer(app, new Uri(app.Urls.First()));

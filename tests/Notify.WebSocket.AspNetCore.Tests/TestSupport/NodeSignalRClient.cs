@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Text.Json;
-using Notify.WebSocket.Testing;
 
 namespace Notify.WebSocket.AspNetCore.Tests.TestSupport;
 
@@ -10,40 +8,18 @@ namespace Notify.WebSocket.AspNetCore.Tests.TestSupport;
 /// </summary>
 internal sealed class NodeSignalRClient : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly AwaitableLog<JsonElement> _lines = new();
-    private readonly Task _reader;
+    private readonly NodeLineProcess _node;
 
-    private NodeSignalRClient(Process process)
-    {
-        _process = process;
-        _reader = Task.Run(ReadAsync);
-    }
+    private NodeSignalRClient(NodeLineProcess node) => _node = node;
 
     /// <summary>Starts the client and waits until it is connected (or refused).</summary>
     /// <returns>The client; <see cref="Started"/> says whether the connection was made.</returns>
     public static async Task<NodeSignalRClient> StartAsync(Uri hubUrl, string? token, string transport = "websockets")
     {
-        await NodePeer.EnsureInstalledAsync();
-        var info = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = RepositoryPaths.Peers,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[] { "signalr-client.mjs", "--url", hubUrl.ToString(), "--transport", transport })
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        if (token is not null)
-        {
-            info.ArgumentList.Add("--token");
-            info.ArgumentList.Add(token);
-        }
-
-        var client = new NodeSignalRClient(Process.Start(info)!);
+        string[] arguments = token is null
+            ? ["--url", hubUrl.ToString(), "--transport", transport]
+            : ["--url", hubUrl.ToString(), "--transport", transport, "--token", token];
+        var client = new NodeSignalRClient(await NodeLineProcess.StartAsync("signalr-client.mjs", arguments));
         var first = await client.NextAsync(l => Type(l) is "started" or "start-failed");
         client.Started = Type(first) == "started";
         return client;
@@ -55,11 +31,11 @@ internal sealed class NodeSignalRClient : IAsyncDisposable
     /// <param name="method">The hub method.</param>
     /// <param name="argumentsJson">The arguments as a JSON array, parsed by JSON.parse in Node (so <c>"\ud800"</c> is a lone surrogate).</param>
     public Task SendAsync(string method, string argumentsJson) =>
-        WriteAsync($$"""{"op":"send","method":{{JsonSerializer.Serialize(method)}},"args":{{argumentsJson}}}""");
+        _node.WriteLineAsync($$"""{"op":"send","method":{{JsonSerializer.Serialize(method)}},"args":{{argumentsJson}}}""");
 
     public Task JoinAsync(string channel) => SendAsync("channel:join", JsonSerializer.Serialize(new[] { new { channelName = channel } }));
 
-    public Task StopAsync() => WriteAsync("""{"op":"stop"}""");
+    public Task StopAsync() => _node.WriteLineAsync("""{"op":"stop"}""");
 
     /// <summary>The next not yet awaited event named <paramref name="name"/> that matches; returns its body.</summary>
     public async Task<JsonElement> EventAsync(string name, Func<JsonElement, bool>? match = null) =>
@@ -69,37 +45,11 @@ internal sealed class NodeSignalRClient : IAsyncDisposable
     public Task<JsonElement> ClosedAsync() => NextAsync(l => Type(l) == "closed");
 
     /// <summary>Everything received so far, in order.</summary>
-    public IReadOnlyList<JsonElement> Lines() => _lines.Entries();
+    public IReadOnlyList<JsonElement> Lines() => _node.Lines();
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-        }
-
-        await _process.WaitForExitAsync();
-        await _reader;
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _node.DisposeAsync();
 
     private static string? Type(JsonElement line) => line.GetProperty("type").GetString();
 
-    private async Task WriteAsync(string line)
-    {
-        await _process.StandardInput.WriteLineAsync(line);
-        await _process.StandardInput.FlushAsync();
-    }
-
-    private Task<JsonElement> NextAsync(Func<JsonElement, bool> match) =>
-        _lines.NextAsync(match, consume: true, "matching line from the Node client", l => l.GetRawText());
-
-    private async Task ReadAsync()
-    {
-        while (await _process.StandardOutput.ReadLineAsync() is { } line)
-        {
-            using var document = JsonDocument.Parse(line);
-            _lines.Add(document.RootElement.Clone());
-        }
-    }
+    private Task<JsonElement> NextAsync(Func<JsonElement, bool> match) => _node.NextAsync(match, "matching line from the Node client");
 }

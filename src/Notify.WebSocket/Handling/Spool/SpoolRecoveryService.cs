@@ -40,7 +40,7 @@ internal sealed class SpoolRecoveryService(
 
                 try
                 {
-                    if (spool.HasPending(IncomingPipelineFactory.Owner(tenant, tenantOptions)))
+                    if (spool.HasPending(IncomingPipelineFactory.Owner(registration.Name, tenant)))
                     {
                         Log.SpoolRecovering(logger, registration.Name, tenant, spool.Location);
                         registry.GetProvider(tenant, registration.Name);

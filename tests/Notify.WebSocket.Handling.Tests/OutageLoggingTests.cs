@@ -1,0 +1,41 @@
+using Notify.WebSocket.Handling.Tests.TestSupport;
+
+namespace Notify.WebSocket.Handling.Tests;
+
+/// <summary>A sink that is down delays delivery, is counted on every attempt, and costs the log a few lines, not one per attempt.</summary>
+public sealed class OutageLoggingTests
+{
+    [Fact]
+    public async Task WebhookDown_ThousandsOfFailedAttempts_LogTheFirstWithItsException_ThenAFewCounts_AndTheRecovery()
+    {
+        using var files = new TempFiles();
+        var down = 1;
+        await using var receiver = await WebhookReceiver.StartAsync(_ => Volatile.Read(ref down) == 1 ? 500 : 200);
+        await using var harness = HandlingHarness.Create(h =>
+        {
+            h.Strategy = "callback";
+            h.CallbackUrl = receiver.Url.ToString();
+            h.SpoolPath = files.Path("spool");
+            h.RetryDelay = 10;
+            h.MaxRetryDelay = 20;
+        });
+        using var failed = new MetricCollector("notify.websocket.incoming.failed");
+        var pipeline = harness.StartPipeline();
+        for (var i = 0; i < 200; i++)
+        {
+            Assert.True(pipeline.TryEnqueue(Messages.Create("down-" + i)));
+        }
+
+        await Eventually.TrueAsync(() => failed.Sum("notify.websocket.strategy", "callback") >= 2_000, "thousands of attempts failed", 60_000);
+        Volatile.Write(ref down, 0);
+        await Eventually.TrueAsync(() => pipeline.Pending == 0, "everything was delivered once the webhook came back", 60_000);
+        await pipeline.DisposeAsync();
+
+        var warnings = harness.Logs.Lines.Where(l => l.StartsWith("Warning 4002:", StringComparison.Ordinal) || l.StartsWith("Warning 4111:", StringComparison.Ordinal)).ToList();
+        Assert.Single(warnings, l => l.StartsWith("Warning 4002:", StringComparison.Ordinal) && l.Contains(" | ", StringComparison.Ordinal));
+        Assert.True(warnings.Count <= 1 + 7, $"{warnings.Count} warnings for {failed.Sum("notify.websocket.strategy", "callback")} failed attempts");
+        var recovered = Assert.Single(harness.Logs.Lines, l => l.StartsWith("Information 4112:", StringComparison.Ordinal));
+        Assert.Contains("callback", recovered, StringComparison.Ordinal);
+        Assert.Equal(200, receiver.Accepted.Select(r => r.Header(Notify.WebSocket.WebhookHeaders.MessageId)).Distinct().Count());
+    }
+}
