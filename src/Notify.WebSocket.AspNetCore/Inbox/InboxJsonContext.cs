@@ -7,6 +7,7 @@ namespace Notify.WebSocket.AspNetCore.Inbox;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(NotificationPayload))]
 [JsonSerializable(typeof(InboxChange))]
+[JsonSerializable(typeof(StreamReplay))]
 [JsonSerializable(typeof(InboxPage))]
 [JsonSerializable(typeof(InboxUnreadCount))]
 [JsonSerializable(typeof(Gateway.GatewayError))]

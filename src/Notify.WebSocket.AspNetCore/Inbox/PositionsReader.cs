@@ -11,6 +11,9 @@ namespace Notify.WebSocket.AspNetCore.Inbox;
 /// </summary>
 internal static class PositionsReader
 {
+    /// <summary>The query parameter (SignalR, Socket.IO) and the Socket.IO handshake's <c>auth</c> property that carry them.</summary>
+    public const string Parameter = "positions";
+
     public const int MaxStreams = 256;
     private const int MaxTextLength = 32 * 1024;
 

@@ -8,9 +8,10 @@ namespace Notify.WebSocket.AspNetCore.Tests.Inbox;
 /// <summary>The test gateway server with the inbox on a SQLite file, and clients that connect with positions.</summary>
 internal static class InboxGateway
 {
-    public static Task<GatewayServer> StartAsync(string databasePath, Action<IWebSocketNotificationsBuilder>? notifications = null, Action<SignalRGatewayOptions>? gateway = null) =>
+    public static Task<GatewayServer> StartAsync(string databasePath, Action<IWebSocketNotificationsBuilder>? notifications = null, Action<SignalRGatewayOptions>? gateway = null, Action<SocketIoGatewayOptions>? socketIo = null) =>
         GatewayServer.StartAsync(
             gateway: gateway,
+            socketIo: socketIo,
             notifications: b =>
             {
                 b.AddNotificationInbox(o => o.DatabasePath = databasePath).AddSqlite();
