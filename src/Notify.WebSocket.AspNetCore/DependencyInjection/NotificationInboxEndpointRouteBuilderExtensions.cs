@@ -40,7 +40,7 @@ public static class NotificationInboxEndpointRouteBuilderExtensions
 
         if (endpoints.ServiceProvider.GetService<ConnectionIdentityResolver>() is null)
         {
-            throw new InvalidOperationException("The inbox endpoints identify users as the gateway does: call .AddSignalRGateway() first.");
+            throw new InvalidOperationException("The inbox endpoints identify users as the gateway does: call .AddSignalRGateway() or .AddSocketIoGateway() first.");
         }
 
         var group = endpoints.MapGroup(pattern);
