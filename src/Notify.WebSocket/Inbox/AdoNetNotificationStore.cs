@@ -14,19 +14,8 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
 {
     private const int TrimChunk = 10_000;
 
-    public async Task InitializeAsync(CancellationToken cancellationToken = default)
-    {
-        var connection = await OpenAsync(write: true, cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            var transaction = await BeginAsync(connection, cancellationToken).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
-            {
-                await ExecuteAsync(connection, transaction, sql.Schema, cancellationToken).ConfigureAwait(false);
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
+    public Task InitializeAsync(CancellationToken cancellationToken = default) =>
+        InWriteTransactionAsync(statements => ExecuteAsync(statements.Connection, statements.Transaction, sql.Schema, cancellationToken), cancellationToken);
 
     public async Task<IReadOnlyList<AppendOutcome>> AppendAsync(IReadOnlyList<NotificationRecord> records, CancellationToken cancellationToken = default)
     {
@@ -37,29 +26,18 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
             return outcomes;
         }
 
-        var connection = await OpenAsync(write: true, cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        await InWriteTransactionAsync(async statements =>
         {
-            var transaction = await BeginAsync(connection, cancellationToken).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
+            var copies = new List<(int Copy, int First)>();
+            var fresh = await SkipDuplicatesAsync(statements, records, outcomes, copies, cancellationToken).ConfigureAwait(false);
+            await AssignPositionsAsync(statements, records, fresh, outcomes, cancellationToken).ConfigureAwait(false);
+            foreach (var (copy, first) in copies)
             {
-                var statements = new Statements(connection, transaction);
-                await using (statements.ConfigureAwait(false))
-                {
-                    var copies = new List<(int Copy, int First)>();
-                    var fresh = await SkipDuplicatesAsync(statements, records, outcomes, copies, cancellationToken).ConfigureAwait(false);
-                    await AssignPositionsAsync(statements, records, fresh, outcomes, cancellationToken).ConfigureAwait(false);
-                    foreach (var (copy, first) in copies)
-                    {
-                        outcomes[copy] = new AppendOutcome(outcomes[first].Position, Duplicate: true);
-                    }
-
-                    await InsertAsync(statements, records, fresh, outcomes, cancellationToken).ConfigureAwait(false);
-                }
-
-                await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+                outcomes[copy] = new AppendOutcome(outcomes[first].Position, Duplicate: true);
             }
-        }
+
+            await InsertAsync(statements, records, fresh, outcomes, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
 
         return outcomes;
     }
@@ -199,73 +177,49 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
     {
         ArgumentNullException.ThrowIfNull(ids);
         var visible = new List<(string Id, string Stream, long Position)>();
-        var connection = await OpenAsync(write: true, cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        await InWriteTransactionAsync(async statements =>
         {
-            var transaction = await BeginAsync(connection, cancellationToken).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
+            var userStream = InboxSql.Key(NotificationStreamId.ForUser(tenantId, userId));
+            foreach (var chunk in Chunks([.. ids.Distinct(StringComparer.Ordinal)]))
             {
-                var statements = new Statements(connection, transaction);
-                await using (statements.ConfigureAwait(false))
+                var parameters = new List<(string, object)> { ("t", tenantId), ("u", userId), ("us", userStream) };
+                parameters.AddRange(chunk.Select((id, i) => ($"i{i}", (object)id)));
+                var reader = await statements.Bind(sql.VisibleIds(chunk.Length), parameters).ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
                 {
-                    var userStream = InboxSql.Key(NotificationStreamId.ForUser(tenantId, userId));
-                    foreach (var chunk in Chunks([.. ids.Distinct(StringComparer.Ordinal)]))
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        var parameters = new List<(string, object)> { ("t", tenantId), ("u", userId), ("us", userStream) };
-                        parameters.AddRange(chunk.Select((id, i) => ($"i{i}", (object)id)));
-                        var reader = await statements.Bind(sql.VisibleIds(chunk.Length), parameters).ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                        await using (reader.ConfigureAwait(false))
-                        {
-                            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                            {
-                                visible.Add((reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
-                            }
-                        }
-                    }
-
-                    foreach (var chunk in Chunks(visible))
-                    {
-                        var parameters = new List<(string, object)> { ("t", tenantId), ("u", userId), ("v", value ? 1L : 0L) };
-                        for (var i = 0; i < chunk.Length; i++)
-                        {
-                            parameters.Add(($"s{i}", chunk[i].Stream));
-                            parameters.Add(($"p{i}", chunk[i].Position));
-                        }
-
-                        await statements.Bind(sql.SetMark(mark, chunk.Length), parameters).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                        visible.Add((reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
                     }
                 }
-
-                await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
             }
-        }
+
+            foreach (var chunk in Chunks(visible))
+            {
+                var parameters = new List<(string, object)> { ("t", tenantId), ("u", userId), ("v", value ? 1L : 0L) };
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    parameters.Add(($"s{i}", chunk[i].Stream));
+                    parameters.Add(($"p{i}", chunk[i].Position));
+                }
+
+                await statements.Bind(sql.SetMark(mark, chunk.Length), parameters).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }, cancellationToken).ConfigureAwait(false);
 
         return [.. visible.Select(v => v.Id)];
     }
 
-    public async Task MarkReadThroughAsync(string tenantId, string userId, StreamPosition? through, CancellationToken cancellationToken = default)
-    {
-        var connection = await OpenAsync(write: true, cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+    public Task MarkReadThroughAsync(string tenantId, string userId, StreamPosition? through, CancellationToken cancellationToken = default) =>
+        InWriteTransactionAsync(async statements =>
         {
-            var transaction = await BeginAsync(connection, cancellationToken).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
+            // Everything: each stream of the inbox up to its head now (what is stored later stays unread).
+            var streams = through is { } one ? [one] : await HeadsAsync(statements.Connection, statements.Transaction, tenantId, userId, cancellationToken).ConfigureAwait(false);
+            foreach (var (stream, position) in streams)
             {
-                // Everything: each stream of the inbox up to its head now (what is stored later stays unread).
-                var streams = through is { } one ? [one] : await HeadsAsync(connection, transaction, tenantId, userId, cancellationToken).ConfigureAwait(false);
-                foreach (var (stream, position) in streams)
-                {
-                    var command = Command(connection, transaction, sql.ReadThrough, ("t", tenantId), ("u", userId), ("s", InboxSql.Key(stream)), ("p", position));
-                    await using (command.ConfigureAwait(false))
-                    {
-                        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                    }
-                }
-
-                await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+                await statements.Bind(sql.ReadThrough, [("t", tenantId), ("u", userId), ("s", InboxSql.Key(stream)), ("p", position)]).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
-        }
-    }
+        }, cancellationToken);
 
     public async Task<long> TrimAsync(DateTimeOffset createdBefore, int maxPerStream, CancellationToken cancellationToken = default)
     {
@@ -494,6 +448,26 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
             ? segment.Array
             : payload.ToArray();
 
+    /// <summary>Runs <paramref name="work"/> in a write transaction on a connection of its own and commits it (the commit is not cancelled once begun).</summary>
+    private async Task InWriteTransactionAsync(Func<Statements, Task> work, CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(write: true, cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = await BeginAsync(connection, cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                var statements = new Statements(connection, transaction);
+                await using (statements.ConfigureAwait(false))
+                {
+                    await work(statements).ConfigureAwait(false);
+                }
+
+                await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+
     private async Task<DbConnection> OpenAsync(bool write, CancellationToken cancellationToken)
     {
         var connection = await source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -598,6 +572,10 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
     private sealed class Statements(DbConnection connection, DbTransaction transaction) : IAsyncDisposable
     {
         private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
+
+        public DbConnection Connection => connection;
+
+        public DbTransaction Transaction => transaction;
 
         /// <summary>The command of <paramref name="text"/> with these values, in the order its parameters were first given.</summary>
         public DbCommand Bind(string text, List<(string Name, object Value)> parameters)
