@@ -16,7 +16,6 @@ builder.Services.AddWebSocketNotifications(builder.Configuration.GetSection("Not
 var externalUrl = builder.Configuration["Notifications:External:url"];
 if (externalUrl is not null)
 {
-    builder.Services.AddSingleton<TallyStrategy>();
     builder.Services.AddWebSocketNotifications(builder.Configuration.GetSection("Notifications:External"), providerName: "external")
         .AddHandlingStrategy<TallyStrategy, TallyOptions>("tally", static (section, options) => section.Bind(options));
 }

@@ -28,22 +28,24 @@ public sealed class KafkaOptionsTests(KafkaCluster kafka) : IClassFixture<KafkaC
     private static KafkaStrategyOptions Kafka(ServiceProvider services, string? tenant = null) =>
         (KafkaStrategyOptions)Provider(services, tenant).StrategyOptions[KafkaStrategyOptions.StrategyName];
 
-    private static string Receiving(string spool) => $$"""
+    /// <summary>A provider receiving into the Kafka strategy; <paramref name="kafkaSection"/> is the base <c>strategies:kafka</c>.</summary>
+    private static string Receiving(string spool, string kafkaSection = "{}") => $$"""
         "mode": "external", "protocol": "ws", "url": "ws://127.0.0.1:9/ws", "enableReceiving": true,
-        "messageHandling": { "strategy": "kafka", "spoolPath": "{{spool}}" }
+        "messageHandling": { "strategy": "kafka", "spoolPath": "{{spool}}", "strategies": { "kafka": {{kafkaSection}} } }
         """;
 
     [Fact]
     public void OwnSection_BindsEverySetting_ATenantsSectionOverTheBaseOne()
     {
         using var files = new TempFiles();
+        const string Base = """
+            { "bootstrapServers": "b1:9092,b2:9092", "topic": "base.topic", "publish": true, "deliveryTimeout": 1500,
+              "producer": { "linger.ms": "5", "compression.type": "lz4" } }
+            """;
         using var services = Services($$"""
-            { {{Receiving(files.Path("spool"))}},
+            { {{Receiving(files.Path("spool"), Base)}},
               "tenants": { "7": { "messageHandling": { "strategies": { "kafka": { "topic": "t7.topic", "producer": { "linger.ms": "20" } } } } } } }
-            """.Replace("\"spoolPath\"", """
-            "strategies": { "kafka": { "bootstrapServers": "b1:9092,b2:9092", "topic": "base.topic", "publish": true, "deliveryTimeout": 1500,
-                                       "producer": { "linger.ms": "5", "compression.type": "lz4" } } }, "spoolPath"
-            """, StringComparison.Ordinal),
+            """,
             b => b.AddKafka());
 
         var baseOptions = Kafka(services);
@@ -130,12 +132,10 @@ public sealed class KafkaOptionsTests(KafkaCluster kafka) : IClassFixture<KafkaC
 
         using var files = new TempFiles();
         await using var services = Services($$"""
-            { {{Receiving(files.Path("spool"))}},
+            { {{Receiving(files.Path("spool"), $$"""{ "bootstrapServers": "{{kafka.BootstrapServers}}" }""")}},
               "tenants": { "1": { "messageHandling": { "kafkaTopic": "{{topics[0]}}" } },
                            "2": { "messageHandling": { "strategies": { "kafka": { "topic": "{{topics[1]}}" } } } } } }
-            """.Replace("\"spoolPath\"", $$"""
-            "strategies": { "kafka": { "bootstrapServers": "{{kafka.BootstrapServers}}" } }, "spoolPath"
-            """, StringComparison.Ordinal),
+            """,
             b => b.AddKafka());
         var factory = services.GetRequiredService<IncomingPipelineFactory>();
 

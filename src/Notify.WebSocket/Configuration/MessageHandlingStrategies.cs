@@ -1,8 +1,8 @@
 namespace Notify.WebSocket;
 
 /// <summary>
-/// The <c>messageHandling.strategy</c> values the core knows; a strategy added with <c>AddHandlingStrategy</c> (such as
-/// the Kafka package's) is named by the name it was added under.
+/// The <c>messageHandling.strategy</c> values the core knows; a strategy added with <c>AddHandlingStrategy</c> (your
+/// own, or a package's) is named by the name it was added under.
 /// </summary>
 public static class MessageHandlingStrategies
 {

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Notify.WebSocket;
 using Notify.WebSocket.Handling.Database;
 using Notify.WebSocket.Handling.Strategies;
@@ -14,7 +15,8 @@ public static class WebSocketNotificationsBuilderHandlingExtensions
     /// Adds a handling strategy to this builder's provider configuration under <paramref name="name"/>:
     /// <c>messageHandling:strategy</c> can then name it, and <c>all</c> runs it whenever its
     /// <see cref="IMessageHandlingStrategy{TOptions}.TakesPartInAll"/> says so. The strategy is the
-    /// <typeparamref name="TStrategy"/> registered in the container, or else one made from the container's services.
+    /// <typeparamref name="TStrategy"/> singleton of the container (registered here if it is not), which serves every
+    /// provider configuration and tenant it is added to, each call with that tenant's options.
     /// </summary>
     /// <remarks>
     /// <para>
@@ -45,11 +47,16 @@ public static class WebSocketNotificationsBuilderHandlingExtensions
         string name,
         Action<IConfigurationSection, TOptions> bind)
         where TStrategy : class, IMessageHandlingStrategy<TOptions>
-        where TOptions : class, new() =>
-        builder.AddHandlingStrategy(name, static sp => sp.GetService<TStrategy>() ?? ActivatorUtilities.CreateInstance<TStrategy>(sp), bind);
+        where TOptions : class, new()
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddSingleton<TStrategy>();
+        return builder.AddHandlingStrategy(name, static sp => sp.GetRequiredService<TStrategy>(), bind);
+    }
 
     /// <summary>
-    /// Adds a handling strategy made by <paramref name="create"/> (once per container) to this builder's provider
+    /// Adds a handling strategy made by <paramref name="create"/> (once per container, when first needed; the library
+    /// does not dispose it: return a service of the container to have it disposed) to this builder's provider
     /// configuration under <paramref name="name"/>; otherwise as
     /// <see cref="AddHandlingStrategy{TStrategy, TOptions}(IWebSocketNotificationsBuilder, string, Action{IConfigurationSection, TOptions})"/>.
     /// </summary>
@@ -60,8 +67,9 @@ public static class WebSocketNotificationsBuilderHandlingExtensions
     /// <param name="bind">Binds the options from the strategy's section.</param>
     /// <param name="aliases">
     /// Keys directly under <c>messageHandling</c> that the strategy also reads, each mapped to the key of its own
-    /// section it stands for (which wins when both are set): for settings a specification puts there, such as the
-    /// Kafka strategy's <c>{ ["kafkaTopic"] = "topic" }</c>. They are known keys only where the strategy is added.
+    /// section it stands for (which wins when both are set), for settings a specification puts there: with
+    /// <c>{ ["auditTopic"] = "topic" }</c>, <c>messageHandling:auditTopic</c> is read as <c>topic</c> of the strategy's
+    /// section. They are known keys only where the strategy is added.
     /// </param>
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentException"><paramref name="name"/> is empty, reserved or not a plain name, or an alias is not a plain key.</exception>

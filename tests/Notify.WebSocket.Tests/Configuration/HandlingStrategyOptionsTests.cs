@@ -22,7 +22,6 @@ public sealed class HandlingStrategyOptionsTests
             builder?.Invoke(b);
         }, s =>
         {
-            s.AddSingleton<AuditStrategy>();
             s.AddSingleton<IValidateOptions<AuditOptions>, AuditOptionsValidator>();
         });
 

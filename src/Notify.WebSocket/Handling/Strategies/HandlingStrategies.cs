@@ -20,7 +20,7 @@ internal sealed class HandlingStrategies(IEnumerable<HandlingStrategyRegistratio
     ];
 
     private readonly ConcurrentDictionary<string, HandlingStrategyRegistration[]> _byProvider = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<HandlingStrategyRegistration, object> _strategies = new();
+    private readonly ConcurrentDictionary<HandlingStrategyRegistration, Lazy<object>> _strategies = new();
 
     /// <summary>The strategies a provider configuration can name, one per name.</summary>
     public IReadOnlyList<HandlingStrategyRegistration> For(string providerName) => _byProvider.GetOrAdd(providerName, static (name, all) =>
@@ -39,5 +39,5 @@ internal sealed class HandlingStrategies(IEnumerable<HandlingStrategyRegistratio
         registration.Select(Strategy(registration), options);
 
     private object Strategy(HandlingStrategyRegistration registration) =>
-        _strategies.GetOrAdd(registration, static (r, sp) => r.CreateStrategy(sp), services);
+        _strategies.GetOrAdd(registration, static (r, sp) => new Lazy<object>(() => r.CreateStrategy(sp)), services).Value;
 }
