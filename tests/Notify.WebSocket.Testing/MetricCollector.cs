@@ -25,6 +25,9 @@ public sealed class MetricCollector : IDisposable
 
     public long Sum(string tag, string value) => _measurements.Where(m => Has(m.Tags, tag, value)).Sum(m => m.Value);
 
+    /// <summary>The sum of the measurements that carry every one of <paramref name="tags"/>.</summary>
+    public long Sum(params (string Tag, string Value)[] tags) => _measurements.Where(m => tags.All(t => Has(m.Tags, t.Tag, t.Value))).Sum(m => m.Value);
+
     public long Last(string tag, string value) => _measurements.LastOrDefault(m => Has(m.Tags, tag, value)).Value;
 
     public void Dispose() => _listener.Dispose();

@@ -15,11 +15,20 @@ internal static class ExternalTelemetry
     public static readonly Counter<long> Acknowledged =
         NotifyWebSocketTelemetry.Meter.CreateCounter<long>("notify.websocket.messages.acknowledged", "{message}", "Messages the server acknowledged.");
 
+    /// <summary>The tag of the server an incoming count is about: its <c>host:port</c>.</summary>
+    public const string EndpointTag = "notify.websocket.endpoint";
+
+    /// <summary>The tag of why a frame was dropped.</summary>
+    public const string ReasonTag = "reason";
+
     public static readonly Counter<long> Received =
-        NotifyWebSocketTelemetry.Meter.CreateCounter<long>("notify.websocket.messages.received", "{message}", "Events received from external servers.");
+        NotifyWebSocketTelemetry.Meter.CreateCounter<long>("notify.websocket.messages.received", "{message}", "Incoming events handed on (to ReceiveAsync or the handling pipeline), by endpoint.");
 
     public static readonly Counter<long> Dropped =
-        NotifyWebSocketTelemetry.Meter.CreateCounter<long>("notify.websocket.messages.dropped", "{message}", "Incoming frames dropped (oversized, not JSON, wrong shape), by reason.");
+        NotifyWebSocketTelemetry.Meter.CreateCounter<long>("notify.websocket.messages.dropped", "{message}", "Incoming frames and events not handed on, by reason and endpoint.");
+
+    public static void CountDropped(string reason, KeyValuePair<string, object?> endpoint) =>
+        Dropped.Add(1, new KeyValuePair<string, object?>(ReasonTag, reason), endpoint);
 
     public static readonly ObservableGauge<int> Connections = NotifyWebSocketTelemetry.Meter.CreateObservableGauge(
         "notify.websocket.connections",

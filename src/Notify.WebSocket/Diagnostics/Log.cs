@@ -47,8 +47,8 @@ internal static partial class Log
     [LoggerMessage(3006, LogLevel.Warning, "Writing to {Endpoint} failed; the message will be sent after the reconnect")]
     public static partial void WriteFailed(ILogger logger, Exception exception, string endpoint);
 
-    [LoggerMessage(3007, LogLevel.Warning, "Dropped an incoming frame from {Endpoint}: {Reason}")]
-    public static partial void FrameDropped(ILogger logger, string endpoint, string reason);
+    [LoggerMessage(3007, LogLevel.Warning, "Dropped an incoming frame from {Endpoint}: {Reason} ({Dropped} dropped since the last report)")]
+    public static partial void FrameDropped(ILogger logger, string endpoint, string reason, int dropped);
 
     [LoggerMessage(3008, LogLevel.Warning, "No heartbeat from {Endpoint} within {DeadlineMs} ms; treating the connection as dead")]
     public static partial void HeartbeatMissed(ILogger logger, string endpoint, long deadlineMs);
@@ -76,6 +76,9 @@ internal static partial class Log
 
     [LoggerMessage(3016, LogLevel.Warning, "An event {Event} from {Endpoint} arrived with no provider listening on the connection; dropped ({Dropped} since the last report)")]
     public static partial void EventWithoutSubscriber(ILogger logger, string @event, string endpoint, int dropped);
+
+    [LoggerMessage(3017, LogLevel.Debug, "An event {Event} from {Endpoint} is not in subscribeToEvents; ignored ({Dropped} since the last report)")]
+    public static partial void EventNotSubscribed(ILogger logger, string @event, string endpoint, int dropped);
 
     [LoggerMessage(4001, LogLevel.Warning, "Incoming message {MessageId} ({Event}) for tenant {TenantId} was dropped: the handling queue is full and messageHandling:whenQueueFull is \"drop\" ({Dropped} dropped since the last report)")]
     public static partial void IncomingQueueFull(ILogger logger, string messageId, string @event, string tenantId, int dropped);

@@ -27,6 +27,9 @@ internal abstract class ExternalConnection : PooledConnection, ISupervisedConnec
     private readonly string _providerName;
     private readonly string _tenantId;
     private readonly LogThrottle _unheardReports;
+    private readonly LogThrottle _notSubscribedReports;
+    private readonly KeyValuePair<string, object?> _endpointTag;
+    private readonly LogThrottle _droppedFrameReports;
     private IIncomingSubscriber[] _subscribers = [];
     private WebSocketProviderOptions _credentials;
     private Task _run = Task.CompletedTask;
@@ -43,6 +46,9 @@ internal abstract class ExternalConnection : PooledConnection, ISupervisedConnec
         _credentials = options;
         _auth = auth;
         _unheardReports = new LogThrottle(timeProvider, TimeSpan.FromSeconds(10));
+        _notSubscribedReports = new LogThrottle(timeProvider, TimeSpan.FromSeconds(10));
+        _endpointTag = new KeyValuePair<string, object?>(ExternalTelemetry.EndpointTag, key.HostAndPort);
+        _droppedFrameReports = new LogThrottle(timeProvider, TimeSpan.FromSeconds(10));
         TimeProvider = timeProvider;
         Logger = logger;
         _queue = new OutboundQueue(WriteAsync, OnWriteFailed, ChannelMessage, _channels, options.SendQueueCapacity, timeProvider, _lifetime.Token);
@@ -314,15 +320,20 @@ internal abstract class ExternalConnection : PooledConnection, ISupervisedConnec
         var acknowledgment = acknowledge is null ? null : new IncomingAcknowledgment(acknowledge);
         var subscribers = Volatile.Read(ref _subscribers);
         var taken = false;
+        var refused = false;
         foreach (var subscriber in subscribers)
         {
             var handing = subscriber.OnIncomingAsync(frame, acknowledgment);
-            taken |= handing.IsCompletedSuccessfully ? handing.Result : await handing.ConfigureAwait(false);
+            var outcome = handing.IsCompletedSuccessfully ? handing.Result : await handing.ConfigureAwait(false);
+            taken |= outcome == IncomingOutcome.Taken;
+            refused |= outcome == IncomingOutcome.Refused;
         }
 
+        // Counted once, under what happened to it: "received" is only what was handed on. A refusal was logged by the
+        // pipeline that refused it.
         if (taken)
         {
-            ExternalTelemetry.Received.Add(1);
+            ExternalTelemetry.Received.Add(1, _endpointTag);
         }
         else if (subscribers.Length == 0)
         {
@@ -333,9 +344,18 @@ internal abstract class ExternalConnection : PooledConnection, ISupervisedConnec
                 Log.EventWithoutSubscriber(Logger, frame.Event, Key.ToString(), suppressed + 1);
             }
         }
+        else if (refused)
+        {
+            CountDropped("handling-queue-full");
+        }
         else
         {
+            // Configured away (subscribeToEvents): worth a Debug line, not a warning.
             CountDropped("not-subscribed");
+            if (_notSubscribedReports.TryEnter(out var suppressed))
+            {
+                Log.EventNotSubscribed(Logger, frame.Event, Key.ToString(), suppressed + 1);
+            }
         }
 
         acknowledgment?.Release();
@@ -354,13 +374,21 @@ internal abstract class ExternalConnection : PooledConnection, ISupervisedConnec
     /// <summary>Completes the pending ack or query with this id; unknown ids (late or foreign responses) are ignored.</summary>
     protected internal bool CompletePending(string id, JsonElement data) => _queue.Pending.TryComplete(id, data);
 
-    protected static void CountDropped(string reason) => ExternalTelemetry.Dropped.Add(1, new KeyValuePair<string, object?>("reason", reason));
+    /// <summary>This connection's endpoint, as its incoming counts are tagged.</summary>
+    internal KeyValuePair<string, object?> EndpointTag => _endpointTag;
+
+    protected void CountDropped(string reason) => ExternalTelemetry.CountDropped(reason, _endpointTag);
 
     /// <summary>Counts and logs an incoming frame that could not be used; the connection stays up.</summary>
     protected internal void DropFrame(string reason, string tag)
     {
         CountDropped(tag);
-        Log.FrameDropped(Logger, Key.ToString(), reason);
+
+        // A server that sends garbage at will must not flood the log: the first, then one line per interval with the count.
+        if (_droppedFrameReports.TryEnter(out var suppressed))
+        {
+            Log.FrameDropped(Logger, Key.ToString(), reason, suppressed + 1);
+        }
     }
 
     /// <summary>

@@ -75,11 +75,11 @@ internal sealed class ExternalProvider : WebSocketProviderBase, IIncomingSubscri
         }
     }
 
-    public ValueTask<bool> OnIncomingAsync(IncomingFrame frame, IncomingAcknowledgment? acknowledgment)
+    public ValueTask<IncomingOutcome> OnIncomingAsync(IncomingFrame frame, IncomingAcknowledgment? acknowledgment)
     {
         if (!_subscribedEvents.Contains(frame.Event))
         {
-            return new ValueTask<bool>(false);
+            return new ValueTask<IncomingOutcome>(IncomingOutcome.NotSubscribed);
         }
 
         var message = new IncomingMessage
@@ -99,10 +99,15 @@ internal sealed class ExternalProvider : WebSocketProviderBase, IIncomingSubscri
         if (_pipeline is null)
         {
             Incoming.Publish(message);
-            return new ValueTask<bool>(true);
+            return new ValueTask<IncomingOutcome>(IncomingOutcome.Taken);
         }
 
-        return _pipeline.EnqueueAsync(message, acknowledgment);
+        var accepting = _pipeline.EnqueueAsync(message, acknowledgment);
+        return accepting.IsCompletedSuccessfully ? new ValueTask<IncomingOutcome>(Outcome(accepting.Result)) : AwaitAcceptedAsync(accepting);
+
+        static IncomingOutcome Outcome(bool accepted) => accepted ? IncomingOutcome.Taken : IncomingOutcome.Refused;
+
+        static async ValueTask<IncomingOutcome> AwaitAcceptedAsync(ValueTask<bool> accepting) => Outcome(await accepting.ConfigureAwait(false));
     }
 
     protected override ValueTask<SendResult> SendToUserCoreAsync(string id, string userId, NotificationContent content, CancellationToken cancellationToken)

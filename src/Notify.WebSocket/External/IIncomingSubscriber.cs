@@ -8,6 +8,6 @@ internal interface IIncomingSubscriber
     /// <paramref name="acknowledgment"/> (when the server asked for one) until it is. Completing late slows the receive
     /// loop down: that is the back-pressure of a full incoming queue.
     /// </summary>
-    /// <returns>Whether the subscriber took the event.</returns>
-    ValueTask<bool> OnIncomingAsync(IncomingFrame frame, IncomingAcknowledgment? acknowledgment);
+    /// <returns>What the subscriber did with the event.</returns>
+    ValueTask<IncomingOutcome> OnIncomingAsync(IncomingFrame frame, IncomingAcknowledgment? acknowledgment);
 }

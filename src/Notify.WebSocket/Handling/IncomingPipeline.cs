@@ -197,7 +197,8 @@ internal sealed class IncomingPipeline : IAsyncDisposable
     private bool Refuse(Accepted accepted)
     {
         Interlocked.Decrement(ref _queued);
-        ExternalTelemetry.Dropped.Add(1, new KeyValuePair<string, object?>("reason", "handling-queue-full"));
+
+        // notify.websocket.messages.dropped (reason handling-queue-full) is counted by the connection, which knows its endpoint.
         HandlingTelemetry.Rejected.Add(1, new KeyValuePair<string, object?>(HandlingTelemetry.ReasonTag, "queue-full"));
         if (_dropReports.TryEnter(out var suppressed))
         {

@@ -41,6 +41,10 @@ internal sealed record ConnectionPoolKey(
     public bool DiffersOnlyInCredentials(ConnectionPoolKey other) =>
         other is not null && CredentialHash != other.CredentialHash && this with { CredentialHash = other.CredentialHash } == other;
 
+    /// <summary>The server's <c>host:port</c>: what metrics tag a connection's counts with (never a path, query or credential).</summary>
+    public string HostAndPort =>
+        Uri.TryCreate(Url, UriKind.Absolute, out var uri) ? uri.Host + ":" + uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) : "unknown";
+
     /// <summary>Shows the endpoint and a prefix of the keyed hash only.</summary>
     public override string ToString() =>
         $"{Protocol} {SecretRedactor.RedactUrl(Url)}{Path} auth={AuthType.ToLowerInvariant()}#{CredentialHash[..8]}";

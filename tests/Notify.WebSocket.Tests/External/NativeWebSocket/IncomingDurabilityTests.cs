@@ -68,6 +68,12 @@ public sealed class IncomingDurabilityTests
 
         Assert.Equal(0, (await StreamAsync(server)).Unacked);
         await Eventually.TrueAsync(() => harness.Strategy.Handled.Select(m => m.Id).Distinct().Count() == Total, "every event was handled");
+
+        // A refused event is counted as dropped for that reason alone: not as received, not as an event nobody subscribed to.
+        var endpoint = ("notify.websocket.endpoint", server.WsUrl().Authority);
+        Assert.True(dropped.Sum(endpoint, ("reason", "handling-queue-full")) > 0);
+        Assert.Equal(0, dropped.Sum(endpoint, ("reason", "not-subscribed")));
+        Assert.Equal(dropped.Sum(endpoint), dropped.Sum(endpoint, ("reason", "handling-queue-full")));
     }
 
     private static async Task<(int Sent, int Unacked, int Acks)> StreamAsync(NodePeer server)

@@ -16,6 +16,8 @@ public sealed class ReceivingAndChannelTests
     {
         await using var server = await NodePeer.StartAsync("ws-server.mjs");
         await using var harness = ExternalHarness.Create(server.WsUrl(), Receiving);
+        using var received = new MetricCollector("notify.websocket.messages.received");
+        using var dropped = new MetricCollector("notify.websocket.messages.dropped");
         var provider = await harness.ConnectedAsync("7");
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var stream = provider.ReceiveAsync(stop.Token).GetAsyncEnumerator(stop.Token);
@@ -35,6 +37,12 @@ public sealed class ReceivingAndChannelTests
         Assert.Equal("data:sync", stream.Current.Event);
         await Eventually.TrueAsync(() => harness.Strategy.Handled.Count == 2, "both subscribed events reached the strategy");
         Assert.Equal(["data:sync", "status:update"], harness.Strategy.Handled.Select(m => m.Event).Order()); // the spool promises no order
+
+        // Each event counted once, under what happened to it, on this server's endpoint.
+        var endpoint = ("notify.websocket.endpoint", server.WsUrl().Authority);
+        Assert.Equal(2, received.Sum(endpoint));
+        Assert.Equal(1, dropped.Sum(endpoint, ("reason", "not-subscribed")));
+        Assert.Equal(1, dropped.Sum(endpoint));
         await stop.CancelAsync();
         await stream.DisposeAsync();
     }
