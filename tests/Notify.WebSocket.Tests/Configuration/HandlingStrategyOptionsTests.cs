@@ -198,6 +198,40 @@ public sealed class HandlingStrategyOptionsTests
         Assert.Equal("https://audit.example.com/code", Audit(services.GetRequiredService<IOptionsMonitor<WebSocketProviderOptions>>().Get("websocket")).Url);
     }
 
+    [Fact]
+    public void ChangedSection_IsBoundAgain_OnReload()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Notifications:WebSocket:messageHandling:strategies:audit:url"] = "https://audit.example.com/v1",
+        }).Build();
+        var collection = new ServiceCollection().AddLogging();
+        collection.AddWebSocketNotifications(configuration.GetSection(Root))
+            .AddHandlingStrategy<AuditStrategy, AuditOptions>("audit", static (section, options) => section.Bind(options));
+        using var services = collection.BuildServiceProvider();
+        var monitor = services.GetRequiredService<IOptionsMonitor<WebSocketProviderOptions>>();
+        Assert.Equal("https://audit.example.com/v1", Audit(monitor.Get("websocket")).Url);
+
+        configuration[$"{Root}:messageHandling:strategies:audit:url"] = "https://audit.example.com/v2";
+        configuration.Reload();
+
+        Assert.Equal("https://audit.example.com/v2", Audit(monitor.Get("websocket")).Url);
+    }
+
+    [Fact]
+    public void AddingAStrategyAgain_UnderTheSameName_ReplacesIt()
+    {
+        using var services = Services(
+            """{ "messageHandling": { "strategies": { "audit": { "url": "https://audit.example.com" } } } }""",
+            b => b.AddHandlingStrategy<AuditStrategy, AuditOptions>("AUDIT", static (section, options) =>
+            {
+                section.Bind(options);
+                options.Retries = 42;
+            }));
+
+        Assert.Equal(("https://audit.example.com", 42), (Audit(Get(services)).Url, Audit(Get(services)).Retries));
+    }
+
     [Theory]
     [InlineData("all")]
     [InlineData("NONE")]
