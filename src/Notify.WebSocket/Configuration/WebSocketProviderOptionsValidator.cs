@@ -228,7 +228,7 @@ internal sealed class WebSocketProviderOptionsValidator(
             var elsewhere = handlingStrategies.AddedElsewhere(strategy, o.ProviderName).Select(p => $"\"{p}\"").ToList();
             errors.Add(elsewhere.Count > 0
                 ? $"{key("messageHandling:strategy")} is \"{strategy}\", a strategy added only to the provider configuration(s) {string.Join(", ", elsewhere)}; add it on this configuration's builder too (the same AddHandlingStrategy or package Add… call)."
-                : $"{key("messageHandling:strategy")} is \"{strategy}\" but no strategy of that name is added; use one of {string.Join(", ", known.Select(s => $"\"{s}\""))}, or add it on the builder AddWebSocketNotifications returns (AddHandlingStrategy, or the Add… method of the package that provides it).");
+                : $"{key("messageHandling:strategy")} is \"{strategy}\" but no strategy of that name is added; use one of {string.Join(", ", known.Select(s => $"\"{s}\""))}, or {HandlingStrategyKeys.HowToAdd}.");
             return;
         }
 

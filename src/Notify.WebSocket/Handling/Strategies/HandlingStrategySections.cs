@@ -35,7 +35,7 @@ internal static class HandlingStrategySections
             var path = orphan.Values.Select(v => v.Path).Order(StringComparer.OrdinalIgnoreCase).First();
             options.BindingErrors.Add(strategies.Any(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase))
                 ? $"{path} is not a known setting: the {name} strategy's settings are keys of messageHandling itself; move it there or remove it."
-                : $"{path} belongs to no strategy: none named \"{name}\" is added to this provider configuration; add it on the builder AddWebSocketNotifications returns (AddHandlingStrategy, or the Add… method of the package that provides it), or remove the section.");
+                : $"{path} belongs to no strategy: none named \"{name}\" is added to this provider configuration; {HandlingStrategyKeys.HowToAdd}, or remove the section.");
         }
     }
 
