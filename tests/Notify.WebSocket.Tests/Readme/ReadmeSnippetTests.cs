@@ -74,6 +74,8 @@ public sealed partial class ReadmeSnippetTests
         await server.PostAsync("/push", new { frames = new object[] { new { @event = "message:received", data = new { text = "disk full" }, id = "chat-1" } } });
 
         await Eventually.TrueAsync(() => !chat.Posts.IsEmpty, "the chat webhook was called");
+        await services.DisposeAsync();
+        Directory.Delete(spool, recursive: true);
         var (path, body) = Assert.Single(chat.Posts);
         Assert.Equal("/hooks/chat", path);
         Assert.Equal("""{"channel":"#tenant-7","text":"message:received for tenant 7"}""", body);
