@@ -214,12 +214,12 @@ public static class StrategyThroughput
             o.Url = "ws://127.0.0.1:9/ws";
             o.EnableReceiving = true;
             o.MessageHandling.Strategy = strategy;
-            o.MessageHandling.KafkaTopic = topic;
             o.MessageHandling.DatabasePath = Path.Combine(work, $"pipeline-{round}.db");
             o.MessageHandling.SpoolPath = Path.Combine(work, $"spool-{strategy}-{round}");
             o.MessageHandling.MaxConcurrency = concurrency;
-        }).AddSqlite().AddKafka(kafka.BootstrapServers);
-        services.AddSingleton<IMessageHandlingStrategy>(new NoopStrategy());
+        }).AddSqlite()
+          .AddKafka(k => { k.BootstrapServers = kafka.BootstrapServers; k.Topic = topic; })
+          .AddHandlingStrategy<NoopStrategy.Settings>(Noop, _ => new NoopStrategy(), static (_, _) => { });
         var provider = services.BuildServiceProvider();
         await using var disposeProvider = provider.ConfigureAwait(false);
         var options = provider.GetRequiredService<IOptionsMonitor<WebSocketProviderOptions>>().Get("websocket");
@@ -271,10 +271,10 @@ public static class StrategyThroughput
         Source = new MessageSource { Url = "ws://127.0.0.1:9/ws", Protocol = "ws" },
     };
 
-    private sealed class NoopStrategy : IMessageHandlingStrategy
+    private sealed class NoopStrategy : IMessageHandlingStrategy<NoopStrategy.Settings>
     {
-        public string Name => Noop;
+        public ValueTask HandleAsync(IncomingMessage message, Settings options, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 
-        public ValueTask HandleAsync(IncomingMessage message, WebSocketProviderOptions options, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+        internal sealed class Settings;
     }
 }
