@@ -1,8 +1,10 @@
 // Notify.WebSocket under Native AOT: configuration bound from appsettings (and the command line), notifications with a
 // typed Data payload, in internal mode through the in-process gateway and, when an external server's url is given, in
-// external mode over native WebSocket with acknowledgments and a typed query. Exits 0 when everything arrived.
+// external mode over native WebSocket with acknowledgments, a typed query and incoming messages counted by a handling
+// strategy of the app's own (its options bound by the configuration binding generator). Exits 0 when everything arrived.
 //   dotnet publish samples/Notify.WebSocket.AotSample -c Release -o out/aot
 //   out/aot/Notify.WebSocket.AotSample [--Notifications:External:url ws://127.0.0.1:PORT/ws]
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Notify.WebSocket;
@@ -14,7 +16,8 @@ builder.Services.AddWebSocketNotifications(builder.Configuration.GetSection("Not
 var externalUrl = builder.Configuration["Notifications:External:url"];
 if (externalUrl is not null)
 {
-    builder.Services.AddWebSocketNotifications(builder.Configuration.GetSection("Notifications:External"), providerName: "external");
+    builder.Services.AddWebSocketNotifications(builder.Configuration.GetSection("Notifications:External"), providerName: "external")
+        .AddHandlingStrategy<TallyStrategy, TallyOptions>("tally", static (section, options) => section.Bind(options));
 }
 
 using var host = builder.Build();
@@ -45,6 +48,17 @@ if (externalUrl is not null)
     var echoed = echo is not null && echo.Echo == alert;
     Console.WriteLine($"external: connected={validation.IsValid} acknowledged={sent.Success} error={sent.Error?.Code} query echoed={echoed}");
     failures += validation.IsValid && sent.Success && echoed ? 0 : 1;
+
+    // The server sends a burst of status:update events on connect: the app's own strategy counts them.
+    var tally = host.Services.GetRequiredService<TallyStrategy>();
+    var expected = builder.Configuration.GetValue<int>("Notifications:External:messageHandling:strategies:tally:expected");
+    for (var i = 0; i < 100 && tally.Count < expected; i++)
+    {
+        await Task.Delay(50);
+    }
+
+    Console.WriteLine($"external, incoming: counted {tally.Count} of {expected} by the app's own strategy");
+    failures += tally.Count == expected ? 0 : 1;
 
     // A type no resolver knows (an anonymous type has no source-generated metadata) fails the send; it never throws.
     var unknown = await provider.SendToUserAsync("aot-user", new NotificationContent { Data = new { note = "no metadata" } });

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
@@ -6,39 +8,39 @@ using Microsoft.Extensions.Logging;
 namespace Notify.WebSocket.Kafka;
 
 /// <summary>
-/// The spec's Kafka strategy: publishes the webhook payload to <c>kafkaTopic</c> through one shared idempotent producer
-/// (<c>acks=all</c>) and completes only when the broker acknowledged the record; a failed or timed-out delivery
-/// throws, so the pipeline retries it. librdkafka's own log goes to <see cref="ILogger"/>. When the host stops, the
-/// producer is flushed for as long as the host's shutdown token allows, no longer: a message still undelivered then
-/// stays in the spool and is published at the next start.
+/// The spec's Kafka strategy: publishes the webhook payload to each tenant's topic through a shared idempotent producer
+/// (<c>acks=all</c>; one per distinct producer configuration, so usually one) and completes only when the broker
+/// acknowledged the record; a failed or timed-out delivery throws, so the pipeline retries it. librdkafka's own log
+/// goes to <see cref="ILogger"/>. When the host stops, the producers are flushed for as long as the host's shutdown
+/// token allows, no longer: a message still undelivered then stays in the spool and is published at the next start.
 /// </summary>
-internal sealed partial class KafkaStrategy : IMessageHandlingStrategy, IDisposable
+internal sealed partial class KafkaStrategy : IMessageHandlingStrategy<KafkaStrategyOptions>, IDisposable
 {
     private static readonly byte[] JsonContentType = Encoding.UTF8.GetBytes(WebhookPayload.ContentType);
 
-    private readonly KafkaStrategyOptions _options;
     private readonly ILogger _logger;
-    private readonly Lazy<IProducer<string?, byte[]>> _producer;
+    private readonly ConcurrentDictionary<string, Lazy<IProducer<string?, byte[]>>> _producers = new(StringComparer.Ordinal);
+    private readonly ConditionalWeakTable<KafkaStrategyOptions, Lazy<IProducer<string?, byte[]>>> _byOptions = [];
     private readonly CancellationTokenSource _stopping = new();
     private int _disposed;
 
-    public KafkaStrategy(KafkaStrategyOptions options, ILogger<KafkaStrategy> logger)
+    public KafkaStrategy(ILogger<KafkaStrategy> logger) => _logger = logger;
+
+    /// <summary>With <c>all</c>: when <c>publish</c> (the spec's <c>publishToKafka</c>) is on.</summary>
+    public bool TakesPartInAll(KafkaStrategyOptions options)
     {
-        _options = options;
-        _logger = logger;
-        _producer = new Lazy<IProducer<string?, byte[]>>(Build, LazyThreadSafetyMode.ExecutionAndPublication);
+        ArgumentNullException.ThrowIfNull(options);
+        return options.Publish;
     }
 
-    public string Name => MessageHandlingStrategies.Kafka;
-
-    public async ValueTask HandleAsync(IncomingMessage message, WebSocketProviderOptions options, CancellationToken cancellationToken = default)
+    public async ValueTask HandleAsync(IncomingMessage message, KafkaStrategyOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(options);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
         var record = new Message<string?, byte[]>
         {
-            Key = _options.Key(message),
+            Key = options.Key(message),
             Value = WebhookPayload.Serialize(message),
             Headers =
             [
@@ -51,7 +53,7 @@ internal sealed partial class KafkaStrategy : IMessageHandlingStrategy, IDisposa
 
         // Once the host stops, a delivery still waited for is given up: the message stays spooled for the next start.
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
-        await _producer.Value.ProduceAsync(options.MessageHandling.KafkaTopic, record, stopping.Token).ConfigureAwait(false);
+        await ProducerFor(options).ProduceAsync(options.Topic, record, stopping.Token).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -74,14 +76,14 @@ internal sealed partial class KafkaStrategy : IMessageHandlingStrategy, IDisposa
 
     private async Task<int> FlushAsync(CancellationToken cancellationToken)
     {
-        if (!_producer.IsValueCreated || Volatile.Read(ref _disposed) == 1)
+        var producers = Created();
+        if (producers.Count == 0 || Volatile.Read(ref _disposed) == 1)
         {
             return 0;
         }
 
-        var producer = _producer.Value;
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
-        return await Task.Run(
+        var left = await Task.WhenAll(producers.Select(producer => Task.Run(
             () =>
             {
                 try
@@ -91,12 +93,17 @@ internal sealed partial class KafkaStrategy : IMessageHandlingStrategy, IDisposa
                 }
                 catch (OperationCanceledException)
                 {
-                    var left = producer.Flush(TimeSpan.Zero);
-                    Log.FlushIncomplete(_logger, left, (long)stopwatch.Elapsed.TotalMilliseconds);
-                    return left;
+                    return producer.Flush(TimeSpan.Zero);
                 }
             },
-            CancellationToken.None).ConfigureAwait(false);
+            CancellationToken.None))).ConfigureAwait(false);
+        var undelivered = left.Sum();
+        if (undelivered > 0)
+        {
+            Log.FlushIncomplete(_logger, undelivered, (long)stopwatch.Elapsed.TotalMilliseconds);
+        }
+
+        return undelivered;
     }
 
     /// <summary>Closes the producer without waiting for deliveries: <see cref="StopAsync"/> did that, bounded by the host's shutdown.</summary>
@@ -109,20 +116,34 @@ internal sealed partial class KafkaStrategy : IMessageHandlingStrategy, IDisposa
 
         _stopping.Cancel();
         _stopping.Dispose();
-        if (_producer.IsValueCreated)
+        foreach (var producer in Created())
         {
-            _producer.Value.Dispose();
+            producer.Dispose();
         }
     }
 
-    private IProducer<string?, byte[]> Build()
+    private List<IProducer<string?, byte[]>> Created() => [.. _producers.Values.Where(p => p.IsValueCreated).Select(p => p.Value)];
+
+    /// <summary>The producer for these options: tenants whose producer settings are equal share one.</summary>
+    private IProducer<string?, byte[]> ProducerFor(KafkaStrategyOptions options) =>
+        _byOptions.GetValue(options, o => _producers.GetOrAdd(
+            Fingerprint(o),
+            static (_, state) => new Lazy<IProducer<string?, byte[]>>(() => state.Strategy.Build(state.Options), LazyThreadSafetyMode.ExecutionAndPublication),
+            (Strategy: this, Options: o))).Value;
+
+    private static string Fingerprint(KafkaStrategyOptions options) => string.Join(
+        '\n',
+        [options.BootstrapServers, options.DeliveryTimeout.Ticks.ToString(CultureInfo.InvariantCulture), .. options.Producer.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value)]);
+
+    private IProducer<string?, byte[]> Build(KafkaStrategyOptions options)
     {
-        var config = new ProducerConfig(new Dictionary<string, string>(_options.Producer, StringComparer.Ordinal))
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+        var config = new ProducerConfig(new Dictionary<string, string>(options.Producer, StringComparer.Ordinal))
         {
-            BootstrapServers = _options.BootstrapServers,
+            BootstrapServers = options.BootstrapServers,
             EnableIdempotence = true,
             Acks = Acks.All,
-            MessageTimeoutMs = (int)Math.Clamp(_options.DeliveryTimeout.TotalMilliseconds, 1, int.MaxValue),
+            MessageTimeoutMs = (int)Math.Clamp(options.DeliveryTimeout.TotalMilliseconds, 1, int.MaxValue),
         };
         config.Set("client.id", config.Get("client.id") ?? "notify-websocket-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         return new ProducerBuilder<string?, byte[]>(config)

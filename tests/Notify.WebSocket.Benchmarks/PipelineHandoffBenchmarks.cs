@@ -73,7 +73,7 @@ public class PipelineHandoffBenchmarks
 
     [IterationSetup(Target = nameof(OnIncoming_SpooledPipeline))]
     public void SetupWithPipeline() =>
-        _provider = NewProvider(new IncomingPipeline(Samples.Tenant, "bench@" + Samples.Tenant, [new NoopStrategy()], _options, _spools, TimeProvider.System, NullLogger.Instance));
+        _provider = NewProvider(new IncomingPipeline(Samples.Tenant, "bench@" + Samples.Tenant, [NoopStrategy.Selected()], _options, _spools, TimeProvider.System, NullLogger.Instance));
 
     [IterationCleanup]
     public void CleanupIteration()

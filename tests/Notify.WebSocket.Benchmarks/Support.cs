@@ -127,11 +127,14 @@ internal sealed class MemoryConnection : ExternalConnection
     public ValueTask Receive(IncomingFrame frame) => DispatchAsync(frame, acknowledge: null);
 }
 
-internal sealed class NoopStrategy : IMessageHandlingStrategy
+internal sealed class NoopStrategy : IMessageHandlingStrategy<NoopStrategy.Settings>
 {
-    public string Name => "noop";
+    public ValueTask HandleAsync(IncomingMessage message, Settings options, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 
-    public ValueTask HandleAsync(IncomingMessage message, WebSocketProviderOptions options, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+    /// <summary>The strategy as the pipeline runs it.</summary>
+    public static Notify.WebSocket.Handling.Strategies.SelectedStrategy Selected() => new Notify.WebSocket.Handling.Strategies.SelectedStrategy<Settings>("noop", new NoopStrategy(), new Settings());
+
+    internal sealed class Settings;
 }
 
 internal sealed class EmptyServices : IServiceProvider

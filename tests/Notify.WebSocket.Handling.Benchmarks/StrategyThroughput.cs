@@ -34,7 +34,7 @@ public static class StrategyThroughput
         output.WriteLine($"{Environment.ProcessorCount} cores; kafka {settings.KafkaMessages} msgs, db {settings.DatabaseMessages} msgs, {settings.Rounds} rounds after one warm-up round, maxConcurrency {settings.MaxConcurrency}");
         output.WriteLine($"  {KafkaBare}: Produce with a delivery handler per record, acks=all, idempotent, default linger; the clock stops at the last report (no Flush)");
         output.WriteLine($"  {KafkaBareAwaiting}: ProduceAsync awaiting each report, at most maxConcurrency in flight, same settings");
-        output.WriteLine($"  {KafkaPipeline}: TryEnqueue -> spool (append-only log, fsync per batch) -> Kafka strategy (awaits each report) -> removed from the spool");
+        output.WriteLine($"  {KafkaPipeline}: EnqueueAsync (waits while the queue is full) -> spool (append-only log, fsync per batch) -> Kafka strategy (awaits each report) -> removed from the spool");
         output.WriteLine($"  {NoopPipeline}: the same pipeline and spool with a strategy that does nothing (the spool's ceiling)");
         output.WriteLine($"  {DatabaseBare}: one autocommit INSERT per message; {DatabaseBareOneTransaction}: every INSERT in one transaction");
 
@@ -166,7 +166,8 @@ public static class StrategyThroughput
         // INSERT in one transaction (the upper bound no at-least-once sink reaches: nothing is acknowledged until the end).
         var path = Path.Combine(work, $"bare-{round}-{oneTransaction}.db");
         await using var source = SqliteFactory.Instance.CreateDataSource($"Data Source={path}");
-        await using (var create = source.CreateCommand("PRAGMA journal_mode=WAL; CREATE TABLE notifications (id TEXT NOT NULL PRIMARY KEY, tenant_id TEXT NOT NULL, channel TEXT NOT NULL, event TEXT NOT NULL, subject TEXT NOT NULL, body TEXT NOT NULL, metadata TEXT NOT NULL, source_url TEXT NOT NULL, source_protocol TEXT NOT NULL, received_at TEXT NOT NULL)"))
+        // The strategy's own table (its primary key and its index), so both sides do the same work in SQLite.
+        await using (var create = source.CreateCommand(Notify.WebSocket.Handling.Database.NotificationsDialect.Sqlite.CreateTable("notifications")))
         {
             await create.ExecuteNonQueryAsync();
         }
@@ -213,12 +214,12 @@ public static class StrategyThroughput
             o.Url = "ws://127.0.0.1:9/ws";
             o.EnableReceiving = true;
             o.MessageHandling.Strategy = strategy;
-            o.MessageHandling.KafkaTopic = topic;
             o.MessageHandling.DatabasePath = Path.Combine(work, $"pipeline-{round}.db");
             o.MessageHandling.SpoolPath = Path.Combine(work, $"spool-{strategy}-{round}");
             o.MessageHandling.MaxConcurrency = concurrency;
-        }).AddSqlite().AddKafka(kafka.BootstrapServers);
-        services.AddSingleton<IMessageHandlingStrategy>(new NoopStrategy());
+        }).AddSqlite()
+          .AddKafka(k => { k.BootstrapServers = kafka.BootstrapServers; k.Topic = topic; })
+          .AddHandlingStrategy<NoopStrategy.Settings>(Noop, _ => new NoopStrategy(), static (_, _) => { });
         var provider = services.BuildServiceProvider();
         await using var disposeProvider = provider.ConfigureAwait(false);
         var options = provider.GetRequiredService<IOptionsMonitor<WebSocketProviderOptions>>().Get("websocket");
@@ -232,9 +233,11 @@ public static class StrategyThroughput
         var clock = Stopwatch.StartNew();
         foreach (var message in messages)
         {
-            while (!pipeline.TryEnqueue(message))
+            // As the receive loop does: a full queue makes it wait (back-pressure), it does not spin.
+            var accepting = pipeline.EnqueueAsync(message);
+            if (!(accepting.IsCompletedSuccessfully ? accepting.Result : await accepting.ConfigureAwait(false)))
             {
-                await Task.Yield();
+                throw new InvalidOperationException("The pipeline refused a message.");
             }
         }
 
@@ -268,10 +271,10 @@ public static class StrategyThroughput
         Source = new MessageSource { Url = "ws://127.0.0.1:9/ws", Protocol = "ws" },
     };
 
-    private sealed class NoopStrategy : IMessageHandlingStrategy
+    private sealed class NoopStrategy : IMessageHandlingStrategy<NoopStrategy.Settings>
     {
-        public string Name => Noop;
+        public ValueTask HandleAsync(IncomingMessage message, Settings options, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 
-        public ValueTask HandleAsync(IncomingMessage message, WebSocketProviderOptions options, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+        internal sealed class Settings;
     }
 }

@@ -55,7 +55,7 @@ public sealed class DatabaseStrategyTests(PostgresServer postgres) : IClassFixtu
 
         // A redelivery (the strategy runs again for the same id, as after a crash) must not add a row.
         var strategy = pipeline.Strategies.Single();
-        await strategy.HandleAsync(Messages.Create("db-1", tenantId: "tenant-42"), harness.Options, TestContext.Current.CancellationToken);
+        await strategy.HandleAsync(Messages.Create("db-1", tenantId: "tenant-42"), TestContext.Current.CancellationToken);
         await pipeline.DisposeAsync();
 
         await using var command = verify.CreateCommand($"SELECT id, tenant_id, channel, event, subject, body, metadata, source_url, source_protocol, received_at FROM {table} ORDER BY id");

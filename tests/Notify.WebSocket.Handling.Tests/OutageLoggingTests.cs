@@ -38,4 +38,27 @@ public sealed class OutageLoggingTests
         Assert.Contains("callback", recovered, StringComparison.Ordinal);
         Assert.Equal(200, receiver.Accepted.Select(r => r.Header(Notify.WebSocket.WebhookHeaders.MessageId)).Distinct().Count());
     }
+
+    [Fact]
+    public void SinkFlappingRightAfterRecovery_AddsNoLines_UntilTheIntervalPasses()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var logs = new CapturingLoggerProvider();
+        var outage = new StrategyOutage("callback", "7", time, logs.CreateLogger("outage"));
+        var failure = new HttpRequestException("500");
+
+        outage.Failed(failure, Messages.Create("a"));
+        outage.Succeeded();
+        time.Advance(TimeSpan.FromSeconds(1));
+        outage.Failed(failure, Messages.Create("b")); // a request in flight at the turn came back failed
+        outage.Succeeded();
+
+        Assert.Equal(["Warning 4002", "Information 4112"], logs.Lines.Select(l => l[..l.IndexOf(':', StringComparison.Ordinal)]));
+
+        time.Advance(StrategyOutage.ReportInterval);
+        outage.Failed(failure, Messages.Create("c"));
+        outage.Succeeded();
+
+        Assert.Equal(["Warning 4002", "Information 4112", "Warning 4002", "Information 4112"], logs.Lines.Select(l => l[..l.IndexOf(':', StringComparison.Ordinal)]));
+    }
 }

@@ -14,7 +14,7 @@ public sealed class PipelineTests
         var flaky = new TestStrategy("flaky", (_, attempt) => attempt > 2);
         await using var harness = HandlingHarness.Create(
             h => { h.Strategy = "all"; h.SpoolPath = files.Path("spool"); },
-            services: s => { s.AddSingleton<IMessageHandlingStrategy>(good); s.AddSingleton<IMessageHandlingStrategy>(flaky); });
+            strategies: [good, flaky]);
         var pipeline = harness.StartPipeline();
 
         pipeline.TryEnqueue(Messages.Create("m-all"));
@@ -36,7 +36,7 @@ public sealed class PipelineTests
         var down = new TestStrategy("down", (_, _) => false);
         await using (var first = HandlingHarness.Create(
             h => { h.Strategy = "all"; h.SpoolPath = spool; },
-            services: s => { s.AddSingleton<IMessageHandlingStrategy>(done); s.AddSingleton<IMessageHandlingStrategy>(down); }))
+            strategies: [done, down]))
         {
             var pipeline = first.StartPipeline();
             for (var i = 0; i < 50; i++)
@@ -53,7 +53,7 @@ public sealed class PipelineTests
         var upNow = new TestStrategy("down");
         await using var second = HandlingHarness.Create(
             h => { h.Strategy = "all"; h.SpoolPath = spool; },
-            services: s => { s.AddSingleton<IMessageHandlingStrategy>(doneAgain); s.AddSingleton<IMessageHandlingStrategy>(upNow); });
+            strategies: [doneAgain, upNow]);
         var resumed = second.StartPipeline();
 
         await Eventually.TrueAsync(() => upNow.Handled.Count == 50, "the restarted pipeline delivered every pending message");
@@ -77,7 +77,7 @@ public sealed class PipelineTests
         var down = new TestStrategy("down", (_, _) => false);
         await using var harness = HandlingHarness.Create(
             h => { h.Strategy = "down"; h.SpoolPath = files.Path("spool"); h.SpoolCapacity = 3; },
-            services: s => s.AddSingleton<IMessageHandlingStrategy>(down));
+            strategies: [down]);
         using var rejected = new MetricCollector("notify.websocket.incoming.rejected");
         var pipeline = harness.StartPipeline();
 
@@ -101,7 +101,7 @@ public sealed class PipelineTests
         var strategy = new TestStrategy("slow", (_, attempt) => attempt > 1);
         await using var harness = HandlingHarness.Create(
             h => { h.Strategy = "slow"; h.SpoolPath = files.Path("spool"); },
-            services: s => s.AddSingleton<IMessageHandlingStrategy>(strategy));
+            strategies: [strategy]);
         var pipeline = harness.StartPipeline();
 
         pipeline.TryEnqueue(Messages.Create("dup"));
@@ -121,7 +121,7 @@ public sealed class PipelineTests
         var flaky = new TestStrategy("flaky", (_, attempt) => attempt > 1);
         await using var harness = HandlingHarness.Create(
             h => { h.Strategy = "flaky"; h.SpoolPath = files.Path("spool"); h.RetryDelay = 60_000; h.MaxRetryDelay = 600_000; },
-            services: s => { s.AddSingleton<IMessageHandlingStrategy>(flaky); s.AddSingleton<TimeProvider>(time); });
+            strategies: [flaky], services: s => s.AddSingleton<TimeProvider>(time));
         var pipeline = harness.StartPipeline();
 
         using var retried = new MetricCollector("notify.websocket.incoming.retried");
@@ -147,7 +147,7 @@ public sealed class PipelineTests
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var harness = HandlingHarness.Create(
             h => { h.Strategy = "metered"; h.SpoolPath = files.Path("spool"); },
-            services: s => { s.AddSingleton<IMessageHandlingStrategy>(flaky); s.AddSingleton<TimeProvider>(time); });
+            strategies: [flaky], services: s => s.AddSingleton<TimeProvider>(time));
         using var handled = new MetricCollector("notify.websocket.incoming.handled");
         using var failed = new MetricCollector("notify.websocket.incoming.failed");
         using var retried = new MetricCollector("notify.websocket.incoming.retried");

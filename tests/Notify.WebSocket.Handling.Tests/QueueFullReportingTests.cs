@@ -13,9 +13,9 @@ public sealed class QueueFullReportingTests
     {
         using var files = new TempFiles();
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var harness = HandlingHarness.Create(h => { h.Strategy = "quiet"; h.SpoolPath = files.Path("spool"); h.QueueCapacity = 1; h.WhenQueueFull = QueueFullMode.Drop; }, services: s => s.AddSingleton<IMessageHandlingStrategy>(new TestStrategy("quiet")));
+        await using var harness = HandlingHarness.Create(h => { h.Strategy = "quiet"; h.SpoolPath = files.Path("spool"); h.QueueCapacity = 1; h.WhenQueueFull = QueueFullMode.Drop; }, strategies: [new TestStrategy("quiet")]);
         var pipeline = new IncomingPipeline(
-            "tenant-q", "tenant-q@test", [new TestStrategy("quiet")], harness.Options,
+            "tenant-q", "tenant-q@test", harness.Services.GetRequiredService<IncomingPipelineFactory>().Select(harness.Options), harness.Options,
             harness.Services.GetRequiredService<SpoolRegistry>(), time,
             harness.Services.GetRequiredService<ILoggerFactory>().CreateLogger<IncomingPipeline>());
 

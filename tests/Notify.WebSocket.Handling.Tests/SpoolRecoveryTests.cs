@@ -14,7 +14,7 @@ public sealed class SpoolRecoveryTests
         var down = new TestStrategy("sink", (_, _) => false);
         await using (var crashed = HandlingHarness.Create(
             h => { h.Strategy = "sink"; h.SpoolPath = spool; },
-            services: s => s.AddSingleton<IMessageHandlingStrategy>(down)))
+            strategies: [down]))
         {
             var pipeline = crashed.StartPipeline(tenantId: "default");
             pipeline.TryEnqueue(Messages.Create("left-1", tenantId: "default"));
@@ -26,7 +26,7 @@ public sealed class SpoolRecoveryTests
         var up = new TestStrategy("sink");
         await using var restarted = HandlingHarness.Create(
             h => { h.Strategy = "sink"; h.SpoolPath = spool; },
-            services: s => s.AddSingleton<IMessageHandlingStrategy>(up));
+            strategies: [up]);
         foreach (var hosted in restarted.Services.GetServices<IHostedService>())
         {
             await hosted.StartAsync(TestContext.Current.CancellationToken);
@@ -43,7 +43,7 @@ public sealed class SpoolRecoveryTests
         using var files = new TempFiles();
         await using var harness = HandlingHarness.Create(
             h => { h.Strategy = "sink"; h.SpoolPath = files.Path("spool"); },
-            services: s => s.AddSingleton<IMessageHandlingStrategy>(new TestStrategy("sink")));
+            strategies: [new TestStrategy("sink")]);
 
         foreach (var hosted in harness.Services.GetServices<IHostedService>())
         {

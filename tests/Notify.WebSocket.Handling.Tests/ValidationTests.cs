@@ -24,9 +24,9 @@ public sealed class ValidationTests
     }
 
     [Fact]
-    public void Kafka_NamedButNotAdded_FailsWithTheFix() =>
+    public void StrategyNamedButNotAdded_FailsWithTheFix() =>
         Assert.Contains(
-            "websocket:messageHandling:strategy uses Kafka but Kafka is not added; reference the Notify.WebSocket.Kafka package and call .AddKafka(...) on the builder AddWebSocketNotifications returns.",
+            "websocket:messageHandling:strategy is \"kafka\" but no strategy of that name is added; use one of \"none\", \"all\", \"callback\", \"database\", or add it on the builder AddWebSocketNotifications returns (AddHandlingStrategy, or the Add… method of the package that provides it).",
             Failures(h => h.Strategy = "kafka"));
 
     [Fact]
@@ -98,16 +98,16 @@ public sealed class ValidationTests
     [Fact]
     public void All_ListsEveryStrategyNotSetUp_AtOnce()
     {
-        var failures = Failures(h => { h.Strategy = "all"; h.CallbackUrl = "not a url"; h.StoreInDatabase = true; h.PublishToKafka = true; h.SpoolCapacity = 0; });
+        var failures = Failures(h => { h.Strategy = "all"; h.CallbackUrl = "not a url"; h.StoreInDatabase = true; h.DatabaseProvider = "postgresql"; h.SpoolCapacity = 0; });
 
         Assert.Contains(failures, f => f.Contains("callbackUrl", StringComparison.Ordinal));
-        Assert.Contains(failures, f => f.Contains("Kafka is not added", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("databaseConnectionString is required", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.Contains("spoolCapacity is 0", StringComparison.Ordinal));
     }
 
     [Fact]
     public void All_WithNothingConfigured_Fails() =>
-        Assert.Contains(Failures(h => h.Strategy = "all"), f => f.Contains("no strategy is configured", StringComparison.Ordinal));
+        Assert.Contains(Failures(h => h.Strategy = "all"), f => f.Contains("no strategy takes part", StringComparison.Ordinal));
 
     [Fact]
     public void UnsafeTableName_Fails() =>

@@ -23,13 +23,11 @@ public sealed class AllStrategyTests
                 h.CallbackUrl = receiver.Url.ToString();
                 h.StoreInDatabase = true;
                 h.DatabasePath = database;
-                h.PublishToKafka = true;
-                h.KafkaTopic = topic;
                 h.SpoolPath = files.Path("spool");
                 h.RetryDelay = 100;
                 h.MaxRetryDelay = 300;
             },
-            builder: b => b.AddKafka(o => { o.BootstrapServers = kafka.BootstrapServers; o.DeliveryTimeout = TimeSpan.FromMilliseconds(800); }));
+            builder: b => b.AddKafka(o => { o.BootstrapServers = kafka.BootstrapServers; o.Topic = topic; o.Publish = true; o.DeliveryTimeout = TimeSpan.FromMilliseconds(800); }));
         var pipeline = harness.StartPipeline();
 
         pipeline.TryEnqueue(Messages.Create("all-1"));

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Notify.WebSocket.Kafka.Tests.TestSupport;
@@ -19,22 +20,26 @@ public sealed class EndToEndTests(KafkaCluster kafka) : IClassFixture<KafkaClust
         var logs = new CapturingLoggerProvider();
         var services = new ServiceCollection();
         services.AddLogging(b => b.AddProvider(logs));
-        services.AddWebSocketNotifications(o =>
+        // The spec's section as it is (publishToKafka, kafkaTopic), the brokers in the Kafka strategy's own section.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            o.Mode = WebSocketMode.External;
-            o.Protocol = WebSocketProtocol.Ws;
-            o.Url = server.WsUrl().ToString();
-            o.EnableReceiving = true;
-            o.SubscribeToEvents = ["message:received", "status:changed"];
-            o.MessageHandling.Strategy = "all";
-            o.MessageHandling.CallbackUrl = receiver.Url.ToString();
-            o.MessageHandling.CallbackSecret = "e2e-secret";
-            o.MessageHandling.StoreInDatabase = true;
-            o.MessageHandling.DatabasePath = database;
-            o.MessageHandling.PublishToKafka = true;
-            o.MessageHandling.KafkaTopic = topic;
-            o.MessageHandling.SpoolPath = files.Path("spool");
-        }).AddSqlite().AddKafka(kafka.BootstrapServers);
+            ["Notifications:WebSocket:mode"] = "external",
+            ["Notifications:WebSocket:protocol"] = "ws",
+            ["Notifications:WebSocket:url"] = server.WsUrl().ToString(),
+            ["Notifications:WebSocket:enableReceiving"] = "true",
+            ["Notifications:WebSocket:subscribeToEvents:0"] = "message:received",
+            ["Notifications:WebSocket:subscribeToEvents:1"] = "status:changed",
+            ["Notifications:WebSocket:messageHandling:strategy"] = "all",
+            ["Notifications:WebSocket:messageHandling:callbackUrl"] = receiver.Url.ToString(),
+            ["Notifications:WebSocket:messageHandling:callbackSecret"] = "e2e-secret",
+            ["Notifications:WebSocket:messageHandling:storeInDatabase"] = "true",
+            ["Notifications:WebSocket:messageHandling:databasePath"] = database,
+            ["Notifications:WebSocket:messageHandling:publishToKafka"] = "true",
+            ["Notifications:WebSocket:messageHandling:kafkaTopic"] = topic,
+            ["Notifications:WebSocket:messageHandling:spoolPath"] = files.Path("spool"),
+            ["Notifications:WebSocket:messageHandling:strategies:kafka:bootstrapServers"] = kafka.BootstrapServers,
+        }).Build();
+        services.AddWebSocketNotifications(configuration.GetSection("Notifications:WebSocket")).AddSqlite().AddKafka();
 
         await using (var provider = services.BuildServiceProvider())
         {

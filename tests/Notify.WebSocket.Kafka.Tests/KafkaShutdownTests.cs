@@ -34,11 +34,10 @@ public sealed class KafkaShutdownTests
                 o.Url = "ws://127.0.0.1:9/ws";
                 o.EnableReceiving = true;
                 o.MessageHandling.Strategy = "kafka";
-                o.MessageHandling.KafkaTopic = topic;
                 o.MessageHandling.SpoolPath = spool;
             })
             .AddSqlite()
-            .AddKafka(kafka.BootstrapServers);
+            .AddKafka(k => { k.BootstrapServers = kafka.BootstrapServers; k.Topic = topic; });
         var stopwatch = new Stopwatch();
         using (var host = builder.Build())
         {
@@ -51,7 +50,7 @@ public sealed class KafkaShutdownTests
             await Eventually.TrueAsync(() => logs.Lines.Any(l => l.Contains(" 5001: librdkafka", StringComparison.Ordinal) || l.Contains(" 5002: librdkafka", StringComparison.Ordinal)), "librdkafka's log reached ILogger", 20_000);
 
             // A record surely waiting for its delivery report when the host stops.
-            var waiting = host.Services.GetRequiredService<KafkaStrategy>().HandleAsync(Messages.Create("waiting"), options, Ct).AsTask();
+            var waiting = host.Services.GetRequiredService<KafkaStrategy>().HandleAsync(Messages.Create("waiting"), (KafkaStrategyOptions)options.StrategyOptions[KafkaStrategyOptions.StrategyName], Ct).AsTask();
             Assert.False(waiting.IsCompleted);
 
             stopwatch.Start();
@@ -67,8 +66,8 @@ public sealed class KafkaShutdownTests
         // The next start, with the broker back, publishes what the stopped host left in the spool.
         kafka.SetUp();
         await using (var harness = HandlingHarness.Create(
-            h => { h.Strategy = "kafka"; h.KafkaTopic = topic; h.SpoolPath = spool; },
-            builder: b => b.AddKafka(kafka.BootstrapServers)))
+            h => { h.Strategy = "kafka"; h.SpoolPath = spool; },
+            builder: b => b.AddKafka(k => { k.BootstrapServers = kafka.BootstrapServers; k.Topic = topic; })))
         {
             var pipeline = harness.StartPipeline();
             await Eventually.TrueAsync(() => pipeline.Completed == 1, "the spooled message was published", 20_000);

@@ -14,8 +14,8 @@ public sealed class KafkaStrategyTests(KafkaCluster kafka) : IClassFixture<Kafka
         await kafka.CreateTopicAsync(topic);
         using var files = new TempFiles();
         await using (var harness = HandlingHarness.Create(
-            h => { h.Strategy = "kafka"; h.KafkaTopic = topic; h.SpoolPath = files.Path("spool"); },
-            builder: b => b.AddKafka(kafka.BootstrapServers)))
+            h => { h.Strategy = "kafka"; h.SpoolPath = files.Path("spool"); },
+            builder: b => b.AddKafka(k => { k.BootstrapServers = kafka.BootstrapServers; k.Topic = topic; })))
         {
             var pipeline = harness.StartPipeline();
             for (var i = 0; i < 20; i++)
@@ -50,8 +50,8 @@ public sealed class KafkaStrategyTests(KafkaCluster kafka) : IClassFixture<Kafka
         await kafka.CreateTopicAsync(topic);
         using var files = new TempFiles();
         await using (var harness = HandlingHarness.Create(
-            h => { h.Strategy = "kafka"; h.KafkaTopic = topic; h.SpoolPath = files.Path("spool"); },
-            builder: b => b.AddKafka(o => { o.BootstrapServers = kafka.BootstrapServers; o.Key = m => m.TenantId + "/" + m.Event; })))
+            h => { h.Strategy = "kafka"; h.SpoolPath = files.Path("spool"); },
+            builder: b => b.AddKafka(o => { o.BootstrapServers = kafka.BootstrapServers; o.Topic = topic; o.Key = m => m.TenantId + "/" + m.Event; })))
         {
             var pipeline = harness.StartPipeline();
             pipeline.TryEnqueue(Messages.Create("key-1"));

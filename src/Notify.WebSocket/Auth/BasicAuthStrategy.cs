@@ -14,4 +14,10 @@ internal sealed class BasicAuthStrategy : IAuthStrategy
         context.Request.Headers["Authorization"] = "Basic " + credentials;
         return ValueTask.CompletedTask;
     }
+
+    public IEnumerable<string> Validate(WebSocketProviderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return string.IsNullOrWhiteSpace(options.Username) ? ["username is required when authType is \"basic\"."] : [];
+    }
 }

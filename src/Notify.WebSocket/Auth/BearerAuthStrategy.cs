@@ -23,4 +23,13 @@ internal sealed class BearerAuthStrategy(BearerTokenProviders tokenProviders) : 
         context.Request.Headers["Authorization"] = "Bearer " + token;
         context.Request.AuthPayload["token"] = token;
     }
+
+    /// <summary>A token from <c>authToken</c>, unless a token provider is registered for the provider configuration.</summary>
+    public IEnumerable<string> Validate(WebSocketProviderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return string.IsNullOrWhiteSpace(options.AuthToken) && !tokenProviders.Has(options.ProviderName)
+            ? ["authToken is required when authType is \"bearer\" (or register a token provider with .AddBearerTokenProvider(…) on the builder AddWebSocketNotifications returns)."]
+            : [];
+    }
 }

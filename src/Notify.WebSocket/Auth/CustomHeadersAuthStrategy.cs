@@ -14,4 +14,10 @@ internal sealed class CustomHeadersAuthStrategy : IAuthStrategy
 
         return ValueTask.CompletedTask;
     }
+
+    public IEnumerable<string> Validate(WebSocketProviderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.AuthHeaders.Count == 0 ? ["authHeaders must hold at least one header when authType is \"custom\"."] : [];
+    }
 }

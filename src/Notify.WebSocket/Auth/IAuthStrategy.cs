@@ -23,8 +23,11 @@ public interface IAuthStrategy
     ValueTask ApplyAsync(AuthContext context, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Checks, when the host starts, the options a provider configured with this <c>authType</c> needs; each problem
-    /// is a sentence naming the key and the fix (the key path is prefixed by the caller).
+    /// Checks, when the host starts (and on every configuration change), the options a provider configured with this
+    /// <c>authType</c> needs. Each problem is a sentence that starts with the key it is about, relative to the
+    /// provider's section, and says the fix (for example <c>authHeaders:X-Api-Key is required …</c>); the section's
+    /// full key path is put in front of it (<c>Notifications:WebSocket:tenants:7:authHeaders:X-Api-Key is required …</c>),
+    /// and any problem stops the host at start with the others.
     /// </summary>
     /// <param name="options">The provider's options.</param>
     /// <returns>The problems; none by default.</returns>

@@ -14,4 +14,10 @@ internal sealed class QueryAuthStrategy : IAuthStrategy
 
         return ValueTask.CompletedTask;
     }
+
+    public IEnumerable<string> Validate(WebSocketProviderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.AuthQuery.Count == 0 ? ["authQuery must hold at least one parameter when authType is \"query\"."] : [];
+    }
 }

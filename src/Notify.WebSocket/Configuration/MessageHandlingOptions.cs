@@ -3,7 +3,9 @@ using System.Globalization;
 namespace Notify.WebSocket;
 
 /// <summary>
-/// What happens to incoming messages (<c>messageHandling</c>). Times are in milliseconds, as in the spec.
+/// What happens to incoming messages (<c>messageHandling</c>): the strategy, the settings of the built-in callback and
+/// database strategies, and the spool they share. Strategies added with <c>AddHandlingStrategy</c> have options of
+/// their own, under <c>messageHandling:strategies:{name}</c>. Times are in milliseconds, as in the spec.
 /// <see cref="ToString"/> never shows <see cref="CallbackSecret"/> or <see cref="DatabaseConnectionString"/>.
 /// </summary>
 public sealed class MessageHandlingOptions
@@ -47,12 +49,6 @@ public sealed class MessageHandlingOptions
     /// <summary><c>databaseTable</c>: the table the database strategy writes to. Default <c>notifications</c>.</summary>
     public string DatabaseTable { get; set; } = MessageHandlingDefaults.DatabaseTable;
 
-    /// <summary>With <c>all</c>: include the Kafka strategy.</summary>
-    public bool PublishToKafka { get; set; }
-
-    /// <summary>The topic the Kafka strategy publishes to. Default <c>websocket.incoming.messages</c>.</summary>
-    public string KafkaTopic { get; set; } = WebSocketProviderDefaults.KafkaTopic;
-
     /// <summary>
     /// <c>spoolPath</c>: the folder of the spool, the append-only log where accepted messages wait until every strategy
     /// has handled them (they survive a crash and a restart). Default <c>spool</c> in the application's data folder
@@ -94,7 +90,7 @@ public sealed class MessageHandlingOptions
     /// <inheritdoc />
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"MessageHandlingOptions {{ Strategy = {Strategy}, CallbackUrl = {SecretRedactor.RedactUrl(CallbackUrl)}, CallbackSecret = {SecretRedactor.Mask(CallbackSecret)}, StoreInDatabase = {StoreInDatabase}, DatabaseProvider = {DatabaseProvider}, DatabaseConnectionString = {SecretRedactor.Mask(DatabaseConnectionString)}, PublishToKafka = {PublishToKafka}, KafkaTopic = {KafkaTopic}, SpoolCapacity = {SpoolCapacity} }}");
+        $"MessageHandlingOptions {{ Strategy = {Strategy}, CallbackUrl = {SecretRedactor.RedactUrl(CallbackUrl)}, CallbackSecret = {SecretRedactor.Mask(CallbackSecret)}, StoreInDatabase = {StoreInDatabase}, DatabaseProvider = {DatabaseProvider}, DatabaseConnectionString = {SecretRedactor.Mask(DatabaseConnectionString)}, SpoolCapacity = {SpoolCapacity} }}");
 
     internal MessageHandlingOptions Clone() => (MessageHandlingOptions)MemberwiseClone();
 }

@@ -1,6 +1,9 @@
 namespace Notify.WebSocket;
 
-/// <summary>The <c>messageHandling.strategy</c> values.</summary>
+/// <summary>
+/// The <c>messageHandling.strategy</c> values the core knows; a strategy added with <c>AddHandlingStrategy</c> (your
+/// own, or a package's) is named by the name it was added under.
+/// </summary>
 public static class MessageHandlingStrategies
 {
     /// <summary>Incoming messages only reach <see cref="IWebSocketProvider.ReceiveAsync(CancellationToken)"/>.</summary>
@@ -12,9 +15,6 @@ public static class MessageHandlingStrategies
     /// <summary>Store each message in the notifications table.</summary>
     public const string Database = "database";
 
-    /// <summary>Publish each message to <c>kafkaTopic</c>.</summary>
-    public const string Kafka = "kafka";
-
-    /// <summary>Run every configured strategy concurrently.</summary>
+    /// <summary>Run every strategy that takes part concurrently (see <see cref="IMessageHandlingStrategy{TOptions}.TakesPartInAll"/>).</summary>
     public const string All = "all";
 }

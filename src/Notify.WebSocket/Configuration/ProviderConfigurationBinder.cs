@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Notify.WebSocket.Handling.Strategies;
 
 namespace Notify.WebSocket;
 
@@ -10,6 +11,7 @@ namespace Notify.WebSocket;
 /// whole, and nested objects (<c>messageHandling</c>, <c>customEvents</c>) merge field by field. Each value keeps the
 /// full key path it was written under, so every problem (an unknown key, a value that does not convert) is reported
 /// by that path, all of them at once: binding never stops at the first one (see <see cref="ProviderOptionsKeys"/>).
+/// Strategies' own sections are bound by their strategies (see <see cref="HandlingStrategySections"/>).
 /// Nothing here uses reflection, so binding is safe under trimming and Native AOT.
 /// </remarks>
 internal static class ProviderConfigurationBinder
@@ -24,7 +26,7 @@ internal static class ProviderConfigurationBinder
     public static IEnumerable<string> TenantIds(IConfigurationSection section) =>
         section.GetSection(TenantsKey).GetChildren().Select(c => c.Key);
 
-    public static void Bind(IConfigurationSection section, string? tenantId, WebSocketProviderOptions options)
+    public static void Bind(IConfigurationSection section, string? tenantId, WebSocketProviderOptions options, IReadOnlyList<HandlingStrategyRegistration> strategies)
     {
         var values = new Dictionary<string, ConfiguredValue>(StringComparer.OrdinalIgnoreCase);
         foreach (var (key, value) in section.AsEnumerable(makePathsRelative: true))
@@ -47,6 +49,7 @@ internal static class ProviderConfigurationBinder
         }
 
         options.KeyPath = keyPath;
+        HandlingStrategySections.Bind(values, options, strategies);
         ProviderOptionsKeys.Apply(values, options, options.BindingErrors);
     }
 

@@ -67,8 +67,6 @@ internal static class ProviderOptionsKeys
         ["messageHandling:databaseBusyTimeout"] = ConfigurationSetting.Number((o, v) => o.MessageHandling.DatabaseBusyTimeout = v, MessageHandlingDefaults.DatabaseBusyTimeoutMs),
         ["messageHandling:databaseConnectionString"] = ConfigurationSetting.Text((o, v) => o.MessageHandling.DatabaseConnectionString = v),
         ["messageHandling:databaseTable"] = ConfigurationSetting.Text((o, v) => o.MessageHandling.DatabaseTable = v),
-        ["messageHandling:publishToKafka"] = ConfigurationSetting.Flag((o, v) => o.MessageHandling.PublishToKafka = v),
-        ["messageHandling:kafkaTopic"] = ConfigurationSetting.Text((o, v) => o.MessageHandling.KafkaTopic = v),
         ["messageHandling:spoolPath"] = ConfigurationSetting.Text((o, v) => o.MessageHandling.SpoolPath = v),
         ["messageHandling:queueCapacity"] = ConfigurationSetting.Number((o, v) => o.MessageHandling.QueueCapacity = v, MessageHandlingDefaults.QueueCapacity),
         ["messageHandling:whenQueueFull"] = ConfigurationSetting.Choice<QueueFullMode>((o, v) => o.MessageHandling.WhenQueueFull = v, ("wait", QueueFullMode.Wait), ("drop", QueueFullMode.Drop)),
@@ -168,7 +166,7 @@ internal static class ProviderOptionsKeys
             .Select(c => c.Known)
             .FirstOrDefault();
         return suggestion is null
-            ? $"{path} is not a known setting; correct or remove it."
+            ? $"{path} is not a known setting; correct or remove it" + (key.StartsWith("messageHandling:", StringComparison.OrdinalIgnoreCase) ? " (or add the handling strategy that reads it)." : ".")
             : $"{path} is not a known setting; did you mean \"{suggestion}\"? Correct or remove it.";
     }
 

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Notify.WebSocket.Handling.Strategies;
 
 namespace Notify.WebSocket;
 
@@ -37,13 +39,16 @@ internal sealed class ProviderRegistration
     public void Apply(IServiceProvider services, string? tenantId, WebSocketProviderOptions options)
     {
         var section = GetSection(services);
+        var strategies = services.GetRequiredService<HandlingStrategies>().For(Name);
+        options.ProviderName = Name;
         if (section is not null)
         {
-            ProviderConfigurationBinder.Bind(section, tenantId, options);
+            ProviderConfigurationBinder.Bind(section, tenantId, options, strategies);
         }
         else
         {
             options.KeyPath = tenantId is null ? Name : ProviderOptionsNames.For(Name, tenantId);
+            HandlingStrategySections.Bind([], options, strategies);
         }
 
         Configure?.Invoke(options);

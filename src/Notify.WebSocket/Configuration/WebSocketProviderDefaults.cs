@@ -18,7 +18,6 @@ internal static class WebSocketProviderDefaults
     public const int SendQueueCapacity = 1000;
     public const int MaxMessageSize = 1024 * 1024;
     public const string SocketIoPath = "/socket.io";
-    public const string KafkaTopic = "websocket.incoming.messages";
     public const string NotificationEvent = "notification";
     public const string ChannelBroadcastEvent = "channel:broadcast";
     public const string IncomingMessageEvent = "message:received";

@@ -136,6 +136,12 @@ public sealed class WebSocketProviderOptions
     /// <summary>The configuration key path these options came from, used in validation messages.</summary>
     internal string KeyPath { get; set; } = WebSocketProviderDefaults.SectionPath;
 
+    /// <summary>The name of the provider configuration these options belong to.</summary>
+    internal string ProviderName { get; set; } = WebSocketProviderDefaults.ProviderName;
+
+    /// <summary>The own options of each strategy added with <c>AddHandlingStrategy</c>, by strategy name.</summary>
+    internal Dictionary<string, object> StrategyOptions { get; private set; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Problems found while binding raw configuration values, reported by validation.</summary>
     internal List<string> BindingErrors { get; } = [];
 
@@ -152,6 +158,7 @@ public sealed class WebSocketProviderOptions
         copy.CustomEvents = CustomEvents.Clone();
         copy.Envelope = Envelope.Clone();
         copy.MessageHandling = MessageHandling.Clone();
+        copy.StrategyOptions = new Dictionary<string, object>(StrategyOptions, StringComparer.OrdinalIgnoreCase);
         return copy;
     }
 

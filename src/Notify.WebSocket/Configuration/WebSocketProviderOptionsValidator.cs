@@ -4,6 +4,7 @@ using Notify.WebSocket.Handling;
 using Notify.WebSocket.Handling.Database;
 using Notify.WebSocket.Handling.Spool;
 using Notify.WebSocket.Handling.Spool.AppendLog;
+using Notify.WebSocket.Handling.Strategies;
 using Notify.WebSocket.Registry;
 using Notify.WebSocket.Storage;
 
@@ -18,15 +19,12 @@ internal sealed class WebSocketProviderOptionsValidator(
     IServiceProvider services,
     ProviderRegistrations registrations,
     IEnumerable<IAuthStrategy> authStrategies,
-    IEnumerable<IMessageHandlingStrategy> handlingStrategies,
+    HandlingStrategies handlingStrategies,
     IEnumerable<DatabaseProviderRegistration> databaseProviders,
     IEnumerable<IMessageSpoolStore> spoolStores,
     IEnumerable<TransportRegistration> transports)
     : IValidateOptions<WebSocketProviderOptions>
 {
-    private static readonly string[] KnownStrategies =
-        [MessageHandlingStrategies.None, MessageHandlingStrategies.Callback, MessageHandlingStrategies.Database, MessageHandlingStrategies.Kafka, MessageHandlingStrategies.All];
-
     private static readonly string[] KnownTransports = ["websocket", "polling"];
 
     public ValidateOptionsResult Validate(string? name, WebSocketProviderOptions options)
@@ -117,31 +115,19 @@ internal sealed class WebSocketProviderOptionsValidator(
         }
     }
 
+    /// <summary>The <c>authType</c> must name a strategy, whose own <see cref="IAuthStrategy.Validate"/> checks what it needs.</summary>
     private void ValidateAuth(WebSocketProviderOptions o, List<string> errors, Func<string, string> key)
     {
         var authType = o.AuthType ?? string.Empty;
-        if (!authStrategies.Any(s => string.Equals(s.AuthType, authType, StringComparison.OrdinalIgnoreCase)))
+        var strategy = authStrategies.LastOrDefault(s => string.Equals(s.AuthType, authType, StringComparison.OrdinalIgnoreCase));
+        if (strategy is null)
         {
-            var known = string.Join(", ", authStrategies.Select(s => $"\"{s.AuthType}\""));
+            var known = string.Join(", ", authStrategies.Select(s => $"\"{s.AuthType}\"").Distinct(StringComparer.OrdinalIgnoreCase));
             errors.Add($"{key("authType")} has the unknown value \"{authType}\"; use one of {known}.");
             return;
         }
 
-        switch (authType.ToUpperInvariant())
-        {
-            case "BEARER" when string.IsNullOrWhiteSpace(o.AuthToken):
-                errors.Add($"{key("authToken")} is required when authType is \"bearer\".");
-                break;
-            case "BASIC" when string.IsNullOrWhiteSpace(o.Username):
-                errors.Add($"{key("username")} is required when authType is \"basic\".");
-                break;
-            case "QUERY" when o.AuthQuery.Count == 0:
-                errors.Add($"{key("authQuery")} must hold at least one parameter when authType is \"query\".");
-                break;
-            case "CUSTOM" when o.AuthHeaders.Count == 0:
-                errors.Add($"{key("authHeaders")} must hold at least one header when authType is \"custom\".");
-                break;
-        }
+        errors.AddRange(strategy.Validate(o).Select(key));
     }
 
     private static void ValidateNumbers(WebSocketProviderOptions o, List<string> errors, Func<string, string> key)
@@ -235,10 +221,14 @@ internal sealed class WebSocketProviderOptionsValidator(
     {
         var handling = o.MessageHandling;
         var strategy = handling.Strategy ?? string.Empty;
-        var known = KnownStrategies.Concat(handlingStrategies.Select(s => s.Name)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var available = handlingStrategies.For(o.ProviderName);
+        var known = new[] { MessageHandlingStrategies.None, MessageHandlingStrategies.All }.Concat(available.Select(s => s.Name)).ToList();
         if (!known.Contains(strategy, StringComparer.OrdinalIgnoreCase))
         {
-            errors.Add($"{key("messageHandling:strategy")} has the unknown value \"{strategy}\"; use one of {string.Join(", ", known.Select(s => $"\"{s}\""))}.");
+            var elsewhere = handlingStrategies.AddedElsewhere(strategy, o.ProviderName).Select(p => $"\"{p}\"").ToList();
+            errors.Add(elsewhere.Count > 0
+                ? $"{key("messageHandling:strategy")} is \"{strategy}\", a strategy added only to the provider configuration(s) {string.Join(", ", elsewhere)}; add it on this configuration's builder too (the same AddHandlingStrategy or package Add… call)."
+                : $"{key("messageHandling:strategy")} is \"{strategy}\" but no strategy of that name is added; use one of {string.Join(", ", known.Select(s => $"\"{s}\""))}, or {HandlingStrategyKeys.HowToAdd}.");
             return;
         }
 
@@ -249,17 +239,12 @@ internal sealed class WebSocketProviderOptionsValidator(
             errors.Add($"{key("messageHandling:callbackUrl")} must be an absolute http:// or https:// URL when the callback strategy is used.");
         }
 
-        if (string.IsNullOrWhiteSpace(handling.KafkaTopic))
-        {
-            errors.Add($"{key("messageHandling:kafkaTopic")} is empty; give a topic name or leave it out for \"{WebSocketProviderDefaults.KafkaTopic}\".");
-        }
-
         ValidateHandlingNumbers(handling, errors, key);
 
-        // Strategies only run when receiving is on; then each one named must also be set up.
+        // Strategies only run when receiving is on; then each one used must also be set up.
         if (o.EnableReceiving)
         {
-            ValidateStrategiesSetUp(handling, strategy, errors, key);
+            ValidateStrategiesSetUp(o, strategy, errors, key);
         }
     }
 
@@ -279,14 +264,13 @@ internal sealed class WebSocketProviderOptionsValidator(
         }
     }
 
-    private void ValidateStrategiesSetUp(MessageHandlingOptions handling, string strategy, List<string> errors, Func<string, string> key)
+    private void ValidateStrategiesSetUp(WebSocketProviderOptions o, string strategy, List<string> errors, Func<string, string> key)
     {
-        var all = string.Equals(strategy, MessageHandlingStrategies.All, StringComparison.OrdinalIgnoreCase);
-        bool Uses(string name) => all ? IncomingPipelineFactory.IsWantedByAll(name, handling) : string.Equals(strategy, name, StringComparison.OrdinalIgnoreCase);
-
-        if (all && !handlingStrategies.Any(s => IncomingPipelineFactory.IsWantedByAll(s.Name, handling)))
+        var handling = o.MessageHandling;
+        var used = IncomingPipelineFactory.Used(handlingStrategies, o).ToList();
+        if (string.Equals(strategy, MessageHandlingStrategies.All, StringComparison.OrdinalIgnoreCase) && used.Count == 0)
         {
-            errors.Add($"{key("messageHandling:strategy")} is \"all\" but no strategy is configured; set callbackUrl, storeInDatabase or publishToKafka.");
+            errors.Add($"{key("messageHandling:strategy")} is \"all\" but no strategy takes part; set callbackUrl or storeInDatabase, or add a strategy (an added strategy's own options say whether it takes part in \"all\").");
         }
         else if (!string.Equals(strategy, MessageHandlingStrategies.None, StringComparison.OrdinalIgnoreCase))
         {
@@ -300,14 +284,14 @@ internal sealed class WebSocketProviderOptionsValidator(
             }
         }
 
-        if (Uses(MessageHandlingStrategies.Database))
+        foreach (var registration in used)
         {
-            ValidateDatabase(handling, errors, key);
-        }
+            if (string.Equals(registration.Name, MessageHandlingStrategies.Database, StringComparison.OrdinalIgnoreCase) && !registration.HasOwnOptions)
+            {
+                ValidateDatabase(handling, errors, key);
+            }
 
-        if (Uses(MessageHandlingStrategies.Kafka) && !handlingStrategies.Any(s => string.Equals(s.Name, MessageHandlingStrategies.Kafka, StringComparison.OrdinalIgnoreCase)))
-        {
-            errors.Add($"{key("messageHandling:strategy")} uses Kafka but Kafka is not added; reference the Notify.WebSocket.Kafka package and call .AddKafka(...) on the builder AddWebSocketNotifications returns.");
+            registration.Validate(services, o, errors);
         }
     }
 

@@ -1,6 +1,6 @@
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Returned by <c>AddWebSocketNotifications</c>; optional parts hang off it (<c>.AddKafka()</c>, <c>.AddSignalRGateway()</c>, …).</summary>
+/// <summary>Returned by <c>AddWebSocketNotifications</c>; optional parts hang off it (<c>.AddSocketIo()</c>, <c>.AddHandlingStrategy(…)</c>, and the packages' <c>.AddSqlite()</c>, <c>.AddSignalRGateway()</c>, …).</summary>
 public interface IWebSocketNotificationsBuilder
 {
     /// <summary>The service collection.</summary>

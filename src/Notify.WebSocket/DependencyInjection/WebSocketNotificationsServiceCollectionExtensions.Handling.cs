@@ -8,6 +8,7 @@ using Notify.WebSocket.Handling.Callback;
 using Notify.WebSocket.Handling.Database;
 using Notify.WebSocket.Handling.Spool;
 using Notify.WebSocket.Handling.Spool.AppendLog;
+using Notify.WebSocket.Handling.Strategies;
 using Notify.WebSocket.Storage;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -23,14 +24,14 @@ public static partial class WebSocketNotificationsServiceCollectionExtensions
         services.TryAddSingleton(sp => new NotificationsDatabases(
             sp.GetServices<DatabaseProviderRegistration>(),
             Loggers(sp).CreateLogger<NotificationsDatabases>()));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMessageHandlingStrategy, CallbackStrategy>(sp => new CallbackStrategy(
+        services.TryAddSingleton(sp => new CallbackStrategy(
             sp.GetRequiredService<IHttpClientFactory>(),
             sp.GetRequiredService<TimeProvider>(),
-            Loggers(sp).CreateLogger<CallbackStrategy>())));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMessageHandlingStrategy, DatabaseStrategy>(sp => new DatabaseStrategy(
-            sp.GetRequiredService<NotificationsDatabases>())));
+            Loggers(sp).CreateLogger<CallbackStrategy>()));
+        services.TryAddSingleton(sp => new DatabaseStrategy(sp.GetRequiredService<NotificationsDatabases>()));
+        services.TryAddSingleton(sp => new HandlingStrategies(sp.GetServices<HandlingStrategyRegistration>(), sp));
         services.TryAddSingleton(sp => new IncomingPipelineFactory(
-            sp.GetServices<IMessageHandlingStrategy>(),
+            sp.GetRequiredService<HandlingStrategies>(),
             sp.GetRequiredService<SpoolRegistry>(),
             sp.GetRequiredService<TimeProvider>(),
             Loggers(sp)));

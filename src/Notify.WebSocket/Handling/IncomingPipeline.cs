@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Notify.WebSocket.Diagnostics;
 using Notify.WebSocket.External;
 using Notify.WebSocket.Handling.Spool;
+using Notify.WebSocket.Handling.Strategies;
 using Notify.WebSocket.Storage;
 
 namespace Notify.WebSocket.Handling;
@@ -34,9 +35,8 @@ internal sealed class IncomingPipeline : IAsyncDisposable
     private readonly Channel<SpoolEntry> _ready = Channel.CreateUnbounded<SpoolEntry>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Channel<(SpoolEntry Entry, bool Remove)> _ops = Channel.CreateUnbounded<(SpoolEntry, bool)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<SpoolEntry, byte> _live = new();
-    private readonly IReadOnlyList<IMessageHandlingStrategy> _strategies;
+    private readonly IReadOnlyList<SelectedStrategy> _strategies;
     private readonly StrategyOutage[] _outages;
-    private readonly WebSocketProviderOptions _options;
     private readonly string _owner;
     private readonly string _tenantId;
     private readonly SpoolRegistry _spools;
@@ -64,7 +64,7 @@ internal sealed class IncomingPipeline : IAsyncDisposable
     public IncomingPipeline(
         string tenantId,
         string owner,
-        IReadOnlyList<IMessageHandlingStrategy> strategies,
+        IReadOnlyList<SelectedStrategy> strategies,
         WebSocketProviderOptions options,
         SpoolRegistry spools,
         TimeProvider time,
@@ -73,7 +73,6 @@ internal sealed class IncomingPipeline : IAsyncDisposable
         _tenantId = tenantId;
         _owner = owner;
         _strategies = strategies;
-        _options = options;
         _spools = spools;
         _time = time;
         _logger = logger;
@@ -95,7 +94,7 @@ internal sealed class IncomingPipeline : IAsyncDisposable
     /// <summary>Called with each message once it is durable (or found already pending), before any strategy sees it; not for duplicates.</summary>
     public Action<IncomingMessage>? Durable { get; set; }
 
-    public IReadOnlyList<IMessageHandlingStrategy> Strategies => _strategies;
+    public IReadOnlyList<SelectedStrategy> Strategies => _strategies;
 
     /// <summary>Messages accepted and not yet handled by every strategy: queued for the spool, or spooled and in progress.</summary>
     public int Pending => Volatile.Read(ref _queued) + _live.Count;
@@ -478,7 +477,7 @@ internal sealed class IncomingPipeline : IAsyncDisposable
         var message = entry.Message;
         try
         {
-            await strategy.HandleAsync(message, _options, _stopping.Token).ConfigureAwait(false);
+            await strategy.HandleAsync(message, _stopping.Token).ConfigureAwait(false);
             Done(strategy, entry);
             _outages[index].Succeeded();
             HandlingTelemetry.Handled.Add(1, HandlingTelemetry.Tags(strategy.Name, _tenantId));
@@ -501,7 +500,7 @@ internal sealed class IncomingPipeline : IAsyncDisposable
         }
     }
 
-    private static void Done(IMessageHandlingStrategy strategy, SpoolEntry entry)
+    private static void Done(SelectedStrategy strategy, SpoolEntry entry)
     {
         entry.MarkDone(strategy.Name);
         HandlingTelemetry.AddPending(strategy.Name, -1);

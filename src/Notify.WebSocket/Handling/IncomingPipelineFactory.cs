@@ -1,11 +1,12 @@
 using Microsoft.Extensions.Logging;
 using Notify.WebSocket.Handling.Spool;
+using Notify.WebSocket.Handling.Strategies;
 
 namespace Notify.WebSocket.Handling;
 
 /// <summary>Chooses the strategies a configuration names and builds the pipeline that runs them.</summary>
 internal sealed class IncomingPipelineFactory(
-    IEnumerable<IMessageHandlingStrategy> strategies,
+    HandlingStrategies strategies,
     SpoolRegistry spools,
     TimeProvider timeProvider,
     ILoggerFactory loggerFactory)
@@ -29,29 +30,22 @@ internal sealed class IncomingPipelineFactory(
     /// <summary>Spooled messages belong to one tenant of one provider configuration: its named-options name, <c>{provider}:tenants:{tenant}</c>.</summary>
     public static string Owner(string providerName, string tenantId) => ProviderOptionsNames.For(providerName, tenantId);
 
-    public IReadOnlyList<IMessageHandlingStrategy> Select(WebSocketProviderOptions options)
+    /// <summary>The strategy <c>messageHandling:strategy</c> names, or with <c>all</c> every one that takes part; each with the tenant's options.</summary>
+    public IReadOnlyList<SelectedStrategy> Select(WebSocketProviderOptions options) =>
+        [.. Used(strategies, options).Select(r => strategies.Select(r, options))];
+
+    /// <summary>The registrations <c>messageHandling:strategy</c> uses; none for <c>none</c> or a name nothing is registered under.</summary>
+    public static IEnumerable<HandlingStrategyRegistration> Used(HandlingStrategies strategies, WebSocketProviderOptions options)
     {
-        var handling = options.MessageHandling;
-        var name = handling.Strategy;
+        var name = options.MessageHandling.Strategy;
         if (string.Equals(name, MessageHandlingStrategies.None, StringComparison.OrdinalIgnoreCase))
         {
             return [];
         }
 
-        if (!string.Equals(name, MessageHandlingStrategies.All, StringComparison.OrdinalIgnoreCase))
-        {
-            return [.. strategies.Where(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase)).TakeLast(1)];
-        }
-
-        return [.. strategies.GroupBy(s => s.Name, StringComparer.OrdinalIgnoreCase).Select(g => g.Last()).Where(s => IsWantedByAll(s.Name, handling))];
+        var available = strategies.For(options.ProviderName);
+        return string.Equals(name, MessageHandlingStrategies.All, StringComparison.OrdinalIgnoreCase)
+            ? available.Where(r => strategies.TakesPartInAll(r, options))
+            : available.Where(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase));
     }
-
-    /// <summary>With <c>all</c>: callback when <c>callbackUrl</c> is set, database when <c>storeInDatabase</c>, Kafka when <c>publishToKafka</c>, custom strategies always.</summary>
-    public static bool IsWantedByAll(string strategy, MessageHandlingOptions handling) => strategy.ToUpperInvariant() switch
-    {
-        "CALLBACK" => handling.CallbackUrl is not null,
-        "DATABASE" => handling.StoreInDatabase,
-        "KAFKA" => handling.PublishToKafka,
-        _ => true,
-    };
 }

@@ -12,7 +12,7 @@ internal static class MessageHandlingDefaults
     public const int DatabaseBusyTimeoutMs = 5000;
     public const int RetryDelayMs = 1000;
     public const int MaxRetryDelayMs = 60_000;
-    /// <summary>A memory bound on messages in flight; Kafka's acks=all reports take milliseconds, so it must be large to keep the producer busy.</summary>
+    /// <summary>A memory bound on messages in flight; a broker's acknowledgments take milliseconds, so it must be large to keep a publishing strategy busy.</summary>
     public const int MaxConcurrency = 4096;
     public const int CallbackMaxConcurrency = 256;
 

@@ -17,6 +17,7 @@ internal sealed class StrategyOutage(string strategy, string tenantId, TimeProvi
     private readonly LogThrottle _throttle = new(timeProvider, ReportInterval);
     private long _since = Healthy;
     private int _failures;
+    private int _reported;
 
     public void Failed(Exception exception, IncomingMessage message)
     {
@@ -27,6 +28,7 @@ internal sealed class StrategyOutage(string strategy, string tenantId, TimeProvi
             return;
         }
 
+        Volatile.Write(ref _reported, 1);
         if (first)
         {
             Log.StrategyFailed(logger, exception, strategy, message.Id, message.Event, tenantId);
@@ -47,6 +49,12 @@ internal sealed class StrategyOutage(string strategy, string tenantId, TimeProvi
 
         var failures = Interlocked.Exchange(ref _failures, 0);
         _throttle.TakeHeld();
-        Log.StrategyRecovered(logger, strategy, tenantId, failures, timeProvider.GetElapsedTime(since).TotalSeconds);
+
+        // A sink that flaps right after recovering (requests in flight at the turn come back failed) starts an outage the
+        // throttle kept out of the log: its end is not news either.
+        if (Interlocked.Exchange(ref _reported, 0) == 1)
+        {
+            Log.StrategyRecovered(logger, strategy, tenantId, failures, timeProvider.GetElapsedTime(since).TotalSeconds);
+        }
     }
 }

@@ -5,7 +5,7 @@ namespace Notify.WebSocket.Handling;
 
 /// <summary>
 /// Writes JSON into a per-thread buffer and writer and returns exactly the written bytes: a message's spool row and its
-/// Kafka value are written per message on hot paths, where a new writer and buffer each time cost more than the JSON.
+/// webhook payload are written per message on hot paths, where a new writer and buffer each time cost more than the JSON.
 /// </summary>
 internal static class Utf8JsonBuffer
 {

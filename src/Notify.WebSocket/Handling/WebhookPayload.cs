@@ -7,8 +7,8 @@ namespace Notify.WebSocket;
 
 /// <summary>
 /// The spec's webhook payload <c>{ event, data, timestamp, metadata, source: { provider, url, protocol } }</c>: the body
-/// the callback strategy POSTs and the value of every record the Kafka strategy publishes, so a custom strategy can hand
-/// its sink the same shape. <c>metadata</c> carries the message's own metadata plus <c>messageId</c> and <c>tenantId</c>;
+/// the callback strategy POSTs, which a strategy you add can hand its sink as it is (packages' strategies do).
+/// <c>metadata</c> carries the message's own metadata plus <c>messageId</c> and <c>tenantId</c>;
 /// <c>timestamp</c> is ISO-8601 UTC with milliseconds.
 /// </summary>
 public static class WebhookPayload

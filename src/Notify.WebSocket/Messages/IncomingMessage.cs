@@ -28,7 +28,7 @@ public sealed record IncomingMessage
 
     /// <summary>
     /// The message's webhook payload (<see cref="WebhookPayload"/>), written once: the spool stores these bytes, and the
-    /// callback and Kafka strategies send them, so a message is serialized once however many take it.
+    /// callback strategy and any added strategy may send them, so a message is serialized once however many take it.
     /// </summary>
     internal byte[] Payload => _payload ??= WebhookPayload.Write(this);
 

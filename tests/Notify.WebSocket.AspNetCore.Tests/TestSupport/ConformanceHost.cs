@@ -49,12 +49,19 @@ internal sealed class ConformanceHost : IAsyncDisposable
 
     public bool IsUpgraded(string path, string sid) => Engine(path).Find(sid)?.IsWebSocket == true;
 
+    /// <summary>An open session, for a test that acts as the server (sends, closes).</summary>
+    public EngineIoSession Session(string path, string sid) => Engine(path).Find(sid) ?? throw new InvalidOperationException($"no session {sid} on {path}");
+
     /// <summary>The sockets connected to the main namespace.</summary>
     public SocketIoSocket[] MainSockets() => _main.Rooms.All;
 
     private EngineIoServer Engine(string path) => path == "/socket.io" ? SocketIoEngine : EngineIoEngine;
 
-    public static async Task<ConformanceHost> StartAsync(int port = 0, EngineIoSettings? settings = null)
+    /// <summary>Starts the host; dispose it when done.</summary>
+    /// <param name="port">0 for any free port.</param>
+    /// <param name="settings">The Engine.IO settings of both servers; the suites' short heartbeat when null.</param>
+    /// <param name="time">The servers' clock (a fake one moves only when the test moves it); the system clock when null.</param>
+    public static async Task<ConformanceHost> StartAsync(int port = 0, EngineIoSettings? settings = null, TimeProvider? time = null)
     {
         var builder = WebApplication.CreateBuilder();
         // The official suites ask for localhost:3000, which Node may resolve to ::1: listen on both loopbacks then.
@@ -62,7 +69,7 @@ internal sealed class ConformanceHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         var app = builder.Build();
         settings ??= EngineIoSettings.Default with { PingInterval = PingInterval, PingTimeout = PingTimeout, MaxPayload = 1_000_000 };
-        var time = TimeProvider.System;
+        time ??= TimeProvider.System;
         var diagnostics = SocketIoDiagnostics.None;
 
         var echo = new EngineIoServer(settings, new EchoHandler(), time, diagnostics);

@@ -26,7 +26,8 @@ internal sealed class HandlingHarness : IAsyncDisposable
         Action<MessageHandlingOptions> handling,
         Action<IWebSocketNotificationsBuilder>? builder = null,
         Action<IServiceCollection>? services = null,
-        bool sqlite = true)
+        bool sqlite = true,
+        IEnumerable<TestStrategy>? strategies = null)
     {
         var logs = new CapturingLoggerProvider();
         var collection = new ServiceCollection();
@@ -44,6 +45,11 @@ internal sealed class HandlingHarness : IAsyncDisposable
         if (sqlite)
         {
             notifications.AddSqlite();
+        }
+
+        foreach (var strategy in strategies ?? [])
+        {
+            strategy.AddTo(notifications);
         }
 
         builder?.Invoke(notifications);

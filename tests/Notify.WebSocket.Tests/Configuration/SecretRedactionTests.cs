@@ -36,10 +36,10 @@ public sealed class SecretRedactionTests
         var copy = options.Clone();
         copy.AuthQuery["b"] = "2";
         copy.Transports.Clear();
-        copy.MessageHandling.KafkaTopic = "changed";
+        copy.MessageHandling.DatabaseTable = "changed";
 
         Assert.Single(options.AuthQuery);
         Assert.Equal(2, options.Transports.Count);
-        Assert.Equal("websocket.incoming.messages", options.MessageHandling.KafkaTopic);
+        Assert.Equal("notifications", options.MessageHandling.DatabaseTable);
     }
 }

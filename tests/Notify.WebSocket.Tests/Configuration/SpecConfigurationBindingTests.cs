@@ -6,12 +6,15 @@ namespace Notify.WebSocket.Tests.Configuration;
 
 public sealed class SpecConfigurationBindingTests
 {
-    /// <summary>Binding alone: the external blocks name strategies (kafka, database) that a host must also set up to pass validation.</summary>
+    /// <summary>
+    /// Binding alone: the external blocks name strategies (kafka, database) that a host must also set up to pass
+    /// validation. The spec's Kafka keys are bound by a stand-in added as the Kafka package adds its strategy.
+    /// </summary>
     private static WebSocketProviderOptions Bind(string json)
     {
         var section = TestServices.Configuration($$"""{ "Notifications": { "WebSocket": {{json}} } }""").GetSection("Notifications:WebSocket");
         var options = new WebSocketProviderOptions();
-        ProviderConfigurationBinder.Bind(section, tenantId: null, options);
+        ProviderConfigurationBinder.Bind(section, tenantId: null, options, [SpecKafkaStandIn.Registration()]);
         Assert.Empty(options.BindingErrors);
         return options;
     }
@@ -21,8 +24,11 @@ public sealed class SpecConfigurationBindingTests
     {
         using var services = TestServices.FromSection(
             SpecConfigurations.ExternalSocketIo,
-            b => b.ConfigureTenant("1", o => o.MessageHandling.DatabasePath = Path.Combine(Path.GetTempPath(), "spec-" + Guid.NewGuid().ToString("N") + ".db")),
-            s => s.AddSingleton<IMessageHandlingStrategy>(new NamedStrategy("kafka")));
+            b =>
+            {
+                SpecKafkaStandIn.AddTo(b);
+                b.ConfigureTenant("1", o => o.MessageHandling.DatabasePath = Path.Combine(Path.GetTempPath(), "spec-" + Guid.NewGuid().ToString("N") + ".db"));
+            });
         var monitor = services.GetRequiredService<IOptionsMonitor<WebSocketProviderOptions>>();
 
         var tenant = monitor.Get("websocket:tenants:1");
@@ -33,13 +39,6 @@ public sealed class SpecConfigurationBindingTests
         Assert.Equal("all", tenant.MessageHandling.Strategy);
         Assert.Null(defaulted.MessageHandling.DatabasePath);
         Assert.EndsWith("notifications.db", Handling.Database.NotificationsDatabases.DefaultSqlitePath, StringComparison.Ordinal);
-    }
-
-    private sealed class NamedStrategy(string name) : IMessageHandlingStrategy
-    {
-        public string Name => name;
-
-        public ValueTask HandleAsync(IncomingMessage message, WebSocketProviderOptions options, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
     }
 
     [Fact]
@@ -81,8 +80,8 @@ public sealed class SpecConfigurationBindingTests
         Assert.Equal("all", o.MessageHandling.Strategy);
         Assert.Equal("https://your-app.com/webhooks/websocket", o.MessageHandling.CallbackUrl);
         Assert.True(o.MessageHandling.StoreInDatabase);
-        Assert.True(o.MessageHandling.PublishToKafka);
-        Assert.Equal("websocket.incoming.messages", o.MessageHandling.KafkaTopic);
+        Assert.True(SpecKafkaStandIn.Of(o).Publish);
+        Assert.Equal("websocket.incoming.messages", SpecKafkaStandIn.Of(o).Topic);
         Assert.True(o.EnableRequestResponse);
         Assert.Equal(10000, o.RequestTimeout);
         Assert.Equal(["websocket", "polling"], o.Transports);
@@ -110,8 +109,8 @@ public sealed class SpecConfigurationBindingTests
         Assert.True(o.EnableReceiving);
         Assert.Equal(["notification", "status", "error"], o.SubscribeToEvents);
         Assert.Equal("kafka", o.MessageHandling.Strategy);
-        Assert.True(o.MessageHandling.PublishToKafka);
-        Assert.Equal("external.websocket.messages", o.MessageHandling.KafkaTopic);
+        Assert.True(SpecKafkaStandIn.Of(o).Publish);
+        Assert.Equal("external.websocket.messages", SpecKafkaStandIn.Of(o).Topic);
         Assert.True(o.Enabled);
     }
 
@@ -133,7 +132,7 @@ public sealed class SpecConfigurationBindingTests
         Assert.False(o.SupportChannelBroadcast);
         Assert.Empty(o.DefaultChannels);
         Assert.Equal("none", o.MessageHandling.Strategy);
-        Assert.Equal("websocket.incoming.messages", o.MessageHandling.KafkaTopic);
+        Assert.Equal("websocket.incoming.messages", SpecKafkaStandIn.Of(o).Topic);
         Assert.Equal(30000, o.HeartbeatInterval);
     }
 

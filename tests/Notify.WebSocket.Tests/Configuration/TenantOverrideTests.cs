@@ -26,14 +26,14 @@ public sealed class TenantOverrideTests
     [Fact]
     public void TenantValues_AreMergedOverTheBaseSection()
     {
-        using var services = TestServices.FromSection(Section);
+        using var services = TestServices.FromSection(Section, SpecKafkaStandIn.AddTo);
 
         var t1 = Get(services, "1");
 
         Assert.Equal("tenant-1-token", t1.AuthToken);
         Assert.Equal("https://notifications.example.com", t1.Url);
         Assert.Equal(["polling"], t1.Transports);
-        Assert.Equal("t1.topic", t1.MessageHandling.KafkaTopic);
+        Assert.Equal("t1.topic", SpecKafkaStandIn.Of(t1).Topic); // a strategy's alias key merges like its own keys
         Assert.Equal("kafka", t1.MessageHandling.Strategy);
         Assert.Equal("notify", t1.CustomEvents.Notification);
     }
@@ -41,7 +41,7 @@ public sealed class TenantOverrideTests
     [Fact]
     public void TenantCredentials_ReplaceTheBaseOnesWhole()
     {
-        using var services = TestServices.FromSection(Section);
+        using var services = TestServices.FromSection(Section, SpecKafkaStandIn.AddTo);
 
         var t2 = Get(services, "2");
 
@@ -52,7 +52,7 @@ public sealed class TenantOverrideTests
     [Fact]
     public void TenantWithoutOverrides_GetsTheBaseSection()
     {
-        using var services = TestServices.FromSection(Section);
+        using var services = TestServices.FromSection(Section, SpecKafkaStandIn.AddTo);
 
         var t9 = Get(services, "9");
 
@@ -63,7 +63,7 @@ public sealed class TenantOverrideTests
     [Fact]
     public void CodeOverrides_ApplyAfterConfiguration()
     {
-        using var services = TestServices.FromSection(Section, b => b.ConfigureTenant("1", o => o.RequestTimeout = 1234));
+        using var services = TestServices.FromSection(Section, b => { SpecKafkaStandIn.AddTo(b); b.ConfigureTenant("1", o => o.RequestTimeout = 1234); });
 
         Assert.Equal(1234, Get(services, "1").RequestTimeout);
         Assert.Equal(5000, Get(services, "2").RequestTimeout);

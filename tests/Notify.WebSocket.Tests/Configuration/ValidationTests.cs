@@ -10,9 +10,11 @@ public sealed class ValidationTests
 {
     private const string Root = "Notifications:WebSocket";
 
-    private static IReadOnlyList<string> Failures(string json)
+    private const string BearerNeedsAToken = "authToken is required when authType is \"bearer\" (or register a token provider with .AddBearerTokenProvider(…) on the builder AddWebSocketNotifications returns).";
+
+    private static IReadOnlyList<string> Failures(string json, Action<IWebSocketNotificationsBuilder>? builder = null)
     {
-        using var services = TestServices.FromSection(json);
+        using var services = TestServices.FromSection(json, builder);
         var ex = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptionsMonitor<WebSocketProviderOptions>>().Get("websocket"));
         return [.. ex.Failures];
     }
@@ -80,7 +82,71 @@ public sealed class ValidationTests
 
     [Fact]
     public void Bearer_WithoutToken_Fails() =>
-        Assert.Contains($"{Root}:authToken is required when authType is \"bearer\".", Failures("""{ "authType": "bearer" }"""));
+        Assert.Contains($"{Root}:{BearerNeedsAToken}", Failures("""{ "authType": "bearer" }"""));
+
+    [Fact]
+    public void Bearer_WithoutToken_IsValid_WhenATokenProviderIsRegistered()
+    {
+        using var services = TestServices.FromSection(
+            """{ "mode": "external", "protocol": "ws", "url": "ws://127.0.0.1:9/ws", "authType": "bearer", "tenants": { "7": { "timeout": 1000 } } }""",
+            b => b.AddBearerTokenProvider((_, _) => ValueTask.FromResult("from-the-vault")));
+        var monitor = services.GetRequiredService<IOptionsMonitor<WebSocketProviderOptions>>();
+
+        Assert.Null(monitor.Get("websocket").AuthToken);
+        Assert.Equal(1000, monitor.Get("websocket:tenants:7").Timeout);
+    }
+
+    [Fact]
+    public void Bearer_TokenProviderOfAnotherProviderConfiguration_DoesNotExcuseAMissingToken()
+    {
+        var collection = new ServiceCollection().AddLogging();
+        var configuration = TestServices.Configuration("""{ "a": { "authType": "bearer" }, "b": { "authType": "bearer" } }""");
+        collection.AddWebSocketNotifications(configuration.GetSection("a"), "a").AddBearerTokenProvider((_, _) => ValueTask.FromResult("t"));
+        collection.AddWebSocketNotifications(configuration.GetSection("b"), "b");
+        using var services = collection.BuildServiceProvider();
+        var monitor = services.GetRequiredService<IOptionsMonitor<WebSocketProviderOptions>>();
+
+        Assert.Equal("bearer", monitor.Get("a").AuthType);
+        Assert.Equal($"b:{BearerNeedsAToken}", Assert.Single(Assert.Throws<OptionsValidationException>(() => monitor.Get("b")).Failures));
+    }
+
+    [Fact]
+    public void CustomAuthType_IsValidatedByItsOwnValidator_ByFullKeyPath_PerTenant()
+    {
+        var failures = Failures(
+            """{ "authType": "api-key", "authHeaders": { "X-Api-Key": "k" }, "tenants": { "7": { "authHeaders": { "Other": "x" } } } }""",
+            b => b.AddAuthStrategy<ApiKeyAuthStrategy>());
+
+        Assert.Equal([$"{Root}:tenants:7:authHeaders:X-Api-Key is required when authType is \"api-key\"; add the tenant's key."], failures);
+    }
+
+    [Fact]
+    public void CustomAuthType_WhoseValidatorIsSatisfied_IsValid()
+    {
+        using var services = TestServices.FromSection("""{ "authType": "api-key", "authHeaders": { "X-Api-Key": "k" } }""", b => b.AddAuthStrategy<ApiKeyAuthStrategy>());
+
+        Assert.Equal("api-key", services.GetRequiredService<IOptionsMonitor<WebSocketProviderOptions>>().Get("websocket").AuthType);
+    }
+
+    /// <summary>authType "api-key": the X-Api-Key header, which it requires.</summary>
+    private sealed class ApiKeyAuthStrategy : IAuthStrategy
+    {
+        public string AuthType => "api-key";
+
+        public ValueTask ApplyAsync(AuthContext context, CancellationToken cancellationToken)
+        {
+            context.Request.Headers["X-Api-Key"] = context.Options.AuthHeaders["X-Api-Key"];
+            return ValueTask.CompletedTask;
+        }
+
+        public IEnumerable<string> Validate(WebSocketProviderOptions options)
+        {
+            if (!options.AuthHeaders.ContainsKey("X-Api-Key"))
+            {
+                yield return "authHeaders:X-Api-Key is required when authType is \"api-key\"; add the tenant's key.";
+            }
+        }
+    }
 
     [Fact]
     public void Basic_WithoutUsername_Fails() =>
@@ -114,7 +180,7 @@ public sealed class ValidationTests
     [Fact]
     public void UnknownStrategy_ListsTheAcceptedValues() =>
         Assert.Contains(
-            $"{Root}:messageHandling:strategy has the unknown value \"email\"; use one of \"none\", \"callback\", \"database\", \"kafka\", \"all\".",
+            $"{Root}:messageHandling:strategy is \"email\" but no strategy of that name is added; use one of \"none\", \"all\", \"callback\", \"database\", or add it on the builder AddWebSocketNotifications returns (AddHandlingStrategy, or the Add… method of the package that provides it).",
             Failures("""{ "messageHandling": { "strategy": "email" } }"""));
 
     [Theory]
@@ -245,7 +311,7 @@ public sealed class ValidationTests
     {
         var failures = Failures("""{ "tenants": { "7": { "authType": "bearer" } } }""");
 
-        Assert.Contains($"{Root}:tenants:7:authToken is required when authType is \"bearer\".", failures);
+        Assert.Contains($"{Root}:tenants:7:{BearerNeedsAToken}", failures);
     }
 
     [Fact]

@@ -1,5 +1,7 @@
 using System.Net.Http.Json;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Notify.WebSocket.Tests.Readme;
 
@@ -24,7 +26,7 @@ public sealed class VaultTokenAuthStrategy(HttpClient tokenEndpoint) : IAuthStra
     {
         if (tokenEndpoint.BaseAddress is null)
         {
-            yield return "needs the token endpoint's HttpClient to have a BaseAddress.";
+            yield return "authType \"vault\" needs the token endpoint's HttpClient to have a BaseAddress.";
         }
     }
 
@@ -45,15 +47,49 @@ public sealed class QuickThenPatient : IReconnectionPolicy
 }
 // </snippet>
 
+// <snippet:handling-strategy>
+// "strategy": "chat" (or "all"): posts each incoming message to a chat webhook, with settings of its own.
+public sealed class ChatOptions
+{
+    public Uri? WebhookUrl { get; set; }
+
+    public string Channel { get; set; } = "#alerts";
+}
+
+public sealed class ChatStrategy(IHttpClientFactory http) : IMessageHandlingStrategy<ChatOptions>
+{
+    public async ValueTask HandleAsync(IncomingMessage message, ChatOptions options, CancellationToken cancellationToken)
+    {
+        var post = new ChatPost(options.Channel, $"{message.Event} for tenant {message.TenantId}");
+        using var response = await http.CreateClient("chat").PostAsJsonAsync(options.WebhookUrl, post, cancellationToken);
+        response.EnsureSuccessStatusCode(); // throwing: the pipeline retries the message later
+    }
+
+    private sealed record ChatPost(string Channel, string Text);
+}
+
+// Checked at start for every tenant that uses it; name is the section's full key path.
+public sealed class ChatOptionsValidator : IValidateOptions<ChatOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ChatOptions options) =>
+        options.WebhookUrl is { IsAbsoluteUri: true }
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail($"{name}:webhookUrl is required: the chat's incoming-webhook address.");
+}
+// </snippet>
+
 internal static class ExtensionSnippets
 {
-    public static void Register(IServiceCollection services, Microsoft.Extensions.Configuration.IConfiguration configuration, Uri tokenEndpoint)
+    public static void Register(IServiceCollection services, IConfiguration configuration, Uri tokenEndpoint)
     {
         // <snippet:register-extensions>
         services.AddSingleton(new HttpClient { BaseAddress = tokenEndpoint });
+        services.AddSingleton<IValidateOptions<ChatOptions>, ChatOptionsValidator>();
         services.AddWebSocketNotifications(configuration.GetSection("Notifications:WebSocket"))
                 .AddAuthStrategy<VaultTokenAuthStrategy>()                // "authType": "vault"
-                .AddReconnectionPolicy<QuickThenPatient>();
+                .AddReconnectionPolicy<QuickThenPatient>()
+                .AddHandlingStrategy<ChatStrategy, ChatOptions>("chat",   // "strategy": "chat"
+                    (section, options) => section.Bind(options));         // messageHandling:strategies:chat
         // </snippet>
     }
 }

@@ -49,6 +49,55 @@ public sealed partial class ReadmeSnippetTests
         Assert.Equal(TimeSpan.FromMilliseconds(200), first.Delay);
     }
 
+    [Fact]
+    public async Task HandlingStrategySnippet_PostsEachIncomingMessageToTheChat_WithTheTenantsOwnSettings()
+    {
+        await using var server = await NodePeer.StartAsync("ws-server.mjs");
+        using var chat = TokenEndpoint.Start(_ => "unused");
+        var spool = Path.Combine(Path.GetTempPath(), "notify-test-spool-" + Guid.NewGuid().ToString("N"));
+        var configuration = TestServices.Configuration($$"""
+            { "Notifications": { "WebSocket": {
+                "mode": "external", "protocol": "ws", "url": "{{server.WsUrl()}}",
+                "enableReceiving": true, "subscribeToEvents": ["message:received"],
+                "messageHandling": {
+                  "strategy": "chat", "spoolPath": "{{spool}}",
+                  "strategies": { "chat": { "webhookUrl": "{{chat.Url}}hooks/chat", "channel": "#alerts" } }
+                },
+                "tenants": { "7": { "messageHandling": { "strategies": { "chat": { "channel": "#tenant-7" } } } } } } } }
+            """);
+        var collection = new ServiceCollection().AddLogging();
+        ExtensionSnippets.Register(collection, configuration, chat.Url);
+        await using var services = collection.BuildServiceProvider();
+        var provider = await services.GetRequiredService<ProviderRegistry>().GetProviderAsync("7", Ct);
+        Assert.True((await provider.ValidateAsync(Ct)).IsValid);
+
+        await server.PostAsync("/push", new { frames = new object[] { new { @event = "message:received", data = new { text = "disk full" }, id = "chat-1" } } });
+
+        await Eventually.TrueAsync(() => !chat.Posts.IsEmpty, "the chat webhook was called");
+        await services.DisposeAsync();
+        Directory.Delete(spool, recursive: true);
+        var (path, body) = Assert.Single(chat.Posts);
+        Assert.Equal("/hooks/chat", path);
+        Assert.Equal("""{"channel":"#tenant-7","text":"message:received for tenant 7"}""", body);
+    }
+
+    [Fact]
+    public void HandlingStrategySnippet_WithoutAWebhookUrl_StopsTheStart_NamingTheKey()
+    {
+        var configuration = TestServices.Configuration("""
+            { "Notifications": { "WebSocket": { "mode": "external", "protocol": "ws", "url": "ws://127.0.0.1:9/ws", "enableReceiving": true,
+                "messageHandling": { "strategy": "chat", "strategies": { "chat": { "channel": "#ops" } } } } } }
+            """);
+        var collection = new ServiceCollection().AddLogging();
+        ExtensionSnippets.Register(collection, configuration, new Uri("http://127.0.0.1:9/"));
+        using var services = collection.BuildServiceProvider();
+
+        var failures = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<WebSocketProviderOptions>>().Get("websocket")).Failures;
+
+        Assert.Contains("Notifications:WebSocket:messageHandling:strategies:chat:webhookUrl is required: the chat's incoming-webhook address.", failures);
+    }
+
     private static string Unindent(string body)
     {
         var lines = body.Trim('\n').Split('\n');
@@ -59,7 +108,7 @@ public sealed partial class ReadmeSnippetTests
     [GeneratedRegex(@"// <snippet:(?<name>[a-z-]+)>\n(?<body>.*?)\n[ ]*// </snippet>", RegexOptions.Singleline)]
     private static partial Regex Snippet();
 
-    /// <summary>A token endpoint on loopback: GET /tokens/{tenant} answers { "accessToken": … }.</summary>
+    /// <summary>A token endpoint on loopback: GET /tokens/{tenant} answers { "accessToken": … }; a POST is recorded and answered 200.</summary>
     private sealed class TokenEndpoint : IDisposable
     {
         private readonly HttpListener _listener;
@@ -84,6 +133,14 @@ public sealed partial class ReadmeSnippetTests
                     }
 
                     var path = context.Request.Url!.AbsolutePath;
+                    if (context.Request.HttpMethod == "POST")
+                    {
+                        using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
+                        Posts.Enqueue((path, await reader.ReadToEndAsync()));
+                        context.Response.Close();
+                        continue;
+                    }
+
                     lock (Requests)
                     {
                         Requests.Add(path);
@@ -100,6 +157,9 @@ public sealed partial class ReadmeSnippetTests
         public Uri Url { get; }
 
         public List<string> Requests { get; } = [];
+
+        /// <summary>POSTs received (a chat webhook): path and body.</summary>
+        public System.Collections.Concurrent.ConcurrentQueue<(string Path, string Body)> Posts { get; } = new();
 
         public static TokenEndpoint Start(Func<string, string> token)
         {

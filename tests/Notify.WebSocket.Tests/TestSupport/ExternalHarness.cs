@@ -50,10 +50,9 @@ internal sealed class ExternalHarness : IAsyncDisposable
         handling["spoolPath"] ??= spool;
         section["messageHandling"] = handling;
         var json = section.ToJsonString();
-        var services = TestServices.FromSection(json, builder, services: s =>
+        var services = TestServices.FromSection(json, b => { strategy.AddTo(b); builder?.Invoke(b); }, services: s =>
         {
             s.AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
-            s.AddSingleton<IMessageHandlingStrategy>(strategy);
             if (time is not null)
             {
                 s.AddSingleton(time);

@@ -1,15 +1,13 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
+using NetWebSocket = System.Net.WebSockets.WebSocket;
 
 namespace Notify.WebSocket.AspNetCore.SocketIo.EngineIo;
 
 /// <summary>The long-polling side of a session: one GET that waits for packets, one POST that delivers them.</summary>
 internal sealed partial class EngineIoSession
 {
-    /// <summary>How long a GET that arrives between the probe and the upgrade waits for the client's <c>5</c>.</summary>
-    private static readonly TimeSpan UpgradeGrace = TimeSpan.FromMilliseconds(100);
-
     private TaskCompletionSource<PollSignal>? _poll;
     private bool _posting;
 
@@ -28,23 +26,43 @@ internal sealed partial class EngineIoSession
     /// <summary>
     /// A GET: answers at once with the waiting packets (or <c>6</c> during an upgrade), else waits for packets, an
     /// upgrade or the close. A second GET while one waits breaks the protocol: the session closes (the waiting GET gets
-    /// <c>1</c>) and the second gets HTTP 400. After an upgrade, GETs get 400 and the session goes on.
+    /// <c>1</c>) and the second gets HTTP 400. After an upgrade, GETs get 400 and the session goes on. On a session the
+    /// server closed after a flush, a GET takes what is left, and the next one <c>1</c>.
     /// </summary>
     public async Task PollAsync(HttpContext context)
     {
         EngineFrame[]? last = null;
+        var ended = false;
+        NetWebSocket? probe = null;
+        ITimer? timer = null;
         lock (_gate)
         {
-            if (_isClosed && _socket is null && _queue is { Count: > 0 } draining)
+            if (_lingering && _queue is { Count: > 0 } rest)
             {
-                last = [.. draining, EngineFrame.Close];
+                // What is left; the close comes alone, on the next GET (or on the WebSocket after a "5").
+                last = [.. rest];
+                rest.Clear();
+            }
+            else if (_lingering)
+            {
+                // Mid-upgrade too: the client has not paused its polling (it sends no GET after it did), so the close
+                // goes out here and the probe is closed.
+                _lingering = false;
+                ended = true;
                 _queue = null;
+                last = [EngineFrame.Close];
+                probe = TakeProbe();
+                timer = TakeTimer();
             }
         }
 
         if (last is not null)
         {
-            Forget();
+            if (ended)
+            {
+                EndLinger(probe, timer);
+            }
+
             await WritePayloadAsync(context, last).ConfigureAwait(false);
             return;
         }
@@ -59,7 +77,6 @@ internal sealed partial class EngineIoSession
         EngineFrame[]? frames = null;
         var duplicate = false;
         var upgraded = false;
-        var noop = false;
         lock (_gate)
         {
             if (_socket is not null)
@@ -72,10 +89,10 @@ internal sealed partial class EngineIoSession
             }
             else if (_upgrading)
             {
-                // Probed, not yet upgraded: this GET either came before the client's "5" (it gets noop, after a moment
-                // for the "5" to arrive) or after it (then it gets 400, as every GET after the upgrade).
-                noop = true;
-                waiter = _poll = new TaskCompletionSource<PollSignal>(TaskCreationOptions.RunContinuationsAsynchronously);
+                // Probed, not yet upgraded: this GET left the client before it read 3probe. It gets noop at once (what
+                // waits goes out on the WebSocket): the client pauses polling once this GET is answered and only then
+                // sends its "5", so waiting here for the "5" could only delay the upgrade.
+                frames = [EngineFrame.Noop];
             }
             else if (_queue is { Count: > 0 } queue)
             {
@@ -91,32 +108,6 @@ internal sealed partial class EngineIoSession
         if (upgraded || duplicate)
         {
             await RefuseAsync(context, duplicate ? "overlapping GET requests" : null).ConfigureAwait(false);
-            return;
-        }
-
-        if (noop)
-        {
-            PollSignal outcome;
-            try
-            {
-                outcome = await waiter!.Task.WaitAsync(UpgradeGrace, _server.TimeProvider, context.RequestAborted).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
-            {
-                outcome = PollSignal.Noop;
-            }
-
-            lock (_gate)
-            {
-                if (_poll == waiter)
-                {
-                    _poll = null;
-                }
-            }
-
-            await (outcome == PollSignal.Upgraded
-                ? EngineIoServer.RefuseAsync(context, EngineIoError.BadRequest)
-                : WritePayloadAsync(context, [outcome == PollSignal.Close ? EngineFrame.Close : EngineFrame.Noop])).ConfigureAwait(false);
             return;
         }
 
@@ -329,7 +320,7 @@ internal sealed partial class EngineIoSession
 
         lock (_gate)
         {
-            if (_isClosed)
+            if (_isClosed && !_lingering)
             {
                 return;
             }

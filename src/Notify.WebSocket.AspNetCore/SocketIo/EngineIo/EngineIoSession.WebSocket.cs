@@ -18,11 +18,17 @@ internal sealed partial class EngineIoSession
     private bool _upgrading;
     private bool _upgraded;
 
-    private void AbandonUpgrade(NetWebSocket probe)
+    /// <summary>
+    /// Ends an upgrade attempt: the probe is dropped and the session goes on on polling. The upgrade timeout only ends one
+    /// whose probe was not answered yet: after 3probe engine.io-client pauses its polling for good and waits to move to
+    /// the probe, so dropping the probe then would strand it; a client that never sends its "5" is ended by the heartbeat
+    /// (its pings wait for the WebSocket, the pong never comes).
+    /// </summary>
+    private void AbandonUpgrade(NetWebSocket probe, bool timedOut = false)
     {
         lock (_gate)
         {
-            if (_probe != probe)
+            if (_probe != probe || (timedOut && _upgrading))
             {
                 return;
             }
@@ -34,7 +40,11 @@ internal sealed partial class EngineIoSession
         probe.Abort();
     }
 
-    /// <summary>A packet on the probing socket: <c>2probe</c>, then <c>5</c>. Anything else ends the upgrade attempt.</summary>
+    /// <summary>
+    /// A packet on the probing socket: <c>2probe</c>, then <c>5</c>. Anything else ends the upgrade attempt. A session the
+    /// server closed after the probe was answered still takes the <c>5</c>: what was left goes out on the WebSocket, which
+    /// then closes.
+    /// </summary>
     private bool OnProbePacket(NetWebSocket socket, ReadOnlySpan<byte> packet, out bool upgraded)
     {
         upgraded = false;
@@ -61,10 +71,12 @@ internal sealed partial class EngineIoSession
         {
             EngineFrame first = default;
             var flush = false;
-            TaskCompletionSource<PollSignal>? poll;
+            bool closed;
+            ITimer? linger = null;
             lock (_gate)
             {
-                if (_isClosed || _probe != socket || !_upgrading)
+                // A lingering session keeps its probe only when the probe was answered; any other close took it.
+                if (_probe != socket || !_upgrading || (_isClosed && !_lingering))
                 {
                     return false;
                 }
@@ -73,7 +85,13 @@ internal sealed partial class EngineIoSession
                 _upgrading = false;
                 _upgraded = true;
                 Volatile.Write(ref _socket, socket);
-                poll = TakePoll();
+                closed = _isClosed;
+                if (closed)
+                {
+                    _lingering = false;
+                    linger = TakeTimer();
+                }
+
                 if (_queue is { Count: > 0 } queue)
                 {
                     first = queue.Dequeue();
@@ -81,11 +99,24 @@ internal sealed partial class EngineIoSession
                 }
             }
 
-            // A GET still waiting came after the probe: the session is on the WebSocket now.
-            poll?.TrySetResult(PollSignal.Upgraded);
+            // No GET waits here: the probe's answer took the one that waited, and later ones were answered at once.
+            if (closed)
+            {
+                EndLinger(probe: null, linger);
+            }
+
             if (flush)
             {
+                // The write loop closes the socket once the queue drained, when the session is closed.
                 _ = WriteLoopAsync(first);
+                if (closed)
+                {
+                    _ = CloseWhenStuckAsync(socket);
+                }
+            }
+            else if (closed)
+            {
+                _ = CloseSocketAsync(socket);
             }
 
             upgraded = true;
@@ -216,7 +247,7 @@ internal sealed partial class EngineIoSession
                 static s =>
                 {
                     var (session, probe) = ((EngineIoSession, NetWebSocket))s!;
-                    session.AbandonUpgrade(probe);
+                    session.AbandonUpgrade(probe, timedOut: true);
                 },
                 (this, socket),
                 _server.Settings.UpgradeTimeout,

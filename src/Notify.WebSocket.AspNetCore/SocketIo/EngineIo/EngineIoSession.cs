@@ -21,6 +21,13 @@ internal sealed partial class EngineIoSession
     private bool _writing;
     private bool _isClosed;
 
+    /// <summary>
+    /// Closed by the server after a flush while on polling, the client not reached yet: the session stays in the table
+    /// for the client's GETs (what is left, then <c>close</c> in a payload of its own) or, mid-upgrade, the probe's
+    /// <c>5</c> (what is left goes out on the WebSocket, which then closes), until the linger timer forgets it.
+    /// </summary>
+    private bool _lingering;
+
     public EngineIoSession(EngineIoServer server, string id, NetWebSocket? socket)
     {
         _server = server;
@@ -137,8 +144,8 @@ internal sealed partial class EngineIoSession
 
     /// <summary>
     /// Closes the session after what was sent before reaches the client (the server's own close, after a last event):
-    /// the WebSocket closes once its queue drained, a polling client gets the waiting packets and <c>close</c> on its
-    /// next GET (within one heartbeat).
+    /// the WebSocket closes once its queue drained; a polling client gets the waiting packets, then <c>close</c>, on its
+    /// GETs (within one heartbeat) or, when the close comes mid-upgrade, on the WebSocket after its <c>5</c>.
     /// </summary>
     public void CloseAfterFlush(string reason) => Close(reason, clientInitiated: false, flush: true);
 
@@ -147,8 +154,9 @@ internal sealed partial class EngineIoSession
         TaskCompletionSource<PollSignal>? poll;
         NetWebSocket? socket;
         NetWebSocket? probe;
+        ITimer? heartbeat;
         bool closeSocketNow;
-        bool drainPolling;
+        bool linger;
         lock (_gate)
         {
             if (_isClosed)
@@ -159,25 +167,30 @@ internal sealed partial class EngineIoSession
             _isClosed = true;
             poll = TakePoll();
             socket = _socket;
-            probe = _probe;
             if (!flush)
             {
                 _queue = null;
             }
 
             closeSocketNow = socket is not null && !(flush && _writing);
-            drainPolling = flush && socket is null && poll is null && _queue is { Count: > 0 };
+
+            // On polling the close goes out alone, after what is left (as the reference server does): socket.io-client
+            // handles a payload's packets a tick after its close, so an event that came with the close would be dropped
+            // (the socket is disconnected by then). So unless a waiting GET can take the close now, the session lingers.
+            // Once the probe was answered it must stay open: on 3probe engine.io-client pauses its polling for good
+            // (after the GET it may still have out) and moves to the probe with its "5"; closing the probe here would
+            // leave it with no transport at all.
+            linger = _lingering = flush && socket is null && (poll is null || _queue is { Count: > 0 });
+            probe = linger && _upgrading ? null : TakeProbe();
+            heartbeat = _heartbeat;
+            _heartbeat = linger
+                ? _server.TimeProvider.CreateTimer(static s => ((EngineIoSession)s!).Forget(), this, _server.Settings.PingInterval + _server.Settings.PingTimeout, Timeout.InfiniteTimeSpan)
+                : null;
         }
 
-        poll?.TrySetResult(clientInitiated ? PollSignal.Noop : PollSignal.Close);
-        _heartbeat?.Dispose();
-        if (drainPolling)
-        {
-            // Kept in the table for the client's next GET, which takes the packets and the close; then forgotten.
-            _heartbeat = _server.TimeProvider.CreateTimer(
-                static s => ((EngineIoSession)s!).Forget(), this, _server.Settings.PingInterval + _server.Settings.PingTimeout, Timeout.InfiniteTimeSpan);
-        }
-        else
+        poll?.TrySetResult(clientInitiated ? PollSignal.Noop : linger ? PollSignal.Packets : PollSignal.Close);
+        heartbeat?.Dispose();
+        if (!linger)
         {
             _server.Remove(this);
         }
@@ -199,15 +212,36 @@ internal sealed partial class EngineIoSession
         _server.OnClosed(this, reason);
     }
 
+    /// <summary>The linger timer: the client did not come back for what was left; forgotten (and its probe closed).</summary>
     private void Forget()
     {
+        NetWebSocket? probe;
+        ITimer? timer;
         lock (_gate)
         {
+            if (!_lingering)
+            {
+                return;
+            }
+
+            _lingering = false;
             _queue = null;
+            probe = TakeProbe();
+            timer = TakeTimer();
         }
 
-        _heartbeat?.Dispose();
+        EndLinger(probe, timer);
+    }
+
+    /// <summary>A lingering session is over (the client took the rest, or never came back): out of the table, its probe closed.</summary>
+    private void EndLinger(NetWebSocket? probe, ITimer? timer)
+    {
+        timer?.Dispose();
         _server.Remove(this);
+        if (probe is not null)
+        {
+            _ = CloseSocketAsync(probe);
+        }
     }
 
     /// <summary>Called on every request of the session: a pong that is overdue ends it now, even if its timer has not fired yet.</summary>
@@ -323,5 +357,21 @@ internal sealed partial class EngineIoSession
         var poll = _poll;
         _poll = null;
         return poll;
+    }
+
+    /// <summary>Ends the upgrade attempt in the session's state (under the lock); returns the probe, for the caller to close.</summary>
+    private NetWebSocket? TakeProbe()
+    {
+        var probe = _probe;
+        _probe = null;
+        _upgrading = false;
+        return probe;
+    }
+
+    private ITimer? TakeTimer()
+    {
+        var timer = _heartbeat;
+        _heartbeat = null;
+        return timer;
     }
 }

@@ -11,7 +11,4 @@ internal enum PollSignal
 
     /// <summary>The server closed the session: answer <c>1</c> (close).</summary>
     Close,
-
-    /// <summary>The session moved to its WebSocket while this GET waited: HTTP 400, as any later GET gets.</summary>
-    Upgraded,
 }

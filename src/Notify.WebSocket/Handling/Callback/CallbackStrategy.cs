@@ -12,20 +12,21 @@ namespace Notify.WebSocket.Handling.Callback;
 /// signed when <c>callbackSecret</c> is set. 5xx, 408, 429, timeouts and network errors are retryable (the pipeline
 /// retries with backoff); any other 4xx is a permanent refusal.
 /// </summary>
-internal sealed class CallbackStrategy(IHttpClientFactory httpClients, TimeProvider time, ILogger<CallbackStrategy> logger) : IMessageHandlingStrategy
+internal sealed class CallbackStrategy(IHttpClientFactory httpClients, TimeProvider time, ILogger<CallbackStrategy> logger) : IMessageHandlingStrategy<MessageHandlingOptions>
 {
     private static readonly MediaTypeHeaderValue Json = new(WebhookPayload.ContentType);
 
     /// <summary>Open requests per callback url: the pipeline's own bound is a memory bound, far above what a webhook should take.</summary>
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _openRequests = new(StringComparer.Ordinal);
 
-    public string Name => MessageHandlingStrategies.Callback;
+    /// <summary>With <c>all</c>: when <c>callbackUrl</c> is set.</summary>
+    public bool TakesPartInAll(MessageHandlingOptions options) => options.CallbackUrl is not null;
 
-    public async ValueTask HandleAsync(IncomingMessage message, WebSocketProviderOptions options, CancellationToken cancellationToken = default)
+    public async ValueTask HandleAsync(IncomingMessage message, MessageHandlingOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(options);
-        var handling = options.MessageHandling;
+        var handling = options;
         if (!Uri.TryCreate(handling.CallbackUrl, UriKind.Absolute, out var url))
         {
             throw new WebSocketNotificationException(WebSocketErrorCodes.NotConfigured, "messageHandling:callbackUrl is not set.", retryable: false);

@@ -8,18 +8,18 @@ namespace Notify.WebSocket.Handling.Database;
 /// channel <c>websocket</c>, subject <c>WebSocket: {event}</c>, body = the data as JSON. Rows of concurrent messages
 /// share transactions (<see cref="NotificationsWriter"/>); a message completes when its row is committed.
 /// </summary>
-internal sealed class DatabaseStrategy(NotificationsDatabases databases) : IMessageHandlingStrategy
+internal sealed class DatabaseStrategy(NotificationsDatabases databases) : IMessageHandlingStrategy<MessageHandlingOptions>
 {
     public const string Channel = "websocket";
 
-    public string Name => MessageHandlingStrategies.Database;
+    /// <summary>With <c>all</c>: when <c>storeInDatabase</c> is on.</summary>
+    public bool TakesPartInAll(MessageHandlingOptions options) => options.StoreInDatabase;
 
-    public async ValueTask HandleAsync(IncomingMessage message, WebSocketProviderOptions options, CancellationToken cancellationToken = default)
+    public async ValueTask HandleAsync(IncomingMessage message, MessageHandlingOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(options);
-        var handling = options.MessageHandling;
-        var writer = await databases.GetAsync(handling, cancellationToken).ConfigureAwait(false);
-        await writer.WriteAsync(message, handling.DatabaseTable, cancellationToken).ConfigureAwait(false);
+        var writer = await databases.GetAsync(options, cancellationToken).ConfigureAwait(false);
+        await writer.WriteAsync(message, options.DatabaseTable, cancellationToken).ConfigureAwait(false);
     }
 }

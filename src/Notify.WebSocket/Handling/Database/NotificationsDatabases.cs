@@ -15,6 +15,10 @@ internal sealed class NotificationsDatabases(IEnumerable<DatabaseProviderRegistr
     private readonly ConcurrentDictionary<DbDataSource, NotificationsWriter> _writers = new();
     private readonly ConcurrentDictionary<(DbDataSource Source, string Table), Lazy<Task>> _schemas = new();
 
+    // A tenant's options object lives until its configuration changes: resolving its writer once, not per message,
+    // keeps connection-string building and three lookups off the hot path.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<MessageHandlingOptions, NotificationsWriter> _resolved = [];
+
     /// <summary>
     /// The connection string of the configured database: <c>databaseConnectionString</c>, else the SQLite file
     /// <c>databasePath</c> (by default <c>notifications.db</c> in the application's data folder), whose waits for a lock
@@ -47,7 +51,10 @@ internal sealed class NotificationsDatabases(IEnumerable<DatabaseProviderRegistr
         providers.LastOrDefault(p => string.Equals(p.Name, provider, StringComparison.OrdinalIgnoreCase))?.Factory;
 
     /// <summary>The group-commit writer of the configured database, its table created.</summary>
-    public async ValueTask<NotificationsWriter> GetAsync(MessageHandlingOptions handling, CancellationToken cancellationToken)
+    public ValueTask<NotificationsWriter> GetAsync(MessageHandlingOptions handling, CancellationToken cancellationToken) =>
+        _resolved.TryGetValue(handling, out var writer) ? new ValueTask<NotificationsWriter>(writer) : ResolveAsync(handling, cancellationToken);
+
+    private async ValueTask<NotificationsWriter> ResolveAsync(MessageHandlingOptions handling, CancellationToken cancellationToken)
     {
         var dialect = NotificationsDialect.For(handling.DatabaseProvider)
             ?? throw new WebSocketNotificationException(WebSocketErrorCodes.NotConfigured, $"messageHandling:databaseProvider \"{handling.DatabaseProvider}\" is not supported.", retryable: false);
@@ -68,7 +75,9 @@ internal sealed class NotificationsDatabases(IEnumerable<DatabaseProviderRegistr
             throw;
         }
 
-        return _writers.GetOrAdd(source, s => new NotificationsWriter(s, dialect));
+        var writer = _writers.GetOrAdd(source, s => new NotificationsWriter(s, dialect));
+        _resolved.AddOrUpdate(handling, writer);
+        return writer;
     }
 
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();

@@ -11,7 +11,7 @@ namespace Notify.WebSocket.Handling.Database;
 /// </summary>
 internal sealed class NotificationsWriter : IAsyncDisposable
 {
-    private const int MaxBatch = 256;
+    private const int MaxBatch = 4096;
 
     private readonly Channel<Row> _rows = Channel.CreateUnbounded<Row>(new UnboundedChannelOptions { SingleReader = true });
     private readonly DbDataSource _source;

@@ -4,7 +4,7 @@ namespace Notify.WebSocket.Handling.Spool;
 
 /// <summary>
 /// One accepted message and which of its strategies have already handled it: with <c>all</c>, a message whose webhook
-/// and database succeeded but whose Kafka publish failed is retried for Kafka only.
+/// and database succeeded but whose publish to an added strategy failed is retried for that strategy only.
 /// </summary>
 internal sealed class SpoolEntry(string owner, IncomingMessage message, IEnumerable<string>? done = null, int attempts = 0)
 {
