@@ -11,6 +11,8 @@ public static class WebSampleApp
 {
     public const string HubPath = "/notifications";
 
+    public const string InboxPath = "/api/inbox";
+
     public static WebApplication Build(WebApplicationOptions options)
     {
         var builder = WebApplication.CreateBuilder(options);
@@ -46,10 +48,13 @@ public static class WebSampleApp
                 };
             });
 
-        // The three lines (two here, one below): the provider, the SignalR gateway, the hub endpoint.
+        // The provider, the SignalR gateway, and the inbox (every notification stored before it is sent, in SQLite in the
+        // application's data folder unless Notifications:Inbox says otherwise); the endpoints are mapped below.
         var notifications = builder.Services
             .AddWebSocketNotifications(builder.Configuration.GetSection("Notifications:WebSocket"))
-            .AddSignalRGateway(builder.Configuration.GetSection("Notifications:Gateway"));
+            .AddSignalRGateway(builder.Configuration.GetSection("Notifications:Gateway"))
+            .AddNotificationInbox(builder.Configuration.GetSection("Notifications:Inbox"))
+            .AddSqlite();
         // Scale-out: "Notifications:Redis": "host:6379", or a section with configuration, channelPrefix, presenceTimeout.
         var redis = builder.Configuration.GetSection("Notifications:Redis");
         if (redis.Value is { Length: > 0 } redisConfiguration)
@@ -65,6 +70,7 @@ public static class WebSampleApp
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapNotificationGateway(HubPath);
+        app.MapNotificationInbox(InboxPath);
 
         if (app.Environment.IsDevelopment())
         {

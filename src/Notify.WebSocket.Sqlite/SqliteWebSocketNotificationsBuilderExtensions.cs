@@ -6,7 +6,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class SqliteWebSocketNotificationsBuilderExtensions
 {
     /// <summary>
-    /// Adds SQLite as the database strategy's <c>databaseProvider</c> <c>sqlite</c> (<c>messageHandling:databasePath</c>).
+    /// Adds SQLite as the database strategy's <c>databaseProvider</c> <c>sqlite</c> (<c>messageHandling:databasePath</c>)
+    /// and as the notification inbox's default store (<c>AddNotificationInbox</c>, <c>databaseProvider</c> <c>sqlite</c>).
     /// Calling it again is harmless. (The spool incoming messages wait in needs no package: it is built in.)
     /// </summary>
     /// <param name="builder">The builder <c>AddWebSocketNotifications</c> returned.</param>

@@ -28,6 +28,16 @@ internal abstract class Scenario
         }
     }
 
+    /// <summary>One channel broadcast through the provider; a failed send stops the run instead of being counted.</summary>
+    protected static async Task BroadcastOrThrowAsync(IWebSocketProvider provider, string channel, NotificationContent content, CancellationToken cancellationToken)
+    {
+        var result = await provider.SendToChannelAsync(channel, content, cancellationToken).ConfigureAwait(false);
+        if (!result.Success)
+        {
+            throw new InvalidOperationException(result.Error!.Message);
+        }
+    }
+
     /// <summary>Runs <paramref name="operation"/> on <paramref name="concurrency"/> loops until the duration ends; each call counts <paramref name="operationsPerCall"/> operations.</summary>
     protected static async Task<Measurement> TimedAsync(int concurrency, TimeSpan duration, Func<CancellationToken, Task> operation, bool recordLatency, CancellationToken cancellationToken, int operationsPerCall = 1)
     {

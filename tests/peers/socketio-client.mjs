@@ -2,6 +2,7 @@
 // Commands on stdin, one JSON object a line; what happens on stdout, one JSON object a line.
 //
 // argv:   --url URL [--auth JSON (the handshake's auth)] [--token T (auth.token)] [--header-token T (Authorization: Bearer)] [--query-token T (access_token)]
+//         [--query JSON (more query parameters of every request)]
 //         [--transports polling,websocket] [--reconnection]
 // stdin:  {"op":"emit","event":"channel:join","args":[...]}               fire-and-forget
 //         {"op":"emit","event":"channel:join","args":[...],"ack":N}       -> {"type":"ack","id":N,"args":[...]}
@@ -28,7 +29,8 @@ const options = {
 if (opt('--auth')) options.auth = JSON.parse(opt('--auth'));
 if (opt('--token')) options.auth = { ...options.auth, token: opt('--token') };
 if (opt('--header-token')) options.extraHeaders = { Authorization: `Bearer ${opt('--header-token')}` };
-if (opt('--query-token')) options.query = { access_token: opt('--query-token') };
+if (opt('--query')) options.query = JSON.parse(opt('--query'));
+if (opt('--query-token')) options.query = { ...options.query, access_token: opt('--query-token') };
 
 const socket = io(opt('--url'), options);
 socket.io.on('open', () => {

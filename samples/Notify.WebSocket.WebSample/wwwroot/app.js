@@ -1,11 +1,19 @@
-// The browser side of the sample: @microsoft/signalr speaking the gateway's protocol, shown as an app's notification area.
+// The browser side of the sample: @microsoft/signalr speaking the gateway's protocol, shown as an app's notification
+// centre on the inbox. The history comes from the inbox's HTTP endpoints; the connection gives the position it last saw
+// of each stream, so nothing sent while the page was loading, reloading or offline is missed or shown twice; read state
+// is the server's, so every open tab (and device) follows it live.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
 const TOAST_MS = 6000;
+const HISTORY_PAGE = 50;
 let connection = null;
 let token = null;
+let me = null; // { userId, tenantId } of this tab, kept across reloads in sessionStorage
+let positions = {}; // stream id -> the last position this tab has seen
+let replaying = new Set(); // streams whose replay has not ended on the current connection
 let unread = 0;
+const items = new Map(); // notification id -> { node, stream, position }
 
 // The client's own logging is limited to warnings and errors, and never shows the access token (its Information
 // lines print the connection URL, which carries ?access_token=).
@@ -52,10 +60,24 @@ function toast(kind, title, text, data) {
   setTimeout(() => item.remove(), TOAST_MS);
 }
 
-function addNotification(n) {
+async function api(path, body) {
+  const response = await fetch(path, {
+    method: body ? "POST" : "GET",
+    headers: { Authorization: `Bearer ${token}`, ...(body ? { "Content-Type": "application/json" } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+  return response.json();
+}
+
+function remember(stream, position) {
+  if (stream && position > (positions[stream] ?? 0)) positions[stream] = position;
+}
+
+function render(n, read) {
   const target = n.recipient?.channel ? `#${n.recipient.channel}` : "Direct";
   const when = new Date(n.timestamp);
-  const item = el("li", "item unread");
+  const item = el("li", read ? "item" : "item unread");
   item.dataset.subject = n.subject ?? "";
   item.dataset.id = n.id;
   const text = el("div", "item-text");
@@ -68,16 +90,55 @@ function addNotification(n) {
   meta.append(el("span", "item-target", target), " · ", time);
   text.append(meta);
   item.append(el("span", "dot"), text);
-  item.addEventListener("click", () => {
-    if (item.classList.contains("unread")) {
-      item.classList.remove("unread");
-      setUnread(unread - 1);
-    }
-  });
-  $("notifications").prepend(item);
+  item.addEventListener("click", () => item.classList.contains("unread") && markRead({ ids: [n.id] }));
+  items.set(n.id, { node: item, stream: n.stream, position: n.position });
+  return item;
+}
+
+// A notification from the connection: replayed ones fill the list quietly, live ones also raise a toast.
+function addNotification(n) {
+  remember(n.stream, n.position);
+  if (items.has(n.id)) return; // already shown (from the history)
+  const live = !replaying.has(n.stream);
+  $("notifications").prepend(render(n, false));
   $("empty").hidden = true;
   setUnread(unread + 1);
-  toast("info", n.subject || "New notification", n.body ?? "", { subject: n.subject ?? "" });
+  if (live) toast("info", n.subject || "New notification", n.body ?? "", { subject: n.subject ?? "" });
+}
+
+function setRead(id, read) {
+  items.get(id)?.node.classList.toggle("unread", !read);
+}
+
+// Read state is the server's: every tab (and device) of the user gets inbox:updated, this one included.
+function applyChange(change) {
+  switch (change.kind) {
+    case "read":
+    case "unread":
+      change.ids.forEach((id) => setRead(id, change.kind === "read"));
+      break;
+    case "readAll":
+      items.forEach((_, id) => setRead(id, true));
+      break;
+    case "readThrough":
+      items.forEach((item, id) => item.stream === change.stream && item.position <= change.position && setRead(id, true));
+      break;
+    case "archived":
+      change.ids.forEach((id) => {
+        items.get(id)?.node.remove();
+        items.delete(id);
+      });
+      break;
+  }
+  setUnread(change.unreadCount);
+}
+
+async function markRead(request) {
+  if (connection?.state === signalR.HubConnectionState.Connected) {
+    await connection.invoke("inbox:read", request);
+  } else {
+    applyChange(await api("/api/inbox/read", request)); // offline from the hub: the HTTP endpoint does the same
+  }
 }
 
 function setChannel(name, joined) {
@@ -91,13 +152,44 @@ function setChannel(name, joined) {
   }
 }
 
-async function connect() {
-  if (connection) {
-    await connection.stop();
-  }
+// The connection gives the positions this tab has seen: the server first sends what came after them, in order.
+function hubUrl() {
+  return `/notifications?positions=${encodeURIComponent(JSON.stringify(positions))}`;
+}
 
-  const userId = $("user").value.trim();
-  const tenantId = $("tenant").value.trim();
+async function start() {
+  if (connection) await connection.stop();
+  replaying = new Set(Object.keys(positions));
+  connection = new signalR.HubConnectionBuilder()
+    .withUrl(hubUrl(), { accessTokenFactory: () => token })
+    .withAutomaticReconnect()
+    .configureLogging(logger)
+    .build();
+
+  connection.on("notification:new", addNotification);
+  connection.on("notification:replayed", (replay) => {
+    replaying.delete(replay.stream);
+    remember(replay.stream, replay.position);
+  });
+  connection.on("inbox:updated", applyChange);
+  connection.on("channel:joined", (e) => setChannel(e.channelName, true));
+  connection.on("channel:left", (e) => setChannel(e.channelName, false));
+  connection.on("error", (e) => toast("error", e.message, e.channelName ? `#${e.channelName}` : "", { code: e.code ?? "" }));
+  connection.onreconnecting(() => {
+    setStatus("reconnecting", "Reconnecting…");
+    connection.baseUrl = hubUrl(); // reconnect from where this tab is now
+    replaying = new Set(Object.keys(positions));
+  });
+  connection.onreconnected(() => setStatus("connected", `${me.userId} · tenant ${me.tenantId}`));
+  connection.onclose(() => setStatus("disconnected", "Offline"));
+
+  setStatus("connecting", "Connecting…");
+  await connection.start();
+  setStatus("connected", `${me.userId} · tenant ${me.tenantId}`);
+}
+
+// Signs in, shows the inbox's history and unread count, then connects from the positions the history was read at.
+async function connect(userId, tenantId) {
   setStatus("connecting", "Connecting…");
   const response = await fetch(`/dev/token?userId=${encodeURIComponent(userId)}&tenantId=${encodeURIComponent(tenantId)}`);
   if (!response.ok) {
@@ -106,23 +198,16 @@ async function connect() {
   }
 
   token = (await response.json()).token;
+  me = { userId, tenantId };
+  sessionStorage.setItem("notify:me", JSON.stringify(me));
+  const [page, count] = await Promise.all([api(`/api/inbox?limit=${HISTORY_PAGE}`), api("/api/inbox/unread-count")]);
+  items.clear();
+  $("notifications").replaceChildren(...page.items.map((i) => render(i.notification, i.read)));
+  $("empty").hidden = page.items.length > 0;
+  positions = { ...page.positions };
+  setUnread(count.unreadCount);
   $("channels").replaceChildren();
-  connection = new signalR.HubConnectionBuilder()
-    .withUrl("/notifications", { accessTokenFactory: () => token })
-    .withAutomaticReconnect()
-    .configureLogging(logger)
-    .build();
-
-  connection.on("notification:new", addNotification);
-  connection.on("channel:joined", (e) => setChannel(e.channelName, true));
-  connection.on("channel:left", (e) => setChannel(e.channelName, false));
-  connection.on("error", (e) => toast("error", e.message, e.channelName ? `#${e.channelName}` : "", { code: e.code ?? "" }));
-  connection.onreconnecting(() => setStatus("reconnecting", "Reconnecting…"));
-  connection.onreconnected(() => setStatus("connected", `${userId} · tenant ${tenantId}`));
-  connection.onclose(() => setStatus("disconnected", "Offline"));
-
-  await connection.start();
-  setStatus("connected", `${userId} · tenant ${tenantId}`);
+  await start();
 }
 
 async function send() {
@@ -152,11 +237,15 @@ function togglePanel(open) {
 
 $("signin").addEventListener("submit", (e) => {
   e.preventDefault();
-  connect().catch((error) => setStatus("error", String(error)));
+  connect($("user").value.trim(), $("tenant").value.trim()).catch((error) => setStatus("error", String(error)));
 });
 $("channel-form").addEventListener("submit", (e) => {
   e.preventDefault();
-  connection?.invoke("channel:join", { channelName: $("channel").value });
+  const channelName = $("channel").value;
+  const stream = `t:${me.tenantId.replace(/%/g, "%25").replace(/:/g, "%3A")}:channel:${channelName}`;
+  const request = stream in positions ? { channelName, position: positions[stream] } : { channelName };
+  if (stream in positions) replaying.add(stream);
+  connection?.invoke("channel:join", request);
 });
 $("leave").addEventListener("click", () => connection?.invoke("channel:leave", { channelName: $("channel").value }));
 $("send-form").addEventListener("submit", (e) => {
@@ -164,11 +253,20 @@ $("send-form").addEventListener("submit", (e) => {
   send().catch((error) => ($("send-result").textContent = String(error)));
 });
 $("bell").addEventListener("click", () => togglePanel($("panel").hidden));
-$("mark-read").addEventListener("click", () => {
-  $("notifications").querySelectorAll(".unread").forEach((item) => item.classList.remove("unread"));
-  setUnread(0);
-});
+$("mark-read").addEventListener("click", () => markRead({ all: true }).catch((error) => toast("error", String(error))));
 document.addEventListener("keydown", (e) => e.key === "Escape" && togglePanel(false));
 document.addEventListener("click", (e) => {
   if (!$("panel").hidden && !e.target.closest(".bell-wrap")) togglePanel(false);
 });
+
+// Offline: stop; back online: connect again from the positions seen, and receive what was sent meanwhile.
+window.addEventListener("offline", () => connection?.stop());
+window.addEventListener("online", () => me && start().catch((error) => setStatus("error", String(error))));
+
+// A reload keeps this tab signed in (sessionStorage is per tab), with its history from the inbox.
+const saved = JSON.parse(sessionStorage.getItem("notify:me") ?? "null");
+if (saved) {
+  $("user").value = saved.userId;
+  $("tenant").value = saved.tenantId;
+  connect(saved.userId, saved.tenantId).catch((error) => setStatus("error", String(error)));
+}

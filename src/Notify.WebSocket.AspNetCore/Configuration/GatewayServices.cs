@@ -7,6 +7,7 @@ using Notify.WebSocket.AspNetCore.Authorization;
 using Notify.WebSocket.AspNetCore.Diagnostics;
 using Notify.WebSocket.AspNetCore.Gateway;
 using Notify.WebSocket.AspNetCore.Identity;
+using Notify.WebSocket.AspNetCore.Inbox;
 using Notify.WebSocket.AspNetCore.Presence;
 using Notify.WebSocket.AspNetCore.RateLimiting;
 using Notify.WebSocket.AspNetCore.ScaleOut;
@@ -47,6 +48,7 @@ internal static class GatewayServices
         services.TryAddSingleton<GatewayResponder>();
         services.TryAddSingleton<AuthenticationExpiry>();
         services.TryAddSingleton<GatewayConnectionHandler>();
+        GatewayInboxServices.Add(services);
 
         // Replaces the in-process gateway that AddWebSocketNotifications registers by default.
         services.Replace(ServiceDescriptor.Singleton<INotificationGateway, GatewayNotificationSender>());

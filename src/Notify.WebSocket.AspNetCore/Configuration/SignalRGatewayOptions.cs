@@ -68,6 +68,16 @@ public sealed class SignalRGatewayOptions
     public TimeSpan ChannelRequestWindow { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// With the notification inbox: inbox requests (<c>inbox:read</c>, <c>inbox:unread</c>, <c>inbox:archive</c>,
+    /// <c>inbox:unarchive</c>) one user may make per <see cref="InboxRequestWindow"/> over all their connections (with
+    /// Redis scale-out, across instances); null means unlimited. Default 60.
+    /// </summary>
+    public int? InboxRequestPermitLimit { get; set; } = 60;
+
+    /// <summary>The window of <see cref="InboxRequestPermitLimit"/>. Default 10 seconds.</summary>
+    public TimeSpan InboxRequestWindow { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
     /// Notifications one tenant may send through the gateway per <see cref="TenantSendWindow"/>; null means unlimited.
     /// Default null. With Redis scale-out the budget is shared by every instance. A refused send fails with
     /// <c>WEBSOCKET_RATE_LIMITED</c> (retryable).

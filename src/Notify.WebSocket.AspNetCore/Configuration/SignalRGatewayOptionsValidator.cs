@@ -35,9 +35,11 @@ internal sealed class SignalRGatewayOptionsValidator : IValidateOptions<SignalRG
         AddIfBelowOne(errors, options.ConnectionPermitLimit, "connectionPermitLimit");
         AddIfBelowOne(errors, options.ChannelRequestPermitLimit, "channelRequestPermitLimit");
         AddIfBelowOne(errors, options.TenantSendPermitLimit, "tenantSendPermitLimit");
+        AddIfBelowOne(errors, options.InboxRequestPermitLimit, "inboxRequestPermitLimit");
         AddIfNotPositive(errors, options.ConnectionWindow, "connectionWindow");
         AddIfNotPositive(errors, options.ChannelRequestWindow, "channelRequestWindow");
         AddIfNotPositive(errors, options.TenantSendWindow, "tenantSendWindow");
+        AddIfNotPositive(errors, options.InboxRequestWindow, "inboxRequestWindow");
         if (options.LogThrottleInterval < TimeSpan.Zero)
         {
             errors.Add($"{Prefix}logThrottleInterval must not be negative (zero logs every occurrence); it is {options.LogThrottleInterval}.");

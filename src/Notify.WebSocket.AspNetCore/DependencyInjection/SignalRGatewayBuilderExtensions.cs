@@ -57,7 +57,7 @@ public static class SignalRGatewayBuilderExtensions
         services.AddSingleton(sp =>
         {
             var hub = sp.GetRequiredService<IHubContext<THub>>();
-            return new NotificationHubClients(hub.Clients, hub.Groups);
+            return new NotificationHubClients(hub.Clients, hub.Groups, SpeaksJsonAlone<THub>(sp));
         });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IGroupBroadcaster, SignalRGroupBroadcaster>());
         return builder;
@@ -111,5 +111,23 @@ public static class SignalRGatewayBuilderExtensions
         builder.Services.AddSignalR().AddStackExchangeRedis(options.Configuration, o => o.Configuration.ChannelPrefix = RedisChannel.Literal(options.ChannelPrefix));
         GatewayServices.AddRedis(builder.Services, options);
         return builder;
+    }
+
+    /// <summary>
+    /// Whether every protocol the hub accepts is JSON, with payload options that can write a notification (without
+    /// reflection, a host's resolver decides): then one connection's notification is serialized once for all.
+    /// </summary>
+    private static bool SpeaksJsonAlone<THub>(IServiceProvider services)
+        where THub : Hub
+    {
+        var protocols = services.GetRequiredService<IOptions<HubOptions<THub>>>().Value.SupportedProtocols
+            ?? [.. services.GetServices<Microsoft.AspNetCore.SignalR.Protocol.IHubProtocol>().Select(p => p.Name)];
+        if (protocols.Count == 0 || protocols.Any(p => !string.Equals(p, "json", StringComparison.OrdinalIgnoreCase)))
+        {
+            return false;
+        }
+
+        var json = services.GetRequiredService<IOptions<JsonHubProtocolOptions>>().Value.PayloadSerializerOptions;
+        return json.TryGetTypeInfo(typeof(SerializedNotification), out _) && json.TryGetTypeInfo(typeof(Notify.WebSocket.NotificationPayload), out _);
     }
 }

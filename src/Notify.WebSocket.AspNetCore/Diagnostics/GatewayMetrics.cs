@@ -25,6 +25,7 @@ internal sealed class GatewayMetrics
     private readonly Counter<long> _presenceErrors;
     private readonly Counter<long> _presenceExpired;
     private readonly Counter<long> _limiterErrors;
+    private readonly Counter<long> _replayed;
     private readonly Meter _meter;
 
     public GatewayMetrics(IMeterFactory meterFactory)
@@ -39,6 +40,7 @@ internal sealed class GatewayMetrics
         _deliveries = meter.CreateCounter<long>("notify.websocket.gateway.deliveries", "{delivery}", "Connections the gateway's notifications reached (per presence at send time), by target.");
         _presenceErrors = meter.CreateCounter<long>("notify.websocket.gateway.presence.errors", "{error}", "Redis presence operations that failed (counts then fall back to this instance).");
         _presenceExpired = meter.CreateCounter<long>("notify.websocket.gateway.presence.expired", "{instance}", "Presence entries of instances that stopped refreshing (crashed), removed.");
+        _replayed = meter.CreateCounter<long>("notify.websocket.inbox.replayed", "{notification}", "Stored notifications delivered from the store to gateway connections: replays on connect and catch-up after a connection fell behind.");
         _limiterErrors = meter.CreateCounter<long>("notify.websocket.gateway.limiter.errors", "{error}", "Distributed rate-limit checks that failed (the check fell back to this instance's limiter).");
     }
 
@@ -72,4 +74,12 @@ internal sealed class GatewayMetrics
     public void PresenceExpired(long instances) => _presenceExpired.Add(instances);
 
     public void LimiterFailed() => _limiterErrors.Add(1);
+
+    public void Replayed(string tenantId, int notifications)
+    {
+        if (notifications > 0)
+        {
+            _replayed.Add(notifications, new KeyValuePair<string, object?>(TenantTag, tenantId));
+        }
+    }
 }

@@ -38,6 +38,12 @@ internal static partial class Log
     [LoggerMessage(3010, LogLevel.Warning, "Sending the {Event} event to gateway connection {ConnectionId} failed")]
     public static partial void SendToClientFailed(ILogger logger, Exception exception, string @event, string connectionId);
 
+    [LoggerMessage(3011, LogLevel.Warning, "Replaying stream {Stream} to gateway connection {ConnectionId} failed")]
+    public static partial void ReplayFailed(ILogger logger, Exception exception, string stream, string connectionId);
+
+    [LoggerMessage(3012, LogLevel.Warning, "The inbox backplane (Redis) failed; other instances' followers catch up from the store when it is back ({Suppressed} more failures not logged since the last report)")]
+    public static partial void InboxBackplaneFailed(ILogger logger, Exception exception, int suppressed);
+
     [LoggerMessage(3101, LogLevel.Warning, "Socket.IO: closed or refused session {SessionId}: {Reason} ({Suppressed} more protocol errors not logged since the last report)")]
     public static partial void SocketIoProtocolError(ILogger logger, string reason, string sessionId, int suppressed);
 

@@ -11,4 +11,6 @@ internal static class RefusalReasons
     public const string Unauthorized = "unauthorized";
     public const string TokenExpired = "token_expired";
     public const string SendRateLimited = "send_rate_limited";
+    public const string PositionRefused = "position_refused";
+    public const string InboxUnavailable = "inbox_unavailable";
 }

@@ -7,11 +7,12 @@ namespace Notify.WebSocket.AspNetCore.Gateway;
 /// Reads the <c>{ channelName }</c> of a <c>channel:join</c> / <c>channel:leave</c> from the raw argument a transport
 /// bound, whatever its shape: the hub takes the argument as <see cref="object"/> so that binding never fails and the
 /// gateway answers every request itself. JSON arrives as a <see cref="JsonElement"/>, MessagePack as a map.
-/// Properties other than <c>channelName</c> are ignored (room for later fields).
+/// Properties other than <c>channelName</c> (and a join's optional <c>position</c>, with the inbox) are ignored.
 /// </summary>
 internal static class ChannelRequestReader
 {
     public const string ChannelNameProperty = "channelName";
+    public const string PositionProperty = "position";
 
     /// <summary>Gets the channel name, or false when the request does not have the protocol's shape.</summary>
     /// <param name="argument">The argument as bound by the transport.</param>
@@ -34,6 +35,22 @@ internal static class ChannelRequestReader
         channelName = found;
         return true;
     }
+
+    /// <summary>
+    /// The optional <c>position</c> of a join, with the inbox: the last position of the channel's stream the client has
+    /// seen. Null when absent or not a whole number (then the join is live only).
+    /// </summary>
+    public static long? ReadPosition(object? argument) => argument switch
+    {
+        JsonElement { ValueKind: JsonValueKind.Object } json when json.TryGetProperty(PositionProperty, out var p) && p.ValueKind == JsonValueKind.Number && p.TryGetInt64(out var position) => position,
+        IDictionary map when map.Contains(PositionProperty) => map[PositionProperty] switch
+        {
+            long l => l,
+            int i => i,
+            _ => null,
+        },
+        _ => null,
+    };
 
     private static string? FromJson(JsonElement json)
     {

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Notify.WebSocket.AspNetCore.Configuration;
 using Notify.WebSocket.AspNetCore.Diagnostics;
 using Notify.WebSocket.AspNetCore.Identity;
+using Notify.WebSocket.AspNetCore.Inbox;
 using Notify.WebSocket.AspNetCore.Presence;
 using Notify.WebSocket.AspNetCore.RateLimiting;
 
@@ -13,8 +14,9 @@ namespace Notify.WebSocket.AspNetCore.Gateway;
 /// <summary>
 /// The gateway's rules for client connections, independent of the transport (the SignalR hub adapts to it; a
 /// Socket.IO endpoint can too): identity, expiry of authentication, limits, channel-name rules, permissions, groups,
-/// presence, metrics and throttled logging. Every client request is answered: <c>channel:joined</c>,
-/// <c>channel:left</c> or an <c>error</c> event with a stable code.
+/// presence, metrics and throttled logging; with the notification inbox, the replay of what a client missed and its
+/// inbox requests (<see cref="GatewayInbox"/>). Every client request is answered: <c>channel:joined</c>,
+/// <c>channel:left</c>, <c>inbox:updated</c> or an <c>error</c> event with a stable code.
 /// </summary>
 internal sealed class GatewayConnectionHandler
 {
@@ -30,6 +32,7 @@ internal sealed class GatewayConnectionHandler
     private readonly AuthenticationExpiry _expiry;
     private readonly TimeProvider _timeProvider;
     private readonly SignalRGatewayOptions _options;
+    private readonly GatewayInbox? _inbox;
     private readonly ILogger _logger;
 
     public GatewayConnectionHandler(
@@ -42,6 +45,7 @@ internal sealed class GatewayConnectionHandler
         AuthenticationExpiry expiry,
         TimeProvider timeProvider,
         IOptions<SignalRGatewayOptions> options,
+        GatewayInboxSlot inbox,
         ILogger<GatewayConnectionHandler> logger)
     {
         _identities = identities;
@@ -53,6 +57,7 @@ internal sealed class GatewayConnectionHandler
         _expiry = expiry;
         _timeProvider = timeProvider;
         _options = options.Value;
+        _inbox = inbox.Inbox;
         _logger = logger;
     }
 
@@ -63,8 +68,12 @@ internal sealed class GatewayConnectionHandler
     /// <param name="connection">The connection.</param>
     /// <param name="user">Its authenticated user, if any.</param>
     /// <param name="authenticationExpiresAt">When its authentication expires, if it does.</param>
+    /// <param name="positions">
+    /// With the inbox: the last position the client has seen of each stream (see <see cref="PositionsReader"/>); what it
+    /// missed of its user's stream and its channels is replayed, in order, before anything live. Null for none.
+    /// </param>
     /// <returns>The session to pass to later calls, or null when the connection was refused.</returns>
-    public async Task<GatewaySession?> ConnectAsync(IGatewayConnection connection, ClaimsPrincipal? user, DateTimeOffset? authenticationExpiresAt)
+    public async Task<GatewaySession?> ConnectAsync(IGatewayConnection connection, ClaimsPrincipal? user, DateTimeOffset? authenticationExpiresAt, object? positions = null)
     {
         var identity = _identities.Resolve(user, connection.ConnectionId);
         if (identity is null)
@@ -102,6 +111,11 @@ internal sealed class GatewayConnectionHandler
             await _presence.AddAsync(group, ct).ConfigureAwait(false);
         }
 
+        if (_inbox is not null)
+        {
+            await _inbox.ConnectAsync(session, positions).ConfigureAwait(false);
+        }
+
         Log.Connected(_logger, connection.ConnectionId, identity.TenantId, identity.UserId);
         foreach (var channel in _defaults.For(identity.TenantId))
         {
@@ -123,6 +137,7 @@ internal sealed class GatewayConnectionHandler
         }
 
         session.Dispose();
+        _inbox?.Disconnect(session);
 
         // The transport removes the connection from its groups itself; presence is ours to release.
         var identity = session.Identity;
@@ -196,7 +211,7 @@ internal sealed class GatewayConnectionHandler
             return;
         }
 
-        await AddToChannelAsync(state, name).ConfigureAwait(false);
+        await AddToChannelAsync(state, name, ChannelRequestReader.ReadPosition(request)).ConfigureAwait(false);
     }
 
     /// <summary><c>channel:leave</c>: leaves a channel (answered with <c>channel:left</c> even when not a member).</summary>
@@ -220,9 +235,45 @@ internal sealed class GatewayConnectionHandler
             await connection.RemoveFromGroupAsync(group, connection.Closed).ConfigureAwait(false);
             await _presence.RemoveAsync(group, CancellationToken.None).ConfigureAwait(false);
             _metrics.Left(state.Identity.TenantId);
+            if (_inbox is not null)
+            {
+                await _inbox.UnfollowChannelAsync(state, name).ConfigureAwait(false);
+            }
         }
 
         await _responder.SendAsync(connection, GatewayEvents.Left, new ChannelEvent(name)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// An inbox request (<c>inbox:read</c>, <c>inbox:unread</c>, <c>inbox:archive</c>, <c>inbox:unarchive</c>): after the
+    /// connection's identity, expiry and the user's inbox-request budget, the change is made and every connection of the
+    /// user receives <c>inbox:updated</c>; a refusal is answered with an <c>error</c> event.
+    /// </summary>
+    public async Task InboxAsync(IGatewayConnection connection, GatewaySession? session, string requestName, object? request)
+    {
+        if (await AdmitSessionAsync(connection, session).ConfigureAwait(false) is not { } state)
+        {
+            return;
+        }
+
+        if (_inbox is null)
+        {
+            await _responder.RefuseAsync(state, requestName, RefusalReasons.InvalidRequest, new GatewayError(
+                "The notification inbox is off on this server.", GatewayErrorCodes.InvalidRequest)).ConfigureAwait(false);
+            return;
+        }
+
+        if (!await _limiters.TryAcquireInboxRequestAsync(state.Identity.RateLimitKey, connection.Closed).ConfigureAwait(false))
+        {
+            await _responder.RefuseAsync(state, requestName, RefusalReasons.RateLimited, new GatewayError(
+                $"Too many inbox requests (at most {_limiters.InboxRequestLimitDescription} per user); slow down.", GatewayErrorCodes.RateLimited)).ConfigureAwait(false);
+            return;
+        }
+
+        if (await _inbox.HandleAsync(state, requestName, request).ConfigureAwait(false) is var (reason, error))
+        {
+            await _responder.RefuseAsync(state, requestName, reason, error).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
@@ -232,26 +283,12 @@ internal sealed class GatewayConnectionHandler
     /// </summary>
     private async Task<string?> AdmitAsync(IGatewayConnection connection, GatewaySession? session, string requestName, object? request)
     {
-        if (session is null)
+        if (await AdmitSessionAsync(connection, session).ConfigureAwait(false) is not { } admitted)
         {
-            _metrics.Refused(GatewayResponder.NoTenant, RefusalReasons.Unauthorized);
-            await _responder.SendAsync(connection, GatewayEvents.Error, new GatewayError("Unauthorized", GatewayErrorCodes.Unauthorized)).ConfigureAwait(false);
             return null;
         }
 
-        if (session.Expired)
-        {
-            await _responder.SendAsync(connection, GatewayEvents.Error, GatewayResponder.TokenExpired).ConfigureAwait(false);
-            return null;
-        }
-
-        if (_expiry.HasPassed(session))
-        {
-            // The timer has not fired yet; the request must not slip through meanwhile.
-            await _expiry.ExpireAsync(session).ConfigureAwait(false);
-            return null;
-        }
-
+        session = admitted;
         string? name = null;
         var problem = ChannelNameProblem.Malformed;
         if (ChannelRequestReader.TryRead(request, out var raw))
@@ -282,7 +319,33 @@ internal sealed class GatewayConnectionHandler
         }
     }
 
-    private async Task AddToChannelAsync(GatewaySession session, string channel)
+    /// <summary>The session of an identified connection whose authentication has not expired; otherwise answered (and null).</summary>
+    private async Task<GatewaySession?> AdmitSessionAsync(IGatewayConnection connection, GatewaySession? session)
+    {
+        if (session is null)
+        {
+            _metrics.Refused(GatewayResponder.NoTenant, RefusalReasons.Unauthorized);
+            await _responder.SendAsync(connection, GatewayEvents.Error, new GatewayError("Unauthorized", GatewayErrorCodes.Unauthorized)).ConfigureAwait(false);
+            return null;
+        }
+
+        if (session.Expired)
+        {
+            await _responder.SendAsync(connection, GatewayEvents.Error, GatewayResponder.TokenExpired).ConfigureAwait(false);
+            return null;
+        }
+
+        if (_expiry.HasPassed(session))
+        {
+            // The timer has not fired yet; the request must not slip through meanwhile.
+            await _expiry.ExpireAsync(session).ConfigureAwait(false);
+            return null;
+        }
+
+        return session;
+    }
+
+    private async Task AddToChannelAsync(GatewaySession session, string channel, long? position = null)
     {
         lock (session.Gate)
         {
@@ -297,6 +360,11 @@ internal sealed class GatewayConnectionHandler
         await connection.AddToGroupAsync(group, connection.Closed).ConfigureAwait(false);
         await _presence.AddAsync(group, connection.Closed).ConfigureAwait(false);
         _metrics.Joined(session.Identity.TenantId);
+        if (_inbox is not null)
+        {
+            await _inbox.FollowChannelAsync(session, channel, position).ConfigureAwait(false);
+        }
+
         await _responder.SendAsync(connection, GatewayEvents.Joined, new ChannelEvent(channel)).ConfigureAwait(false);
     }
 }

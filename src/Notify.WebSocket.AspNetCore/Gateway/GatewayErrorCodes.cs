@@ -20,4 +20,10 @@ internal static class GatewayErrorCodes
 
     /// <summary>The connection has no identity, or its authentication expired (then it is closed).</summary>
     public const string Unauthorized = "UNAUTHORIZED";
+
+    /// <summary>A position names a stream of another tenant or user, or of a channel the user may not follow: no replay for it.</summary>
+    public const string PositionRefused = "POSITION_REFUSED";
+
+    /// <summary>The notification store is unavailable: the inbox request did not happen; retry later.</summary>
+    public const string InboxUnavailable = "INBOX_UNAVAILABLE";
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Notify.WebSocket.AspNetCore.Diagnostics;
+using Notify.WebSocket.AspNetCore.Inbox;
 using Notify.WebSocket.AspNetCore.Presence;
 using Notify.WebSocket.AspNetCore.RateLimiting;
 
@@ -13,6 +14,8 @@ namespace Notify.WebSocket.AspNetCore.Gateway;
 /// <see cref="IGroupBroadcaster"/> (SignalR's goes through its Redis backplane when that is on). The count returned is
 /// the group's presence when the send was made: this instance's connections, or every instance's when presence is
 /// kept in Redis. Delivery never depends on that count. Channel names are compared in NFC, as clients joined them.
+/// With the notification inbox on, a send is stored first (and fails with <c>WEBSOCKET_STORE_UNAVAILABLE</c> when it
+/// cannot be) and reaches the connections through the inbox's followers instead of the groups.
 /// </summary>
 internal sealed class GatewayNotificationSender(
     IEnumerable<IGroupBroadcaster> broadcasters,
@@ -21,6 +24,7 @@ internal sealed class GatewayNotificationSender(
     GatewayMetrics metrics,
     TimeProvider timeProvider,
     IOptions<SignalRGatewayOptions> options,
+    GatewayInboxSlot inbox,
     ILogger<GatewayNotificationSender> logger) : INotificationGateway
 {
     private const string UserTarget = "user";
@@ -33,17 +37,18 @@ internal sealed class GatewayNotificationSender(
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
         ArgumentException.ThrowIfNullOrWhiteSpace(userId);
-        return SendAsync(tenantId, UserTarget, GroupNames.User(tenantId, userId), payload, cancellationToken);
+        return SendAsync(tenantId, UserTarget, GroupNames.User(tenantId, userId), NotificationStreamId.ForUser(tenantId, userId), payload, cancellationToken);
     }
 
     public ValueTask<int> SendToChannelAsync(string tenantId, string channel, NotificationPayload payload, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
         ArgumentException.ThrowIfNullOrWhiteSpace(channel);
-        return SendAsync(tenantId, ChannelTarget, GroupNames.Channel(tenantId, ChannelNames.Normalize(channel)), payload, cancellationToken);
+        var name = ChannelNames.Normalize(channel);
+        return SendAsync(tenantId, ChannelTarget, GroupNames.Channel(tenantId, name), NotificationStreamId.ForChannel(tenantId, name), payload, cancellationToken);
     }
 
-    private async ValueTask<int> SendAsync(string tenantId, string target, string group, NotificationPayload payload, CancellationToken cancellationToken)
+    private async ValueTask<int> SendAsync(string tenantId, string target, string group, NotificationStreamId stream, NotificationPayload payload, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(payload);
         cancellationToken.ThrowIfCancellationRequested();
@@ -53,9 +58,16 @@ internal sealed class GatewayNotificationSender(
         }
 
         var connections = await presence.CountAsync(group, cancellationToken).ConfigureAwait(false);
-        foreach (var broadcaster in _broadcasters)
+        if (inbox.Inbox is { } stored)
         {
-            await broadcaster.SendToGroupAsync(group, GatewayEvents.NotificationNew, payload, cancellationToken).ConfigureAwait(false);
+            await stored.StoreAsync(stream, payload, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            foreach (var broadcaster in _broadcasters)
+            {
+                await broadcaster.SendToGroupAsync(group, GatewayEvents.NotificationNew, payload, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         metrics.Sent(tenantId, target, connections);

@@ -32,6 +32,9 @@ internal sealed class GatewaySession(IGatewayConnection connection, ConnectionId
 
     public ITimer? ExpiryTimer { get; set; }
 
+    /// <summary>The connection's inbox state (outbox, followed streams) when the inbox is on.</summary>
+    public Inbox.GatewayInboxSession? Inbox { get; set; }
+
     /// <summary>Throttles this connection's refusal warnings; made on the first refusal.</summary>
     public LogThrottle RefusalLog(TimeProvider timeProvider, TimeSpan interval) =>
         _refusalLog ?? Interlocked.CompareExchange(ref _refusalLog, new LogThrottle(timeProvider, interval), null) ?? _refusalLog;

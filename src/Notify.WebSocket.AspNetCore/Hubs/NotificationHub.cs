@@ -12,13 +12,21 @@ namespace Notify.WebSocket.AspNetCore;
 /// receive <c>notification:new</c>, <c>channel:joined</c>, <c>channel:left</c> and <c>error</c>. On connect, the
 /// connection joins its user's group and its tenant's <c>defaultChannels</c>; a connection without a user id and tenant
 /// id claim is refused, and a connection is closed when its authentication expires. Every request is answered, whatever
-/// its shape. Derive from it to add hub methods of your own (call the base members when overriding), and register the
+/// its shape. With the notification inbox, a client connecting with <see cref="PositionsParameter"/> first receives what
+/// it missed, and <c>inbox:read</c>, <c>inbox:unread</c>, <c>inbox:archive</c> and <c>inbox:unarchive</c> change the
+/// user's read state on every device. Derive from it to add hub methods of your own (call the base members when overriding), and register the
 /// derived hub with <c>AddSignalRGateway&lt;THub&gt;()</c> and <c>MapNotificationGateway&lt;THub&gt;()</c>.
 /// </summary>
 public class NotificationHub : Hub
 {
     private static readonly object ConnectionKey = new();
     private static readonly object SessionKey = new();
+
+    /// <summary>
+    /// With the notification inbox: the query parameter a client connects with to replay what it missed, a JSON object
+    /// of stream ids and the last position seen in each: <c>?positions={"t:1:user:alice":41}</c> (URL-encoded).
+    /// </summary>
+    public const string PositionsParameter = "positions";
 
     private readonly IServiceProvider _services;
     private readonly GatewayConnectionHandler _handler;
@@ -40,7 +48,9 @@ public class NotificationHub : Hub
     public override async Task OnConnectedAsync()
     {
         var connection = Connection();
-        var session = await _handler.ConnectAsync(connection, Context.User, AuthenticationExpiration.Of(Context.GetHttpContext(), Context.User)).ConfigureAwait(false);
+        var http = Context.GetHttpContext();
+        var positions = http?.Request.Query[PositionsParameter] is [{ } given] ? given : null;
+        var session = await _handler.ConnectAsync(connection, Context.User, AuthenticationExpiration.Of(http, Context.User), positions).ConfigureAwait(false);
         if (session is not null)
         {
             Context.Items[SessionKey] = session;
@@ -70,6 +80,34 @@ public class NotificationHub : Hub
     /// <returns>A task that completes when the answer is sent.</returns>
     [HubMethodName(GatewayEvents.Leave)]
     public Task LeaveChannel(object? request) => _handler.LeaveAsync(Connection(), Session(), request);
+
+    /// <summary>
+    /// <c>inbox:read</c>, with the inbox: marks notifications read, <c>{ ids: [..] }</c>, <c>{ all: true }</c> or
+    /// <c>{ stream, position }</c> (everything of the stream up to the position). Every connection of the user then
+    /// receives <c>inbox:updated</c> with the unread count; a refusal is an <c>error</c> event.
+    /// </summary>
+    /// <param name="request">The request, taken as any value (answered with <c>INVALID_REQUEST</c> when malformed).</param>
+    /// <returns>A task that completes when the request is handled.</returns>
+    [HubMethodName(GatewayEvents.InboxRead)]
+    public Task MarkRead(object? request) => _handler.InboxAsync(Connection(), Session(), GatewayEvents.InboxRead, request);
+
+    /// <summary><c>inbox:unread</c>, with the inbox: marks notifications unread, <c>{ ids: [..] }</c>.</summary>
+    /// <param name="request">The request, taken as any value.</param>
+    /// <returns>A task that completes when the request is handled.</returns>
+    [HubMethodName(GatewayEvents.InboxUnread)]
+    public Task MarkUnread(object? request) => _handler.InboxAsync(Connection(), Session(), GatewayEvents.InboxUnread, request);
+
+    /// <summary><c>inbox:archive</c>, with the inbox: archives notifications, <c>{ ids: [..] }</c>.</summary>
+    /// <param name="request">The request, taken as any value.</param>
+    /// <returns>A task that completes when the request is handled.</returns>
+    [HubMethodName(GatewayEvents.InboxArchive)]
+    public Task Archive(object? request) => _handler.InboxAsync(Connection(), Session(), GatewayEvents.InboxArchive, request);
+
+    /// <summary><c>inbox:unarchive</c>, with the inbox: takes notifications out of the archive, <c>{ ids: [..] }</c>.</summary>
+    /// <param name="request">The request, taken as any value.</param>
+    /// <returns>A task that completes when the request is handled.</returns>
+    [HubMethodName(GatewayEvents.InboxUnarchive)]
+    public Task Unarchive(object? request) => _handler.InboxAsync(Connection(), Session(), GatewayEvents.InboxUnarchive, request);
 
     private GatewaySession? Session() => Context.Items.TryGetValue(SessionKey, out var value) ? value as GatewaySession : null;
 

@@ -31,7 +31,7 @@ internal sealed class SignalRGatewayConnection(HubCallerContext context, Notific
     }
 
     public Task SendAsync(string eventName, object payload, CancellationToken cancellationToken) =>
-        _client.SendAsync(eventName, payload, cancellationToken);
+        _client.SendAsync(eventName, hub.Outgoing(payload), cancellationToken);
 
     public Task AddToGroupAsync(string group, CancellationToken cancellationToken) =>
         hub.Groups.AddToGroupAsync(context.ConnectionId, group, cancellationToken);

@@ -278,7 +278,7 @@ internal sealed class WebSocketProviderOptionsValidator(
             {
                 errors.Add($"{key("messageHandling:strategy")} is \"{strategy}\" with enableReceiving on: {SpoolRegistry.MissingStore}");
             }
-            else if (spools is LogSpoolStore && WritableFolderProblem(spools.GetLocation(handling)) is { } problem)
+            else if (spools is LogSpoolStore && ApplicationDataFolder.WritableProblem(spools.GetLocation(handling)) is { } problem)
             {
                 errors.Add($"{key("messageHandling:spoolPath")}: {problem}; set it to a writable folder (messages wait there until every strategy has handled them).");
             }
@@ -309,7 +309,7 @@ internal sealed class WebSocketProviderOptionsValidator(
             errors.Add($"{key("messageHandling:databaseConnectionString")} is required when the database strategy uses \"{provider}\".");
         }
         else if (NotificationsDialect.For(provider) == NotificationsDialect.Sqlite && string.IsNullOrWhiteSpace(handling.DatabaseConnectionString)
-            && WritableFolderProblem(Path.GetDirectoryName(Path.GetFullPath(string.IsNullOrWhiteSpace(handling.DatabasePath) ? NotificationsDatabases.DefaultSqlitePath : handling.DatabasePath))!) is { } problem)
+            && ApplicationDataFolder.WritableProblem(Path.GetDirectoryName(Path.GetFullPath(string.IsNullOrWhiteSpace(handling.DatabasePath) ? NotificationsDatabases.DefaultSqlitePath : handling.DatabasePath))!) is { } problem)
         {
             errors.Add($"{key("messageHandling:databasePath")}: {problem}; set it to a file in a writable folder.");
         }
@@ -327,23 +327,6 @@ internal sealed class WebSocketProviderOptionsValidator(
         if (!NotificationsDialect.IsValidTableName(handling.DatabaseTable))
         {
             errors.Add($"{key("messageHandling:databaseTable")} \"{handling.DatabaseTable}\" is not a plain table name (letters, digits, _ and an optional schema prefix).");
-        }
-    }
-
-    /// <summary>Whether the folder can be created and written to, checked with a probe file; the problem, or null.</summary>
-    private static string? WritableFolderProblem(string folder)
-    {
-        try
-        {
-            Directory.CreateDirectory(folder);
-            var probe = Path.Combine(folder, ".notify-websocket-write-check-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            File.WriteAllBytes(probe, []);
-            File.Delete(probe);
-            return null;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return $"the folder {folder} cannot be written to ({ex.Message})";
         }
     }
 }

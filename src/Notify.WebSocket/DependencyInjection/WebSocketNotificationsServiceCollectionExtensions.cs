@@ -136,7 +136,8 @@ public static partial class WebSocketNotificationsServiceCollectionExtensions
         services.TryAddSingleton(sp => new InProcessNotificationGateway(
             sp.GetService<IOptions<InProcessGatewayOptions>>()?.Value ?? new InProcessGatewayOptions(),
             tenantId => sp.GetRequiredService<IOptionsMonitor<WebSocketProviderOptions>>()
-                .Get(ProviderOptionsNames.For(WebSocketProviderDefaults.ProviderName, tenantId)).DefaultChannels.ToArray()));
+                .Get(ProviderOptionsNames.For(WebSocketProviderDefaults.ProviderName, tenantId)).DefaultChannels.ToArray(),
+            sp.GetService<Notify.WebSocket.Inbox.InProcessInbox>()));
         services.TryAddSingleton<INotificationGateway>(sp => sp.GetRequiredService<InProcessNotificationGateway>());
 
         services.TryAddSingleton(sp => new ConnectionPool(Loggers(sp).CreateLogger<ConnectionPool>()));

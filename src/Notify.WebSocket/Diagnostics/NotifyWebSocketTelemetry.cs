@@ -28,6 +28,15 @@ internal static class NotifyWebSocketTelemetry
     public static readonly Counter<long> GatewayDropped =
         Meter.CreateCounter<long>("notify.websocket.gateway.dropped", "{message}", "In-process gateway notifications dropped because a connection's buffer was full.");
 
+    public static readonly Counter<long> InboxStored =
+        Meter.CreateCounter<long>("notify.websocket.inbox.stored", "{notification}", "Notifications the inbox stored (each once, duplicates of a stored id not counted).");
+
+    public static readonly Counter<long> InboxReplayed =
+        Meter.CreateCounter<long>("notify.websocket.inbox.replayed", "{notification}", "Notifications delivered from the store: replays on connect, and catch-up after a connection fell behind.");
+
+    public static readonly Counter<long> InboxTrimmed =
+        Meter.CreateCounter<long>("notify.websocket.inbox.trimmed", "{notification}", "Notifications removed by retention (age or count per stream).");
+
     public static TagList Tags(string tenantId, WebSocketMode mode, string target) =>
         new() { { TenantTag, tenantId }, { ModeTag, mode == WebSocketMode.Internal ? "internal" : "external" }, { TargetTag, target } };
 }

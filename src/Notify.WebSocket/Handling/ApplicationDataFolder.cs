@@ -11,6 +11,23 @@ internal static class ApplicationDataFolder
 {
     public static string Path { get; } = Resolve();
 
+    /// <summary>Whether the folder can be created and written to, checked with a probe file; the problem, or null.</summary>
+    public static string? WritableProblem(string folder)
+    {
+        try
+        {
+            Directory.CreateDirectory(folder);
+            var probe = System.IO.Path.Combine(folder, ".notify-websocket-write-check-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return $"the folder {folder} cannot be written to ({ex.Message})";
+        }
+    }
+
     private static string Resolve()
     {
         var root = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify);

@@ -1,27 +1,43 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using Notify.WebSocket.Inbox;
+using Notify.WebSocket.Inbox.Delivery;
 
 namespace Notify.WebSocket;
 
 /// <summary>
 /// A connection to the <see cref="InProcessNotificationGateway"/>: one device of one user in one tenant.
-/// Read what it receives from <see cref="Notifications"/>; dispose it to disconnect.
+/// Read what it receives from <see cref="Notifications"/>; dispose it to disconnect. With the notification inbox on,
+/// nothing is dropped: a reader that falls behind gets the rest from the store, in order, and a connection made with
+/// positions first receives what it missed (<see cref="Replays"/> says when each stream is caught up).
 /// </summary>
-public sealed class InProcessConnection : IAsyncDisposable
+public sealed class InProcessConnection : IAsyncDisposable, IFollowerOutput
 {
     private readonly InProcessNotificationGateway _gateway;
+    private readonly InProcessInbox? _inbox;
     private readonly Channel<NotificationPayload> _buffer;
+    private readonly Channel<StreamReplay> _replays = Channel.CreateUnbounded<StreamReplay>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<InboxChange> _changes = Channel.CreateBounded<InboxChange>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
     private readonly ConcurrentDictionary<string, byte> _channels = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<NotificationStreamId, StreamFollower> _followers = new();
+    private readonly IReadOnlyDictionary<NotificationStreamId, long> _positions;
+    private readonly CancellationTokenSource _closed = new();
     private int _disposed;
 
-    internal InProcessConnection(InProcessNotificationGateway gateway, string tenantId, string userId, int capacity)
+    internal InProcessConnection(InProcessNotificationGateway gateway, string tenantId, string userId, int capacity, InProcessInbox? inbox, IReadOnlyDictionary<NotificationStreamId, long> positions)
     {
         _gateway = gateway;
+        _inbox = inbox;
+        _positions = positions;
         TenantId = tenantId;
         UserId = userId;
-        _buffer = Channel.CreateBounded<NotificationPayload>(
-            new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
-            static _ => Diagnostics.NotifyWebSocketTelemetry.GatewayDropped.Add(1));
+
+        // Without the inbox a full buffer drops its oldest (counted); with it, a full buffer makes the stream read the store instead.
+        _buffer = inbox is null
+            ? Channel.CreateBounded<NotificationPayload>(
+                new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
+                static _ => Diagnostics.NotifyWebSocketTelemetry.GatewayDropped.Add(1))
+            : Channel.CreateBounded<NotificationPayload>(new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
     }
 
     /// <summary>A unique id of this connection.</summary>
@@ -36,12 +52,29 @@ public sealed class InProcessConnection : IAsyncDisposable
     /// <summary>The channels this connection has joined.</summary>
     public IReadOnlyCollection<string> Channels => [.. _channels.Keys];
 
-    /// <summary>The notifications delivered to this connection, in order. Completes when the connection is disposed.</summary>
+    /// <summary>
+    /// The notifications delivered to this connection, in order per stream (with the inbox, each carries its
+    /// <see cref="NotificationPayload.Stream"/> and <see cref="NotificationPayload.Position"/>). Completes when the
+    /// connection is disposed.
+    /// </summary>
     public ChannelReader<NotificationPayload> Notifications => _buffer.Reader;
+
+    /// <summary>
+    /// With the inbox: one entry per stream replayed (streams given a position), written once every missed notification
+    /// of the stream is in <see cref="Notifications"/> and before any live one of it.
+    /// </summary>
+    public ChannelReader<StreamReplay> Replays => _replays.Reader;
+
+    /// <summary>With the inbox: changes of the user's read and archived state, made on any device, with the unread count after each.</summary>
+    public ChannelReader<InboxChange> InboxChanges => _changes.Reader;
+
+    CancellationToken IFollowerOutput.Closed => _closed.Token;
+
+    internal CancellationToken Closed => _closed.Token;
 
     internal bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
-    /// <summary>Joins a channel of this connection's tenant.</summary>
+    /// <summary>Joins a channel of this connection's tenant (with the inbox, from the position given for its stream at connect, if any).</summary>
     /// <param name="channel">The channel name.</param>
     /// <returns>False when already a member.</returns>
     /// <exception cref="ArgumentException"><paramref name="channel"/> is empty.</exception>
@@ -49,17 +82,31 @@ public sealed class InProcessConnection : IAsyncDisposable
     public bool JoinChannel(string channel)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(channel);
-        ObjectDisposedException.ThrowIf(IsDisposed, this);
-        if (!_channels.TryAdd(channel, 0))
-        {
-            return false;
-        }
-
-        _gateway.AddToChannel(this, channel);
-        return true;
+        return Join(channel, _positions.TryGetValue(NotificationStreamId.ForChannel(TenantId, channel), out var position) ? position : null);
     }
 
-    /// <summary>Leaves a channel.</summary>
+    /// <summary>
+    /// Joins a channel and, with the inbox, first receives the channel's notifications after <paramref name="position"/>
+    /// (never from before the user was first let into the channel).
+    /// </summary>
+    /// <param name="channel">The channel name.</param>
+    /// <param name="position">The last position of the channel's stream this client has seen (0 for none).</param>
+    /// <returns>False when already a member.</returns>
+    /// <exception cref="ArgumentException"><paramref name="channel"/> is empty.</exception>
+    /// <exception cref="InvalidOperationException">The gateway has no inbox (<c>AddNotificationInbox</c>).</exception>
+    /// <exception cref="ObjectDisposedException">The connection was disposed.</exception>
+    public bool JoinChannel(string channel, long position)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(channel);
+        if (_inbox is null)
+        {
+            throw InProcessNotificationGateway.NoInbox();
+        }
+
+        return Join(channel, position);
+    }
+
+    /// <summary>Leaves a channel (with the inbox, the user's membership ends: the channel leaves their inbox).</summary>
     /// <param name="channel">The channel name.</param>
     /// <returns>False when not a member.</returns>
     /// <exception cref="ArgumentException"><paramref name="channel"/> is empty.</exception>
@@ -72,6 +119,13 @@ public sealed class InProcessConnection : IAsyncDisposable
         }
 
         _gateway.RemoveFromChannel(this, channel);
+        var stream = NotificationStreamId.ForChannel(TenantId, channel);
+        if (_inbox is not null && _followers.TryRemove(stream, out var follower))
+        {
+            _inbox.Unfollow(follower);
+            _inbox.Leave(stream, UserId);
+        }
+
         return true;
     }
 
@@ -81,13 +135,61 @@ public sealed class InProcessConnection : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
+            foreach (var follower in _followers.Values)
+            {
+                _inbox!.Unfollow(follower);
+            }
+
+            _followers.Clear();
+            _closed.Cancel();
             _gateway.Disconnect(this, [.. _channels.Keys]);
             _channels.Clear();
             _buffer.Writer.TryComplete();
+            _replays.Writer.TryComplete();
+            _changes.Writer.TryComplete();
+            _closed.Dispose();
         }
 
         return ValueTask.CompletedTask;
     }
 
+    bool IFollowerOutput.TryWrite(NotificationPayload notification) => _buffer.Writer.TryWrite(notification);
+
+    ValueTask IFollowerOutput.WriteAsync(NotificationPayload notification, CancellationToken cancellationToken) => _buffer.Writer.WriteAsync(notification, cancellationToken);
+
+    bool IFollowerOutput.TryWriteReplayed(StreamReplay replay) => _replays.Writer.TryWrite(replay);
+
+    async ValueTask IFollowerOutput.WaitForRoomAsync(CancellationToken cancellationToken) =>
+        await _buffer.Writer.WaitToWriteAsync(cancellationToken).ConfigureAwait(false);
+
     internal bool Deliver(NotificationPayload payload) => _buffer.Writer.TryWrite(payload);
+
+    internal void PostInboxChange(InboxChange change) => _changes.Writer.TryWrite(change);
+
+    /// <summary>With the inbox, starts following a stream (its own user stream at connect).</summary>
+    internal void Follow(NotificationStreamId stream)
+    {
+        if (_inbox is not null)
+        {
+            _followers[stream] = _inbox.Follow(this, stream, _positions.TryGetValue(stream, out var position) ? position : null);
+        }
+    }
+
+    private bool Join(string channel, long? position)
+    {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        if (!_channels.TryAdd(channel, 0))
+        {
+            return false;
+        }
+
+        var stream = NotificationStreamId.ForChannel(TenantId, channel);
+        if (_inbox is not null)
+        {
+            _followers[stream] = _inbox.Follow(this, stream, position);
+        }
+
+        _gateway.AddToChannel(this, channel);
+        return true;
+    }
 }

@@ -4,7 +4,9 @@ namespace Notify.WebSocket;
 
 /// <summary>
 /// The notification as receivers see it on the wire:
-/// <c>{ id, subject, body, htmlBody?, data?, recipient: { userId?, channel? }, timestamp }</c>.
+/// <c>{ id, subject, body, htmlBody?, data?, recipient: { userId?, channel? }, timestamp, stream?, position? }</c>.
+/// <c>stream</c> and <c>position</c> are set when the notification inbox stored it: clients keep the last position
+/// they saw per stream and give it back when they connect, to receive what they missed.
 /// </summary>
 public sealed record NotificationPayload
 {
@@ -37,6 +39,16 @@ public sealed record NotificationPayload
     /// <summary>When it was sent (UTC, serialized as ISO-8601).</summary>
     [JsonPropertyName("timestamp")]
     public required DateTimeOffset Timestamp { get; init; }
+
+    /// <summary>The stream it was stored in (<see cref="NotificationStreamId.ToString"/>); null when it was not stored.</summary>
+    [JsonPropertyName("stream")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Stream { get; init; }
+
+    /// <summary>Its position in <see cref="Stream"/> (1, 2, 3 …); null when it was not stored.</summary>
+    [JsonPropertyName("position")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? Position { get; init; }
 
     /// <summary>Builds the payload of a message.</summary>
     /// <param name="id">The notification id.</param>

@@ -36,4 +36,11 @@ public static class WebSocketErrorCodes
     /// from the resolver chain). Not retryable.
     /// </summary>
     public const string SerializationError = "WEBSOCKET_SERIALIZATION_ERROR";
+
+    /// <summary>
+    /// The notification inbox is on and its store could not take the notification (the database is down, locked or
+    /// full): the send did not happen and nothing was stored. Retryable; a send retried with the same message id is
+    /// stored once.
+    /// </summary>
+    public const string StoreUnavailable = "WEBSOCKET_STORE_UNAVAILABLE";
 }

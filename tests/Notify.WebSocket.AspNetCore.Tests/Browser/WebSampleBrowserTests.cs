@@ -89,6 +89,8 @@ public sealed class WebSampleBrowserTests(ChromiumFixture chromium)
             var times = await page.Locator("#notifications li time").EvaluateAllAsync<string[]>("times => times.map(t => t.dateTime)");
             var unreadBefore = await page.Locator("#notifications li.unread").CountAsync();
             await page.ClickAsync("#mark-read");
+            await page.Locator("#badge").WaitForAsync(new() { State = WaitForSelectorState.Hidden, Timeout = Timeout });
+            await UnreadItemsAsync(page, 0);
             var badgeHidden = await page.Locator("#badge").IsHiddenAsync();
             var unreadAfter = await page.Locator("#notifications li.unread").CountAsync();
             var unlabelled = await page.EvaluateAsync<string[]>(
@@ -113,6 +115,124 @@ public sealed class WebSampleBrowserTests(ChromiumFixture chromium)
             await page.CloseAsync();
         }
     }
+
+    [Fact]
+    public async Task NotificationCentre_HistoryUnreadCountAndReadStateSurviveAReload_NothingIsShownTwice()
+    {
+        var browser = chromium.RequireContext();
+        await using var sample = await WebSampleServer.StartAsync();
+        var page = await browser.NewPageAsync();
+        try
+        {
+            await SignInAsync(page, sample, "carol", "1");
+            var provider = await sample.ProviderAsync("1");
+            foreach (var subject in new[] { "first", "second", "third" })
+            {
+                await provider.SendToUserAsync("carol", new NotificationContent { Subject = subject });
+                await Notification(page, subject).WaitForAsync(Attached);
+            }
+
+            await page.Locator("#toasts .toast[data-subject=\"third\"]").WaitForAsync(new() { Timeout = Timeout });
+            await page.ClickAsync("#bell");
+            await Notification(page, "second").ClickAsync();
+            await BadgeAsync(page, "2");
+
+            await page.ReloadAsync();
+            await page.Locator("#status[data-state=\"connected\"]").WaitForAsync(new() { Timeout = Timeout });
+            await provider.SendToUserAsync("carol", new NotificationContent { Subject = "after the reload" });
+            await Notification(page, "after the reload").WaitForAsync(Attached);
+            await BadgeAsync(page, "3");
+
+            Assert.Equal(["after the reload", "third", "second", "first"], await SubjectsAsync(page));
+            Assert.Equal(["after the reload", "third", "first"], await page.Locator("#notifications li.unread").EvaluateAllAsync<string[]>("items => items.map(i => i.dataset.subject)"));
+        }
+        finally
+        {
+            await page.CloseAsync();
+        }
+    }
+
+    [Fact]
+    public async Task OfflineThenBack_ReceivesWhatWasSentMeanwhile_InOrder_Once_WithoutToastsForThem()
+    {
+        var browser = chromium.RequireContext();
+        await using var sample = await WebSampleServer.StartAsync();
+        var page = await browser.NewPageAsync();
+        try
+        {
+            await SignInAsync(page, sample, "dave", "1");
+            var provider = await sample.ProviderAsync("1");
+            await provider.SendToUserAsync("dave", new NotificationContent { Subject = "before" });
+            await Notification(page, "before").WaitForAsync(Attached);
+
+            await browser.SetOfflineAsync(true);
+            try
+            {
+                await page.Locator("#status[data-state=\"disconnected\"]").WaitForAsync(new() { Timeout = Timeout });
+                await provider.SendToUserAsync("dave", new NotificationContent { Subject = "while offline 1" });
+                await provider.SendToUserAsync("dave", new NotificationContent { Subject = "while offline 2" });
+            }
+            finally
+            {
+                await browser.SetOfflineAsync(false);
+            }
+
+            await Notification(page, "while offline 2").WaitForAsync(Attached);
+            await provider.SendToUserAsync("dave", new NotificationContent { Subject = "live again" });
+            await page.Locator("#toasts .toast[data-subject=\"live again\"]").WaitForAsync(new() { Timeout = Timeout });
+
+            Assert.Equal(["live again", "while offline 2", "while offline 1", "before"], await SubjectsAsync(page));
+            Assert.Equal(0, await page.Locator("#toasts .toast[data-subject^=\"while offline\"]").CountAsync());
+            await BadgeAsync(page, "4");
+        }
+        finally
+        {
+            await page.CloseAsync();
+        }
+    }
+
+    [Fact]
+    public async Task TwoTabs_MarkAsReadInOne_UpdatesTheOtherLive()
+    {
+        var browser = chromium.RequireContext();
+        await using var sample = await WebSampleServer.StartAsync();
+        var first = await browser.NewPageAsync();
+        var second = await browser.NewPageAsync();
+        try
+        {
+            await SignInAsync(first, sample, "erin", "1");
+            await SignInAsync(second, sample, "erin", "1");
+            var provider = await sample.ProviderAsync("1");
+            await provider.SendToUserAsync("erin", new NotificationContent { Subject = "one" });
+            await provider.SendToUserAsync("erin", new NotificationContent { Subject = "two" });
+            await Notification(second, "two").WaitForAsync(Attached);
+            await BadgeAsync(second, "2");
+
+            await first.ClickAsync("#bell");
+            await Notification(first, "one").ClickAsync();
+            await BadgeAsync(second, "1");
+            var secondUnread = await second.Locator("#notifications li.unread").EvaluateAllAsync<string[]>("items => items.map(i => i.dataset.subject)");
+            await first.ClickAsync("#mark-read");
+            await second.Locator("#badge").WaitForAsync(new() { State = WaitForSelectorState.Hidden, Timeout = Timeout });
+            await UnreadItemsAsync(second, 0);
+
+            Assert.Equal(["two"], secondUnread);
+        }
+        finally
+        {
+            await first.CloseAsync();
+            await second.CloseAsync();
+        }
+    }
+
+    private static Task<string[]> SubjectsAsync(IPage page) =>
+        page.Locator("#notifications li").EvaluateAllAsync<string[]>("items => items.map(i => i.dataset.subject)");
+
+    private static Task BadgeAsync(IPage page, string text) =>
+        page.Locator("#badge", new() { HasText = text }).WaitForAsync(new() { Timeout = Timeout });
+
+    private static Task<IJSHandle> UnreadItemsAsync(IPage page, int count) =>
+        page.WaitForFunctionAsync($"() => document.querySelectorAll('#notifications li.unread').length === {count}", null, new() { Timeout = Timeout });
 
     private static LocatorWaitForOptions Attached => new() { State = WaitForSelectorState.Attached, Timeout = Timeout };
 

@@ -14,7 +14,7 @@ internal sealed class GatewayClient : IAsyncDisposable
     private GatewayClient(HubConnection connection)
     {
         Connection = connection;
-        foreach (var name in new[] { "notification:new", "channel:joined", "channel:left", "error" })
+        foreach (var name in new[] { "notification:new", "channel:joined", "channel:left", "error", "notification:replayed", "inbox:updated" })
         {
             connection.On<JsonElement>(name, body => Record(name, body));
         }

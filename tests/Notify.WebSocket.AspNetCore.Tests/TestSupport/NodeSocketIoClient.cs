@@ -24,13 +24,19 @@ internal sealed class NodeSocketIoClient : IAsyncDisposable
     private NodeSocketIoClient(NodeLineProcess node) => _node = node;
 
     /// <summary>Starts the client; await <see cref="ConnectedAsync"/> or <see cref="ConnectErrorAsync"/>.</summary>
-    public static async Task<NodeSocketIoClient> StartAsync(Uri url, string? token, TokenIn tokenIn = TokenIn.Auth, string transports = "polling,websocket", bool reconnection = false, string? authJson = null)
+    public static async Task<NodeSocketIoClient> StartAsync(Uri url, string? token, TokenIn tokenIn = TokenIn.Auth, string transports = "polling,websocket", bool reconnection = false, string? authJson = null, string? queryJson = null)
     {
         var arguments = new List<string> { "--url", url.ToString(), "--transports", transports };
         if (authJson is not null)
         {
             arguments.Add("--auth");
             arguments.Add(authJson);
+        }
+
+        if (queryJson is not null)
+        {
+            arguments.Add("--query");
+            arguments.Add(queryJson);
         }
 
         if (token is not null)

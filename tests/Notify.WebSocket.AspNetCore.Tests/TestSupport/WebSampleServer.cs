@@ -4,25 +4,34 @@ using Notify.WebSocket.WebSample;
 
 namespace Notify.WebSocket.AspNetCore.Tests.TestSupport;
 
-/// <summary>The web sample itself (its Program's app, its wwwroot, Development settings) on a free loopback port.</summary>
+/// <summary>
+/// The web sample itself (its Program's app, its wwwroot, Development settings) on a free loopback port, with its inbox
+/// in a fresh SQLite file.
+/// </summary>
 internal sealed class WebSampleServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly TempDirectory _directory;
 
-    private WebSampleServer(WebApplication app) => _app = app;
+    private WebSampleServer(WebApplication app, TempDirectory directory)
+    {
+        _app = app;
+        _directory = directory;
+    }
 
     public Uri BaseAddress => new(_app.Urls.First());
 
     public static async Task<WebSampleServer> StartAsync()
     {
+        var directory = new TempDirectory();
         var app = WebSampleApp.Build(new WebApplicationOptions
         {
             EnvironmentName = "Development",
             ContentRootPath = SampleDirectory(),
-            Args = ["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default", "Warning"],
+            Args = ["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default", "Warning", "--Notifications:Inbox:DatabasePath", directory.File("inbox.db")],
         });
         await app.StartAsync();
-        return new WebSampleServer(app);
+        return new WebSampleServer(app, directory);
     }
 
     public async Task<IWebSocketProvider> ProviderAsync(string tenantId) =>
@@ -32,6 +41,7 @@ internal sealed class WebSampleServer : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        _directory.Dispose();
     }
 
     private static string SampleDirectory()

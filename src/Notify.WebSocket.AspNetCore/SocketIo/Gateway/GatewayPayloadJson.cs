@@ -5,8 +5,8 @@ namespace Notify.WebSocket.AspNetCore.SocketIo.Gateway;
 
 /// <summary>
 /// Writes the gateway's event bodies as JSON without reflection: the notification
-/// (<c>{ id, subject, body, htmlBody?, data?, recipient, timestamp }</c>), <c>{ channelName }</c> and
-/// <c>{ message, code, channelName? }</c> by hand; the notification's <c>data</c> (and any other body) through
+/// (<c>{ id, subject, body, htmlBody?, data?, recipient, timestamp, stream?, position? }</c>), <c>{ channelName }</c> and
+/// <c>{ message, code, channelName? }</c> by hand, the inbox's replay ends and changes by its source-generated context; the notification's <c>data</c> (and any other body) through
 /// <see cref="JsonSerializerOptions.GetTypeInfo(Type)"/> of the library's payload options
 /// (<see cref="WebSocketNotificationsJsonOptions.PayloadSerializerOptions"/>, set with <c>.ConfigureJson</c>), so a
 /// Native AOT host supplies its types through their resolver chain. A type no resolver knows fails the send with
@@ -28,6 +28,12 @@ internal static class GatewayPayloadJson
                 break;
             case GatewayError error:
                 WriteError(writer, error);
+                break;
+            case StreamReplay replay:
+                JsonSerializer.Serialize(writer, replay, Inbox.InboxJsonContext.Default.StreamReplay);
+                break;
+            case InboxChange change:
+                JsonSerializer.Serialize(writer, change, Inbox.InboxJsonContext.Default.InboxChange);
                 break;
             default:
                 WriteValue(writer, payload, options, "event body");
@@ -94,6 +100,18 @@ internal static class GatewayPayloadJson
 
         writer.WriteEndObject();
         writer.WriteString("timestamp"u8, payload.Timestamp.UtcDateTime);
+
+        // With the inbox: where it is stored, for the client to give back when it reconnects.
+        if (payload.Stream is not null)
+        {
+            writer.WriteString("stream"u8, payload.Stream);
+        }
+
+        if (payload.Position is { } position)
+        {
+            writer.WriteNumber("position"u8, position);
+        }
+
         writer.WriteEndObject();
     }
 }

@@ -27,7 +27,9 @@ internal sealed class SocketIoGateway
             SocketIoServerSettings.Default with { ConnectTimeout = o.ConnectTimeout },
             timeProvider,
             Diagnostics,
-            async (client, request) => client.OpenState = await authenticator.AuthenticateRequestAsync(request).ConfigureAwait(false));
+            async (client, request) => client.OpenState = new SocketIoOpening(
+                await authenticator.AuthenticateRequestAsync(request).ConfigureAwait(false),
+                QueryParameters.Get(request.Request.QueryString.Value, Inbox.PositionsReader.Parameter)));
         Engine = new EngineIoServer(
             new EngineIoSettings(
                 o.PingInterval,

@@ -25,6 +25,20 @@ internal sealed class SocketIoGatewayConnection(SocketIoSocket socket, JsonSeria
     /// <summary>The next answer the gateway sends also acknowledges the client's request <paramref name="ackId"/>.</summary>
     public void AnswerAckWithNextEvent(long? ackId) => _pendingAck = ackId;
 
+    /// <summary>Answers the client's request's acknowledgment, if it asked for one and nothing answered it yet, with no arguments.</summary>
+    public void AcknowledgeDone()
+    {
+        if (_pendingAck is { } id)
+        {
+            _pendingAck = null;
+            Socket.Ack(id, static w =>
+            {
+                w.WriteStartArray();
+                w.WriteEndArray();
+            });
+        }
+    }
+
     public Task AcceptAsync()
     {
         Socket.Accept();

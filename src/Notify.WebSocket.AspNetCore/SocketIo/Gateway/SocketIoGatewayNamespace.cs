@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Notify.WebSocket.AspNetCore.Gateway;
+using Notify.WebSocket.AspNetCore.Inbox;
 
 namespace Notify.WebSocket.AspNetCore.SocketIo.Gateway;
 
@@ -9,7 +10,9 @@ namespace Notify.WebSocket.AspNetCore.SocketIo.Gateway;
 /// The gateway on Socket.IO's default namespace: the spec's client protocol (<c>channel:join</c> and
 /// <c>channel:leave</c> with <c>{ channelName }</c>; <c>notification:new</c>, <c>channel:joined</c>,
 /// <c>channel:left</c>, <c>error</c> back) with every rule of <see cref="GatewayConnectionHandler"/>, which the SignalR
-/// hub shares. Other events are ignored.
+/// hub shares. With the notification inbox, a client connects with <c>auth.positions</c> (or a <c>positions</c> query
+/// parameter) to replay what it missed first, and sends <c>inbox:read</c>, <c>inbox:unread</c>, <c>inbox:archive</c>
+/// and <c>inbox:unarchive</c>. Other events are ignored.
 /// </summary>
 internal sealed class SocketIoGatewayNamespace(
     GatewayConnectionHandler handler,
@@ -17,21 +20,29 @@ internal sealed class SocketIoGatewayNamespace(
     IServiceScopeFactory scopes,
     IOptions<WebSocketNotificationsJsonOptions> json) : SocketIoNamespace("/")
 {
+    private static readonly string[] InboxRequests = [GatewayEvents.InboxRead, GatewayEvents.InboxUnread, GatewayEvents.InboxArchive, GatewayEvents.InboxUnarchive];
+
     private readonly JsonSerializerOptions _payloadOptions = json.Value.PayloadSerializerOptions;
 
     public override async ValueTask OnConnectAsync(SocketIoSocket socket, JsonElement? auth)
     {
-        // The handshake's auth.token wins over what the opening request carried (header, access_token, cookies).
-        var authentication = auth is { ValueKind: JsonValueKind.Object } payload
-                && payload.TryGetProperty("token"u8, out var token) && token.ValueKind == JsonValueKind.String
-            ? await authenticator.AuthenticateTokenAsync(token.GetString()!).ConfigureAwait(false)
-            : socket.Client.OpenState as SocketIoAuthentication ?? SocketIoAuthentication.Anonymous;
+        var opening = socket.Client.OpenState as SocketIoOpening;
+        var handshake = auth is { ValueKind: JsonValueKind.Object } payload ? payload : default;
 
-        // Replay of missed notifications (the durable inbox) hooks in here: a position the client sends in the same
-        // auth payload is read beside the token and handed to the gateway's connect with the identity.
+        // The handshake's auth.token wins over what the opening request carried (header, access_token, cookies).
+        var authentication = handshake.ValueKind == JsonValueKind.Object
+                && handshake.TryGetProperty("token"u8, out var token) && token.ValueKind == JsonValueKind.String
+            ? await authenticator.AuthenticateTokenAsync(token.GetString()!).ConfigureAwait(false)
+            : opening?.Authentication ?? SocketIoAuthentication.Anonymous;
+
+        // With the inbox: the last position seen of each stream, from auth.positions (a client's auth callback gives
+        // the current ones on every reconnect) or else the opening request's positions query parameter.
+        object? positions = handshake.ValueKind == JsonValueKind.Object && handshake.TryGetProperty(PositionsReader.Parameter, out var given) && given.ValueKind != JsonValueKind.Null
+            ? given.Clone()
+            : opening?.Positions;
         var connection = new SocketIoGatewayConnection(socket, _payloadOptions);
         socket.State = connection;
-        connection.Session = await handler.ConnectAsync(connection, authentication.User, authentication.ExpiresAt).ConfigureAwait(false);
+        connection.Session = await handler.ConnectAsync(connection, authentication.User, authentication.ExpiresAt, positions).ConfigureAwait(false);
     }
 
     public override async ValueTask OnEventAsync(SocketIoSocket socket, SocketIoEvent message)
@@ -42,7 +53,8 @@ internal sealed class SocketIoGatewayNamespace(
         }
 
         var join = message.Is(GatewayEvents.Join);
-        if (!join && !message.Is(GatewayEvents.Leave))
+        var inboxRequest = InboxRequests.FirstOrDefault(message.Is);
+        if (!join && inboxRequest is null && !message.Is(GatewayEvents.Leave))
         {
             return;
         }
@@ -58,6 +70,13 @@ internal sealed class SocketIoGatewayNamespace(
                 {
                     await handler.JoinAsync(connection, connection.Session, request, scope.ServiceProvider).ConfigureAwait(false);
                 }
+            }
+            else if (inboxRequest is not null)
+            {
+                // A refusal answers the acknowledgment with its error; a change made answers it with no arguments (the
+                // change itself reaches every connection of the user as inbox:updated).
+                await handler.InboxAsync(connection, connection.Session, inboxRequest, request).ConfigureAwait(false);
+                connection.AcknowledgeDone();
             }
             else
             {

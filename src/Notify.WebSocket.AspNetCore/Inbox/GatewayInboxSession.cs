@@ -1,0 +1,14 @@
+using System.Collections.Concurrent;
+
+namespace Notify.WebSocket.AspNetCore.Inbox;
+
+/// <summary>A connection's inbox state: its outbox, the streams it follows, and the positions it connected with.</summary>
+internal sealed class GatewayInboxSession(GatewayOutbox outbox, IReadOnlyDictionary<NotificationStreamId, long> positions)
+{
+    public GatewayOutbox Outbox { get; } = outbox;
+
+    /// <summary>The positions given at connect, by stream: a channel joined later replays from its position here.</summary>
+    public IReadOnlyDictionary<NotificationStreamId, long> Positions { get; } = positions;
+
+    public ConcurrentDictionary<NotificationStreamId, StreamFollower> Followers { get; } = new();
+}

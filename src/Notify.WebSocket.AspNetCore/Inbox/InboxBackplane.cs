@@ -1,0 +1,162 @@
+using System.Buffers;
+using System.Text.Json;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Notify.WebSocket.AspNetCore.Diagnostics;
+using Notify.WebSocket.AspNetCore.ScaleOut;
+using StackExchange.Redis;
+
+namespace Notify.WebSocket.AspNetCore.Inbox;
+
+/// <summary>
+/// Carries the inbox between instances over the scale-out Redis: every batch an instance stores is published (before its
+/// sends return) on <c>{channelPrefix}:inbox</c>, and every instance hands the others' to its followers, in the order
+/// received; inbox changes go the same way. Followers put what arrives out of order back in order from the store, and
+/// when the Redis connection comes back every follower reads the store, so broadcasts lost meanwhile still arrive.
+/// </summary>
+internal sealed class InboxBackplane(GatewayRedis redis, GatewayInbox inbox, IOptions<SignalRGatewayOptions> options, TimeProvider timeProvider, ILogger<InboxBackplane> logger)
+    : IHostedService
+{
+    private readonly string _instance = Guid.NewGuid().ToString("N");
+    private readonly LogThrottle _failureLog = new(timeProvider, options.Value.LogThrottleInterval);
+    private readonly RedisChannel _channel = RedisChannel.Literal(redis.Options.ChannelPrefix + ":inbox");
+    private ChannelMessageQueue? _queue;
+    private IConnectionMultiplexer? _connection;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _connection = await redis.ConnectAsync().ConfigureAwait(false);
+        _connection.ConnectionRestored += OnRestored;
+        try
+        {
+            _queue = await _connection.GetSubscriber().SubscribeAsync(_channel).ConfigureAwait(false);
+            _queue.OnMessage(message => Receive(message.Message));
+        }
+        catch (RedisException ex)
+        {
+            // Redis is down at start: the host starts anyway; this instance then only serves its own sends live, and its
+            // followers catch up from the store when the connection is restored.
+            Failed(ex);
+        }
+
+        inbox.Backplane = this;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        inbox.Backplane = null;
+        if (_connection is not null)
+        {
+            _connection.ConnectionRestored -= OnRestored;
+        }
+
+        if (_queue is not null)
+        {
+            await _queue.UnsubscribeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Publishes a stored batch; a failure is logged (throttled), never thrown: the notifications are stored.</summary>
+    public async Task PublishAsync(IReadOnlyList<JournalEntry> entries)
+    {
+        var message = Write(writer =>
+        {
+            writer.WriteStartArray("n"u8);
+            foreach (var entry in entries)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("s"u8, entry.Notification.Stream);
+                writer.WriteNumber("p"u8, entry.Position);
+                writer.WritePropertyName("d"u8);
+                writer.WriteRawValue(entry.Json.Span, skipInputValidation: true);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        });
+        await PublishAsync(message).ConfigureAwait(false);
+    }
+
+    /// <summary>Publishes an inbox change, in the background.</summary>
+    public void PublishChange(string tenantId, string userId, InboxChange change)
+    {
+        var message = Write(writer =>
+        {
+            writer.WriteString("t"u8, tenantId);
+            writer.WriteString("u"u8, userId);
+            writer.WritePropertyName("c"u8);
+            JsonSerializer.Serialize(writer, change, InboxJsonContext.Default.InboxChange);
+        });
+        _ = PublishAsync(message);
+    }
+
+    private async Task PublishAsync(byte[] message)
+    {
+        try
+        {
+            await (_connection ?? await redis.ConnectAsync().ConfigureAwait(false)).GetSubscriber().PublishAsync(_channel, message).ConfigureAwait(false);
+        }
+        catch (RedisException ex)
+        {
+            Failed(ex);
+        }
+    }
+
+    private void Receive(RedisValue message)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse((ReadOnlyMemory<byte>)message);
+            var root = document.RootElement;
+            if (root.GetProperty("i").ValueEquals(_instance))
+            {
+                return; // this instance's own: already delivered here
+            }
+
+            if (root.TryGetProperty("n", out var notifications))
+            {
+                foreach (var entry in notifications.EnumerateArray())
+                {
+                    if (NotificationStreamId.TryParse(entry.GetProperty("s").GetString(), out var stream)
+                        && entry.GetProperty("d").Deserialize(InboxJsonContext.Default.NotificationPayload) is { } payload)
+                    {
+                        inbox.DeliverRemote(stream, payload with { Stream = stream.ToString(), Position = entry.GetProperty("p").GetInt64() });
+                    }
+                }
+            }
+            else if (root.GetProperty("c").Deserialize(InboxJsonContext.Default.InboxChange) is { } change)
+            {
+                inbox.ChangeRemote(root.GetProperty("t").GetString()!, root.GetProperty("u").GetString()!, change);
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            Failed(ex);
+        }
+    }
+
+    private void OnRestored(object? sender, ConnectionFailedEventArgs e) => inbox.CatchUpAll();
+
+    private void Failed(Exception exception)
+    {
+        if (_failureLog.TryEnter(out var suppressed))
+        {
+            Log.InboxBackplaneFailed(logger, exception, suppressed);
+        }
+    }
+
+    private byte[] Write(Action<Utf8JsonWriter> body)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("i"u8, _instance);
+            body(writer);
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+}

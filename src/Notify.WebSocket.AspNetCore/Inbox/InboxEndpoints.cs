@@ -1,0 +1,165 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Notify.WebSocket.AspNetCore.Gateway;
+using Notify.WebSocket.AspNetCore.Identity;
+
+namespace Notify.WebSocket.AspNetCore.Inbox;
+
+/// <summary>
+/// The inbox over HTTP, for the signed-in user of the request (the same claims, tenant rules and authentication as the
+/// gateway): list, unread count, and read/unread/archive/unarchive, whose changes reach the user's connections live.
+/// JSON in and out through source-generated metadata.
+/// </summary>
+internal static class InboxEndpoints
+{
+    private const int MaxBodyBytes = 64 * 1024;
+
+    public static async Task ListAsync(HttpContext context)
+    {
+        if (Caller(context) is not var (inbox, tenantId, userId))
+        {
+            return;
+        }
+
+        var query = context.Request.Query;
+        if (!TryQuery(query, out var inboxQuery, out var problem))
+        {
+            await ProblemAsync(context, StatusCodes.Status400BadRequest, problem).ConfigureAwait(false);
+            return;
+        }
+
+        await AnswerAsync(context, async ct => await inbox.ListAsync(tenantId, userId, inboxQuery, ct).ConfigureAwait(false), InboxJsonContext.Default.InboxPage).ConfigureAwait(false);
+    }
+
+    public static async Task UnreadCountAsync(HttpContext context)
+    {
+        if (Caller(context) is var (inbox, tenantId, userId))
+        {
+            await AnswerAsync(context, async ct => new InboxUnreadCount(await inbox.GetUnreadCountAsync(tenantId, userId, ct).ConfigureAwait(false)), InboxJsonContext.Default.InboxUnreadCount).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>POST read / unread / archive / unarchive: the body is the gateway's inbox request.</summary>
+    public static RequestDelegate Change(string requestName) => context => ChangeAsync(context, requestName);
+
+    private static async Task ChangeAsync(HttpContext context, string requestName)
+    {
+        if (Caller(context) is not var (inbox, tenantId, userId))
+        {
+            return;
+        }
+
+        InboxRequest? request = null;
+        try
+        {
+            if (context.Request.ContentLength is null or <= MaxBodyBytes)
+            {
+                using var body = await JsonDocument.ParseAsync(new LimitedStream(context.Request.Body, MaxBodyBytes), cancellationToken: context.RequestAborted).ConfigureAwait(false);
+                request = InboxRequestReader.TryRead(body.RootElement, allowAllAndThrough: requestName == GatewayEvents.InboxRead, out var read) ? read : null;
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        if (request is null)
+        {
+            await ProblemAsync(context, StatusCodes.Status400BadRequest, requestName == GatewayEvents.InboxRead
+                ? "The body must be { \"ids\": [..] }, { \"all\": true } or { \"stream\": \"<id>\", \"position\": <n> }."
+                : "The body must be { \"ids\": [..] }.").ConfigureAwait(false);
+            return;
+        }
+
+        await AnswerAsync(context, ct => requestName switch
+        {
+            GatewayEvents.InboxRead when request.All => inbox.MarkAllReadAsync(tenantId, userId, ct),
+            GatewayEvents.InboxRead when request.Ids is { } ids => inbox.MarkReadAsync(tenantId, userId, ids, ct),
+            GatewayEvents.InboxRead => NotificationStreamId.TryParse(request.Stream, out var stream)
+                ? inbox.MarkReadThroughAsync(tenantId, userId, stream, request.Position!.Value, ct)
+                : throw new ArgumentException($"\"{request.Stream}\" is not a stream id."),
+            GatewayEvents.InboxUnread => inbox.MarkUnreadAsync(tenantId, userId, request.Ids!, ct),
+            GatewayEvents.InboxArchive => inbox.ArchiveAsync(tenantId, userId, request.Ids!, ct),
+            _ => inbox.UnarchiveAsync(tenantId, userId, request.Ids!, ct),
+        }, InboxJsonContext.Default.InboxChange).ConfigureAwait(false);
+    }
+
+    /// <summary>The inbox and the caller's tenant and user, as the gateway identifies connections; otherwise answers 401 or 403 and returns null.</summary>
+    private static (INotificationInbox Inbox, string TenantId, string UserId)? Caller(HttpContext context)
+    {
+        var identity = context.RequestServices.GetRequiredService<ConnectionIdentityResolver>().Resolve(context.User, context.TraceIdentifier);
+        if (identity?.UserId is { } userId)
+        {
+            return (context.RequestServices.GetRequiredService<INotificationInbox>(), identity.TenantId, userId);
+        }
+
+        context.Response.StatusCode = identity is null ? StatusCodes.Status401Unauthorized : StatusCodes.Status403Forbidden;
+        return null;
+    }
+
+    private static bool TryQuery(IQueryCollection query, out InboxQuery inboxQuery, out string problem)
+    {
+        inboxQuery = new InboxQuery();
+        problem = string.Empty;
+        if (query["limit"] is [{ } limitText])
+        {
+            if (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) || limit is < 1 or > InboxQuery.MaxLimit)
+            {
+                problem = $"limit must be a whole number from 1 to {InboxQuery.MaxLimit}.";
+                return false;
+            }
+
+            inboxQuery = inboxQuery with { Limit = limit };
+        }
+
+        foreach (var (name, set) in new (string, Func<InboxQuery, bool, InboxQuery>)[] { ("unread", static (q, v) => q with { UnreadOnly = v }), ("archived", static (q, v) => q with { Archived = v }) })
+        {
+            if (query[name] is [{ } flagText])
+            {
+                if (!bool.TryParse(flagText, out var flag))
+                {
+                    problem = $"{name} must be true or false.";
+                    return false;
+                }
+
+                inboxQuery = set(inboxQuery, flag);
+            }
+        }
+
+        inboxQuery = inboxQuery with
+        {
+            Cursor = query["cursor"] is [{ Length: > 0 } cursor] ? cursor : null,
+            Channel = query["channel"] is [{ Length: > 0 } channel] ? ChannelNames.Normalize(channel) : null,
+        };
+        return true;
+    }
+
+    private static async Task AnswerAsync<T>(HttpContext context, Func<CancellationToken, Task<T>> call, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
+    {
+        T result;
+        try
+        {
+            result = await call(context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (ArgumentException ex)
+        {
+            await ProblemAsync(context, StatusCodes.Status400BadRequest, ex.Message).ConfigureAwait(false);
+            return;
+        }
+        catch (WebSocketNotificationException ex) when (ex.Code == WebSocketErrorCodes.StoreUnavailable)
+        {
+            context.Response.Headers.RetryAfter = "1";
+            await ProblemAsync(context, StatusCodes.Status503ServiceUnavailable, "The inbox is unavailable; retry later.").ConfigureAwait(false);
+            return;
+        }
+
+        await context.Response.WriteAsJsonAsync(result, typeInfo, contentType: null, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static Task ProblemAsync(HttpContext context, int status, string message)
+    {
+        context.Response.StatusCode = status;
+        return context.Response.WriteAsJsonAsync(new GatewayError(message, status == StatusCodes.Status503ServiceUnavailable ? GatewayErrorCodes.InboxUnavailable : GatewayErrorCodes.InvalidRequest), InboxJsonContext.Default.GatewayError, contentType: null, context.RequestAborted);
+    }
+}

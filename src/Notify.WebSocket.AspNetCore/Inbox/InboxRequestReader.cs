@@ -1,0 +1,113 @@
+using System.Collections;
+using System.Text.Json;
+
+namespace Notify.WebSocket.AspNetCore.Inbox;
+
+/// <summary>
+/// Reads an inbox request from the raw argument a transport bound (a <see cref="JsonElement"/>, or a map with
+/// MessagePack): <c>{ ids: [..] }</c>, and for <c>inbox:read</c> also <c>{ all: true }</c> or <c>{ stream, position }</c>.
+/// Exactly one form; anything else is malformed.
+/// </summary>
+internal static class InboxRequestReader
+{
+    public const int MaxIds = 100;
+    private const int MaxIdLength = 200;
+
+    public static bool TryRead(object? argument, bool allowAllAndThrough, out InboxRequest request)
+    {
+        request = new InboxRequest(null, All: false, Stream: null, Position: null);
+        var fields = argument switch
+        {
+            JsonElement { ValueKind: JsonValueKind.Object } json => FromJson(json),
+            IDictionary map => FromMap(map),
+            _ => null,
+        };
+        if (fields is not var (ids, all, stream, position, valid) || !valid)
+        {
+            return false;
+        }
+
+        var forms = (ids is not null ? 1 : 0) + (all ? 1 : 0) + (stream is not null || position is not null ? 1 : 0);
+        if (forms != 1 || (!allowAllAndThrough && ids is null) || (stream is null) != (position is null))
+        {
+            return false;
+        }
+
+        request = new InboxRequest(ids, all, stream, position);
+        return true;
+    }
+
+    private static (IReadOnlyList<string>? Ids, bool All, string? Stream, long? Position, bool Valid)? FromJson(JsonElement json)
+    {
+        IReadOnlyList<string>? ids = null;
+        var all = false;
+        string? stream = null;
+        long? position = null;
+        foreach (var property in json.EnumerateObject())
+        {
+            switch (property.Name)
+            {
+                case "ids" when property.Value.ValueKind == JsonValueKind.Array && property.Value.GetArrayLength() is > 0 and <= MaxIds:
+                    var list = new List<string>();
+                    foreach (var id in property.Value.EnumerateArray())
+                    {
+                        if (id.ValueKind != JsonValueKind.String || id.GetString() is not { Length: > 0 and <= MaxIdLength } text)
+                        {
+                            return (null, false, null, null, false);
+                        }
+
+                        list.Add(text);
+                    }
+
+                    ids = list;
+                    break;
+                case "all" when property.Value.ValueKind == JsonValueKind.True:
+                    all = true;
+                    break;
+                case "stream" when property.Value.ValueKind == JsonValueKind.String:
+                    stream = property.Value.GetString();
+                    break;
+                case "position" when property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetInt64(out var p) && p >= 0:
+                    position = p;
+                    break;
+                case "ids" or "all" or "stream" or "position":
+                    return (null, false, null, null, false);
+            }
+        }
+
+        return (ids, all, stream, position, true);
+    }
+
+    private static (IReadOnlyList<string>? Ids, bool All, string? Stream, long? Position, bool Valid)? FromMap(IDictionary map)
+    {
+        IReadOnlyList<string>? ids = null;
+        var all = false;
+        string? stream = null;
+        long? position = null;
+        foreach (DictionaryEntry entry in map)
+        {
+            switch (entry.Key, entry.Value)
+            {
+                case ("ids", object[] { Length: > 0 and <= MaxIds } values) when values.All(v => v is string { Length: > 0 and <= MaxIdLength }):
+                    ids = [.. values.Cast<string>()];
+                    break;
+                case ("all", true):
+                    all = true;
+                    break;
+                case ("stream", string s):
+                    stream = s;
+                    break;
+                case ("position", long p) when p >= 0:
+                    position = p;
+                    break;
+                case ("position", int p) when p >= 0:
+                    position = p;
+                    break;
+                case ("ids" or "all" or "stream" or "position", _):
+                    return (null, false, null, null, false);
+            }
+        }
+
+        return (ids, all, stream, position, true);
+    }
+}

@@ -1,0 +1,97 @@
+using System.Collections;
+using System.Text.Json;
+
+namespace Notify.WebSocket.AspNetCore.Inbox;
+
+/// <summary>
+/// Reads the positions a client gives when it connects: one JSON object of stream ids and the last position seen in
+/// each, <c>{ "t:1:user:alice": 41, "t:1:channel:alerts": 17 }</c>, as text (SignalR's <c>positions</c> query
+/// parameter), a <see cref="JsonElement"/> or a map (a handshake payload). Whether each stream may be followed is
+/// checked afterwards.
+/// </summary>
+internal static class PositionsReader
+{
+    /// <summary>The query parameter (SignalR, Socket.IO) and the Socket.IO handshake's <c>auth</c> property that carry them.</summary>
+    public const string Parameter = "positions";
+
+    public const int MaxStreams = 256;
+    private const int MaxTextLength = 32 * 1024;
+
+    /// <summary>Reads the positions; false when they do not have the shape above (too many, not whole numbers, not text keys).</summary>
+    public static bool TryRead(object? raw, out Dictionary<string, long> positions)
+    {
+        positions = new Dictionary<string, long>(StringComparer.Ordinal);
+        switch (raw)
+        {
+            case null:
+                return true;
+            case string { Length: 0 }:
+                return true;
+            case string { Length: <= MaxTextLength } text:
+                try
+                {
+                    using var document = JsonDocument.Parse(text);
+                    return FromJson(document.RootElement, positions);
+                }
+                catch (JsonException)
+                {
+                    return false;
+                }
+
+            case JsonElement json:
+                return FromJson(json, positions);
+            case IDictionary map:
+                return FromMap(map, positions);
+            default:
+                return false;
+        }
+    }
+
+    private static bool FromJson(JsonElement json, Dictionary<string, long> positions)
+    {
+        if (json.ValueKind != JsonValueKind.Object)
+        {
+            return false;
+        }
+
+        foreach (var property in json.EnumerateObject())
+        {
+            if (positions.Count == MaxStreams || property.Value.ValueKind != JsonValueKind.Number || !property.Value.TryGetInt64(out var position))
+            {
+                return false;
+            }
+
+            positions[property.Name] = position;
+        }
+
+        return true;
+    }
+
+    private static bool FromMap(IDictionary map, Dictionary<string, long> positions)
+    {
+        foreach (DictionaryEntry entry in map)
+        {
+            if (positions.Count == MaxStreams || entry.Key is not string stream)
+            {
+                return false;
+            }
+
+            switch (entry.Value)
+            {
+                case long l:
+                    positions[stream] = l;
+                    break;
+                case int i:
+                    positions[stream] = i;
+                    break;
+                case byte or sbyte or short or ushort or uint:
+                    positions[stream] = Convert.ToInt64(entry.Value, System.Globalization.CultureInfo.InvariantCulture);
+                    break;
+                default:
+                    return false;
+            }
+        }
+
+        return true;
+    }
+}

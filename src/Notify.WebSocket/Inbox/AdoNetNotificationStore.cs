@@ -1,0 +1,617 @@
+using System.Data.Common;
+using System.Numerics;
+using Notify.WebSocket.Storage;
+
+namespace Notify.WebSocket.Inbox;
+
+/// <summary>
+/// The built-in <see cref="INotificationStore"/>: plain SQL over an ADO.NET <see cref="DbDataSource"/> (SQLite or
+/// PostgreSQL, <see cref="InboxDialect"/>). Positions come from each stream's head row, advanced inside the appending
+/// transaction, so they are dense and ordered even with several processes appending to one database. Rows are written
+/// many per statement.
+/// </summary>
+internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql) : INotificationStore, IAsyncDisposable
+{
+    private const int TrimChunk = 10_000;
+
+    public Task InitializeAsync(CancellationToken cancellationToken = default) =>
+        InWriteTransactionAsync(statements => ExecuteAsync(statements.Connection, statements.Transaction, sql.Schema, cancellationToken), cancellationToken);
+
+    public async Task<IReadOnlyList<AppendOutcome>> AppendAsync(IReadOnlyList<NotificationRecord> records, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var outcomes = new AppendOutcome[records.Count];
+        if (records.Count == 0)
+        {
+            return outcomes;
+        }
+
+        await InWriteTransactionAsync(async statements =>
+        {
+            var copies = new List<(int Copy, int First)>();
+            var fresh = await SkipDuplicatesAsync(statements, records, outcomes, copies, cancellationToken).ConfigureAwait(false);
+            await AssignPositionsAsync(statements, records, fresh, outcomes, cancellationToken).ConfigureAwait(false);
+            foreach (var (copy, first) in copies)
+            {
+                outcomes[copy] = new AppendOutcome(outcomes[first].Position, Duplicate: true);
+            }
+
+            await InsertAsync(statements, records, fresh, outcomes, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+
+        return outcomes;
+    }
+
+    public async Task<IReadOnlyList<StoredNotification>> ReadAsync(NotificationStreamId stream, long afterPosition, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        var read = new List<StoredNotification>(Math.Min(limit, 256));
+        var connection = await OpenAsync(write: false, cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var command = Command(connection, null, sql.Read, ("t", stream.TenantId), ("s", InboxSql.Key(stream)), ("after", afterPosition), ("limit", (long)limit));
+            await using (command.ConfigureAwait(false))
+            {
+                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        read.Add(new StoredNotification(reader.GetString(0), stream, reader.GetInt64(1), reader.GetFieldValue<byte[]>(2), FromMilliseconds(reader.GetInt64(3))));
+                    }
+                }
+            }
+        }
+
+        return read;
+    }
+
+    public async Task<StreamBounds> GetBoundsAsync(NotificationStreamId stream, CancellationToken cancellationToken = default)
+    {
+        var connection = await OpenAsync(write: false, cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var command = Command(connection, null, sql.Bounds, ("t", stream.TenantId), ("s", InboxSql.Key(stream)));
+            await using (command.ConfigureAwait(false))
+            {
+                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                    return new StreamBounds(reader.IsDBNull(0) ? 0 : reader.GetInt64(0), reader.IsDBNull(1) ? 0 : reader.GetInt64(1));
+                }
+            }
+        }
+    }
+
+    public async Task<long> JoinAsync(NotificationStreamId stream, string userId, CancellationToken cancellationToken = default)
+    {
+        await NonQueryAsync(sql.Join, cancellationToken, ("t", stream.TenantId), ("u", userId), ("s", InboxSql.Key(stream))).ConfigureAwait(false);
+        return await GetMembershipAsync(stream, userId, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException("The membership just stored is not there: the store did not keep it.");
+    }
+
+    public async Task LeaveAsync(NotificationStreamId stream, string userId, CancellationToken cancellationToken = default) =>
+        await NonQueryAsync(sql.Leave, cancellationToken, ("t", stream.TenantId), ("u", userId), ("s", InboxSql.Key(stream))).ConfigureAwait(false);
+
+    public async Task<long?> GetMembershipAsync(NotificationStreamId stream, string userId, CancellationToken cancellationToken = default)
+    {
+        var since = await ScalarAsync(sql.Membership, cancellationToken, ("t", stream.TenantId), ("u", userId), ("s", InboxSql.Key(stream))).ConfigureAwait(false);
+        return since is null or DBNull ? null : Convert.ToInt64(since, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public async Task<IReadOnlyList<StreamPosition>> GetHeadsAsync(string tenantId, string userId, CancellationToken cancellationToken = default)
+    {
+        var connection = await OpenAsync(write: false, cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            return await HeadsAsync(connection, null, tenantId, userId, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task<StoredInboxPage> ListAsync(string tenantId, string userId, InboxQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var before = query.Cursor is null ? default(InboxCursor?) : InboxCursor.Parse(query.Cursor);
+        var text = new System.Text.StringBuilder("SELECT n.stream, n.position, n.id, n.payload, n.created_at, ")
+            .Append(sql.IsRead).Append(", COALESCE(k.archived, 0) ").Append(sql.InboxFrom)
+            .Append(" AND COALESCE(k.archived, 0) = @archived");
+        var parameters = new List<(string, object)> { ("t", tenantId), ("u", userId), ("us", InboxSql.Key(NotificationStreamId.ForUser(tenantId, userId))), ("archived", query.Archived ? 1L : 0L) };
+        if (query.UnreadOnly)
+        {
+            text.Append(" AND ").Append(sql.IsRead).Append(" = 0");
+        }
+
+        if (query.Channel is { } channel)
+        {
+            text.Append(" AND n.stream = @channel");
+            parameters.Add(("channel", InboxSql.Key(NotificationStreamId.ForChannel(tenantId, channel))));
+        }
+
+        if (before is { } cursor)
+        {
+            text.Append(" AND (n.created_at, n.stream, n.position) < (@ca, @cs, @cp)");
+            parameters.AddRange([("ca", cursor.CreatedAt), ("cs", cursor.Stream), ("cp", cursor.Position)]);
+        }
+
+        text.Append(" ORDER BY n.created_at DESC, n.stream DESC, n.position DESC LIMIT @limit");
+        parameters.Add(("limit", (long)query.Limit + 1));
+
+        var entries = new List<StoredInboxEntry>(query.Limit + 1);
+        var connection = await OpenAsync(write: false, cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var command = Command(connection, null, text.ToString(), [.. parameters]);
+            await using (command.ConfigureAwait(false))
+            {
+                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        var stored = new StoredNotification(
+                            reader.GetString(2), InboxSql.FromKey(tenantId, reader.GetString(0)), reader.GetInt64(1), reader.GetFieldValue<byte[]>(3), FromMilliseconds(reader.GetInt64(4)));
+                        entries.Add(new StoredInboxEntry(stored, reader.GetInt64(5) != 0, reader.GetInt64(6) != 0));
+                    }
+                }
+            }
+        }
+
+        if (entries.Count <= query.Limit)
+        {
+            return new StoredInboxPage(entries, NextCursor: null);
+        }
+
+        entries.RemoveAt(entries.Count - 1);
+        var last = entries[^1].Notification;
+        return new StoredInboxPage(entries, new InboxCursor(last.CreatedAt.ToUnixTimeMilliseconds(), InboxSql.Key(last.Stream), last.Position).ToString());
+    }
+
+    public async Task<long> CountUnreadAsync(string tenantId, string userId, CancellationToken cancellationToken = default)
+    {
+        var count = await ScalarAsync(sql.CountUnread, cancellationToken, ("t", tenantId), ("u", userId), ("us", InboxSql.Key(NotificationStreamId.ForUser(tenantId, userId)))).ConfigureAwait(false);
+        return Convert.ToInt64(count, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public async Task<IReadOnlyList<string>> SetMarkAsync(string tenantId, string userId, IReadOnlyCollection<string> ids, InboxMark mark, bool value, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var visible = new List<(string Id, string Stream, long Position)>();
+        await InWriteTransactionAsync(async statements =>
+        {
+            var userStream = InboxSql.Key(NotificationStreamId.ForUser(tenantId, userId));
+            foreach (var chunk in Chunks([.. ids.Distinct(StringComparer.Ordinal)]))
+            {
+                var parameters = new List<(string, object)> { ("t", tenantId), ("u", userId), ("us", userStream) };
+                parameters.AddRange(chunk.Select((id, i) => ($"i{i}", (object)id)));
+                var reader = await statements.Bind(sql.VisibleIds(chunk.Length), parameters).ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        visible.Add((reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
+                    }
+                }
+            }
+
+            foreach (var chunk in Chunks(visible))
+            {
+                var parameters = new List<(string, object)> { ("t", tenantId), ("u", userId), ("v", value ? 1L : 0L) };
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    parameters.Add(($"s{i}", chunk[i].Stream));
+                    parameters.Add(($"p{i}", chunk[i].Position));
+                }
+
+                await statements.Bind(sql.SetMark(mark, chunk.Length), parameters).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }, cancellationToken).ConfigureAwait(false);
+
+        return [.. visible.Select(v => v.Id)];
+    }
+
+    public Task MarkReadThroughAsync(string tenantId, string userId, StreamPosition? through, CancellationToken cancellationToken = default) =>
+        InWriteTransactionAsync(async statements =>
+        {
+            // Everything: each stream of the inbox up to its head now (what is stored later stays unread).
+            var streams = through is { } one ? [one] : await HeadsAsync(statements.Connection, statements.Transaction, tenantId, userId, cancellationToken).ConfigureAwait(false);
+            foreach (var (stream, position) in streams)
+            {
+                await statements.Bind(sql.ReadThrough, [("t", tenantId), ("u", userId), ("s", InboxSql.Key(stream)), ("p", position)]).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }, cancellationToken);
+
+    public async Task<long> TrimAsync(DateTimeOffset createdBefore, int maxPerStream, CancellationToken cancellationToken = default)
+    {
+        long removed = 0;
+        foreach (var (text, parameter) in new[] { (sql.TrimByAge, ("before", createdBefore.ToUnixTimeMilliseconds())), (sql.TrimByCount, ("max", (long)maxPerStream)) })
+        {
+            // In chunks, so no trim holds the write lock for long.
+            while (true)
+            {
+                var deleted = await NonQueryAsync(text, cancellationToken, parameter, ("limit", TrimChunk)).ConfigureAwait(false);
+                removed += deleted;
+                if (deleted < TrimChunk)
+                {
+                    break;
+                }
+            }
+        }
+
+        if (removed > 0)
+        {
+            await NonQueryAsync(sql.TrimMarks, cancellationToken).ConfigureAwait(false);
+        }
+
+        return removed;
+    }
+
+    public ValueTask DisposeAsync() => source.DisposeAsync();
+
+    private static DateTimeOffset FromMilliseconds(long milliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);
+
+    /// <summary>The largest power of two up to <paramref name="rows"/> and the dialect's rows per statement: few distinct statements to build.</summary>
+    private int ChunkSize(int rows) => 1 << BitOperations.Log2((uint)Math.Min(rows, sql.Dialect.RowsPerStatement));
+
+    private IEnumerable<T[]> Chunks<T>(IReadOnlyList<T> items)
+    {
+        for (var next = 0; next < items.Count;)
+        {
+            var size = ChunkSize(items.Count - next);
+            yield return [.. items.Skip(next).Take(size)];
+            next += size;
+        }
+    }
+
+    /// <summary>
+    /// Records whose id the tenant already has get the stored position; returns the indexes of the others. A second copy
+    /// of an id within the batch is a duplicate of the first (<paramref name="copies"/>: copy index, first index).
+    /// </summary>
+    private async Task<List<int>> SkipDuplicatesAsync(Statements statements, IReadOnlyList<NotificationRecord> records, AppendOutcome[] outcomes, List<(int Copy, int First)> copies, CancellationToken cancellationToken)
+    {
+        var stored = new Dictionary<(string Tenant, string Id), AppendOutcome>();
+        var rows = new object[records.Count][];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            rows[i] = [records[i].Stream.TenantId, records[i].Id];
+        }
+
+        await ReadForRowsAsync(statements, rows, ["t", "i"], sql.ExistingIds, sql.ExistingIdsOfJson, reader =>
+            stored[(reader.GetString(0), reader.GetString(1))] = new AppendOutcome(reader.GetInt64(3), Duplicate: true), cancellationToken).ConfigureAwait(false);
+
+        var fresh = new List<int>(records.Count);
+        var firsts = new Dictionary<(string Tenant, string Id), int>();
+        for (var i = 0; i < records.Count; i++)
+        {
+            var key = (records[i].Stream.TenantId, records[i].Id);
+            if (stored.TryGetValue(key, out var outcome))
+            {
+                outcomes[i] = outcome;
+            }
+            else if (firsts.TryGetValue(key, out var first))
+            {
+                copies.Add((i, first));
+            }
+            else
+            {
+                firsts[key] = i;
+                fresh.Add(i);
+            }
+        }
+
+        return fresh;
+    }
+
+    /// <summary>Advances each stream's head by its number of new records (streams in a fixed order, so concurrent writers lock rows alike) and hands out the positions in record order.</summary>
+    private async Task AssignPositionsAsync(Statements statements, IReadOnlyList<NotificationRecord> records, List<int> fresh, AppendOutcome[] outcomes, CancellationToken cancellationToken)
+    {
+        var counts = new SortedDictionary<(string Tenant, string Stream), long>(StreamOrder.Instance);
+        foreach (var i in fresh)
+        {
+            var key = (records[i].Stream.TenantId, InboxSql.Key(records[i].Stream));
+            counts[key] = counts.GetValueOrDefault(key) + 1;
+        }
+
+        var rows = counts.Select(c => new object[] { c.Key.Tenant, c.Key.Stream, c.Value }).ToArray();
+        var next = new Dictionary<(string Tenant, string Stream), long>(counts.Count);
+        if (sql.Dialect.RowsAsJson)
+        {
+            // No RETURNING here: through Microsoft.Data.Sqlite it costs far more than reading the heads back.
+            await statements.Bind(sql.AdvanceHeadsOfJson, [("rows", RowsJson(rows))]).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await ReadForRowsAsync(statements, rows, ["t", "s", "n"], sql.AdvanceHeads, sql.HeadsOfJson, reader =>
+        {
+            var key = (reader.GetString(0), reader.GetString(1));
+            next[key] = reader.GetInt64(2) - counts[key] + 1;
+        }, cancellationToken).ConfigureAwait(false);
+
+        foreach (var i in fresh)
+        {
+            var key = (records[i].Stream.TenantId, InboxSql.Key(records[i].Stream));
+            outcomes[i] = new AppendOutcome(next[key]++, Duplicate: false);
+        }
+    }
+
+    /// <summary>
+    /// Runs a statement over many rows of values and reads what it returns: with a dialect that takes rows as JSON, one
+    /// statement with every row in one parameter (<paramref name="ofJson"/>); otherwise multi-row statements in chunks
+    /// (<paramref name="chunked"/>, parameters named by <paramref name="names"/> and the row's index in the chunk).
+    /// </summary>
+    private async Task ReadForRowsAsync(Statements statements, object[][] rows, string[] names, Func<int, string> chunked, string ofJson, Action<DbDataReader> read, CancellationToken cancellationToken)
+    {
+        if (rows.Length == 0)
+        {
+            return;
+        }
+
+        IEnumerable<(string Text, List<(string, object)> Parameters)> commands = sql.Dialect.RowsAsJson
+            ? [(ofJson, [("rows", RowsJson(rows))])]
+            : Chunks(rows).Select(chunk =>
+            {
+                var parameters = new List<(string, object)>(chunk.Length * names.Length);
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    for (var j = 0; j < names.Length; j++)
+                    {
+                        parameters.Add((names[j] + i.ToString(System.Globalization.CultureInfo.InvariantCulture), chunk[i][j]));
+                    }
+                }
+
+                return (chunked(chunk.Length), parameters);
+            });
+        foreach (var (text, parameters) in commands)
+        {
+            var reader = await statements.Bind(text, parameters).ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    read(reader);
+                }
+            }
+        }
+    }
+
+    /// <summary>Rows of text and whole numbers as one JSON array of arrays.</summary>
+    private static string RowsJson(object[][] rows)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(rows.Length * 64);
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var row in rows)
+            {
+                writer.WriteStartArray();
+                foreach (var value in row)
+                {
+                    if (value is long number)
+                    {
+                        writer.WriteNumberValue(number);
+                    }
+                    else
+                    {
+                        writer.WriteStringValue((string)value);
+                    }
+                }
+
+                writer.WriteEndArray();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private async Task InsertAsync(Statements statements, IReadOnlyList<NotificationRecord> records, List<int> fresh, AppendOutcome[] outcomes, CancellationToken cancellationToken)
+    {
+        foreach (var chunk in Chunks(fresh))
+        {
+            var parameters = new List<(string, object)>(chunk.Length * 6);
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var record = records[chunk[i]];
+                parameters.Add(($"t{i}", record.Stream.TenantId));
+                parameters.Add(($"s{i}", InboxSql.Key(record.Stream)));
+                parameters.Add(($"p{i}", outcomes[chunk[i]].Position));
+                parameters.Add(($"i{i}", record.Id));
+                parameters.Add(($"b{i}", AsArray(record.Payload)));
+                parameters.Add(($"c{i}", record.CreatedAt.ToUnixTimeMilliseconds()));
+            }
+
+            await statements.Bind(sql.Insert(chunk.Length), parameters).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<List<StreamPosition>> HeadsAsync(DbConnection connection, DbTransaction? transaction, string tenantId, string userId, CancellationToken cancellationToken)
+    {
+        var heads = new List<StreamPosition>();
+        var command = Command(connection, transaction, sql.Heads, ("t", tenantId), ("u", userId), ("us", InboxSql.Key(NotificationStreamId.ForUser(tenantId, userId))));
+        await using (command.ConfigureAwait(false))
+        {
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    heads.Add(new StreamPosition(InboxSql.FromKey(tenantId, reader.GetString(0)), reader.GetInt64(1)));
+                }
+            }
+        }
+
+        return heads;
+    }
+
+    private static byte[] AsArray(ReadOnlyMemory<byte> payload) =>
+        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(payload, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : payload.ToArray();
+
+    /// <summary>Runs <paramref name="work"/> in a write transaction on a connection of its own and commits it (the commit is not cancelled once begun).</summary>
+    private async Task InWriteTransactionAsync(Func<Statements, Task> work, CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(write: true, cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = await BeginAsync(connection, cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                var statements = new Statements(connection, transaction);
+                await using (statements.ConfigureAwait(false))
+                {
+                    await work(statements).ConfigureAwait(false);
+                }
+
+                await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<DbConnection> OpenAsync(bool write, CancellationToken cancellationToken)
+    {
+        var connection = await source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        if (write && sql.Dialect.ConnectionSetup is { } setup)
+        {
+            try
+            {
+                await ExecuteAsync(connection, null, setup, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        return connection;
+    }
+
+    private async Task<object?> ScalarAsync(string text, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        var connection = await OpenAsync(write: false, cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var command = Command(connection, null, text, parameters);
+            await using (command.ConfigureAwait(false))
+            {
+                return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<int> NonQueryAsync(string text, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        var connection = await OpenAsync(write: true, cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var command = Command(connection, null, text, parameters);
+            await using (command.ConfigureAwait(false))
+            {
+                return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Begins a transaction. SQLite's <c>BEGIN IMMEDIATE</c> that times out on a busy database leaves the connection
+    /// inside a transaction that no <see cref="DbTransaction"/> owns: it is rolled back here, before the connection
+    /// goes back to the pool.
+    /// </summary>
+    private static async Task<DbTransaction> BeginAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbException)
+        {
+            try
+            {
+                await ExecuteAsync(connection, null, "ROLLBACK", CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (DbException)
+            {
+                // No transaction was open: nothing to undo.
+            }
+
+            throw;
+        }
+    }
+
+    private static async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string text, CancellationToken cancellationToken)
+    {
+        var command = Command(connection, transaction, text);
+        await using (command.ConfigureAwait(false))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string text, params (string Name, object Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = text;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+
+        return command;
+    }
+
+    /// <summary>
+    /// The commands of one transaction, one per statement text, each prepared on first use and bound again for every
+    /// later one (SQLite binds parameters by name in a linear search and prepares per command: reusing a small statement
+    /// row by row is far cheaper than building a wide one).
+    /// </summary>
+    private sealed class Statements(DbConnection connection, DbTransaction transaction) : IAsyncDisposable
+    {
+        private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
+
+        public DbConnection Connection => connection;
+
+        public DbTransaction Transaction => transaction;
+
+        /// <summary>The command of <paramref name="text"/> with these values, in the order its parameters were first given.</summary>
+        public DbCommand Bind(string text, List<(string Name, object Value)> parameters)
+        {
+            if (!_commands.TryGetValue(text, out var command))
+            {
+                _commands[text] = Command(connection, transaction, text, [.. parameters]);
+                return _commands[text];
+            }
+
+            for (var i = 0; i < parameters.Count; i++)
+            {
+                command.Parameters[i].Value = parameters[i].Value;
+            }
+
+            return command;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var command in _commands.Values)
+            {
+                await command.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Ordinal order of (tenant, stream): every writer takes the streams' row locks in the same order.</summary>
+    private sealed class StreamOrder : IComparer<(string Tenant, string Stream)>
+    {
+        public static readonly StreamOrder Instance = new();
+
+        public int Compare((string Tenant, string Stream) x, (string Tenant, string Stream) y)
+        {
+            var tenant = string.CompareOrdinal(x.Tenant, y.Tenant);
+            return tenant != 0 ? tenant : string.CompareOrdinal(x.Stream, y.Stream);
+        }
+    }
+}

@@ -1,0 +1,287 @@
+// Compiled into Notify.WebSocket and, linked, into Notify.WebSocket.AspNetCore (see IFollowerOutput.cs).
+using Microsoft.Extensions.Logging;
+
+#if NOTIFY_WEBSOCKET_ASPNETCORE
+namespace Notify.WebSocket.AspNetCore.Inbox;
+#else
+namespace Notify.WebSocket.Inbox.Delivery;
+#endif
+
+/// <summary>
+/// Delivers one stream to one connection exactly once and in position order, live or from the store. It is either
+/// <em>live</em>, writing what the fan-out offers straight to the connection's queue, or <em>catching up</em>, reading
+/// the store after the last position it wrote while it only notes the highest position offered meanwhile. It catches
+/// up to replay on connect, and whenever a live notification does not follow the last one written (a gap: another
+/// instance's notification arrived late) or the queue is full (a slow client): nothing is ever dropped, since
+/// everything offered was stored first. It goes live again only when, under its lock, nothing newer than what it wrote
+/// was offered: the replay/live seam has no gap and no duplicate.
+/// </summary>
+internal sealed partial class StreamFollower
+{
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
+
+    private readonly Lock _gate = new();
+    private readonly NotificationJournal _journal;
+    private readonly IFollowerOutput _output;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly int _batchSize;
+    private bool _live;
+    private bool _stopped;
+    private long _lastWritten;
+    private long _highestOffered;
+
+    private StreamFollower(NotificationStreamId stream, IFollowerOutput output, NotificationJournal journal, int batchSize, TimeProvider timeProvider, ILogger logger, bool live)
+    {
+        Stream = stream;
+        StreamId = stream.ToString();
+        _output = output;
+        _journal = journal;
+        _batchSize = batchSize;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _live = live;
+        _lastWritten = live ? -1 : 0;
+    }
+
+    public NotificationStreamId Stream { get; }
+
+    public string StreamId { get; }
+
+    /// <summary>Where it writes.</summary>
+    public IFollowerOutput Output => _output;
+
+    /// <summary>Called with the number of notifications each catch-up read from the store (for metrics); set before it is offered anything.</summary>
+    public Action<int>? CaughtUp { get; set; }
+
+    /// <summary>A follower without a position: it delivers from the first notification offered to it on.</summary>
+    public static StreamFollower Live(NotificationStreamId stream, IFollowerOutput output, NotificationJournal journal, int batchSize, TimeProvider timeProvider, ILogger logger) =>
+        new(stream, output, journal, batchSize, timeProvider, logger, live: true);
+
+    /// <summary>A follower that holds everything offered until <see cref="ReplayAsync"/> has delivered what was missed.</summary>
+    public static StreamFollower Replaying(NotificationStreamId stream, IFollowerOutput output, NotificationJournal journal, int batchSize, TimeProvider timeProvider, ILogger logger) =>
+        new(stream, output, journal, batchSize, timeProvider, logger, live: false);
+
+    /// <summary>
+    /// Replays everything after <paramref name="position"/> (never at or below <paramref name="floor"/>, where a channel
+    /// membership starts), then the end of the replay, then goes live. A position beyond the stream's head or negative
+    /// replays from the oldest retained notification, flagged <see cref="StreamReplay.Reset"/>; one older than retention
+    /// is flagged <see cref="StreamReplay.Truncated"/>.
+    /// </summary>
+    /// <returns>A task that completes when the follower is live (or stopped).</returns>
+    public async Task ReplayAsync(long position, long floor)
+    {
+        var (answered, b) = await RetryAsync(ct => _journal.GetBoundsAsync(Stream, ct)).ConfigureAwait(false);
+        if (!answered)
+        {
+            return;
+        }
+
+        var reset = position < 0 || position > b.Head;
+        var start = Math.Max(reset ? (b.Oldest > 0 ? b.Oldest - 1 : b.Head) : position, floor);
+        var truncated = false;
+        if (!reset && start < (b.Oldest > 0 ? b.Oldest - 1 : b.Head))
+        {
+            truncated = true;
+            start = b.Oldest > 0 ? b.Oldest - 1 : b.Head;
+        }
+
+        lock (_gate)
+        {
+            _lastWritten = start;
+        }
+
+        await CatchUpAsync(new StreamReplay { Stream = StreamId, Reset = reset, Truncated = truncated }).ConfigureAwait(false);
+    }
+
+    /// <summary>A notification of this stream from the fan-out (in position order from this instance; from others, possibly not).</summary>
+    public void Offer(NotificationPayload notification)
+    {
+        var position = notification.Position ?? 0;
+        lock (_gate)
+        {
+            if (_stopped || (_lastWritten >= 0 && position <= _lastWritten))
+            {
+                return;
+            }
+
+            if (!_live)
+            {
+                _highestOffered = Math.Max(_highestOffered, position);
+                return;
+            }
+
+            if ((_lastWritten < 0 || position == _lastWritten + 1) && _output.TryWrite(notification))
+            {
+                _lastWritten = position;
+                return;
+            }
+
+            // A gap, or a full queue: read the store from the last position written until caught up.
+            _lastWritten = _lastWritten < 0 ? position - 1 : _lastWritten;
+            _highestOffered = position;
+            _live = false;
+        }
+
+        _ = CatchUpAsync(replay: null);
+    }
+
+    /// <summary>
+    /// Reads the store now, in case the fan-out missed notifications (an instance's broadcasts were lost while Redis was
+    /// away): what it already wrote is not written again.
+    /// </summary>
+    public void CatchUpNow()
+    {
+        lock (_gate)
+        {
+            if (_stopped || !_live)
+            {
+                return;
+            }
+
+            _lastWritten = Math.Max(_lastWritten, 0);
+            _live = false;
+        }
+
+        _ = CatchUpAsync(replay: null);
+    }
+
+    /// <summary>Stops delivering (the connection left the channel or closed).</summary>
+    public void Stop()
+    {
+        lock (_gate)
+        {
+            _stopped = true;
+        }
+    }
+
+    private async Task CatchUpAsync(StreamReplay? replay)
+    {
+        var count = 0;
+        while (true)
+        {
+            long after;
+            long offeredBefore;
+            lock (_gate)
+            {
+                if (_stopped)
+                {
+                    return;
+                }
+
+                after = _lastWritten;
+                offeredBefore = _highestOffered;
+            }
+
+            var (answered, page) = await RetryAsync(ct => _journal.ReadAsync(Stream, after, _batchSize, ct)).ConfigureAwait(false);
+            if (!answered)
+            {
+                return;
+            }
+
+            foreach (var notification in page)
+            {
+                try
+                {
+                    await _output.WriteAsync(notification, _output.Closed).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (_output.Closed.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                lock (_gate)
+                {
+                    _lastWritten = notification.Position ?? _lastWritten;
+                }
+
+                count++;
+            }
+
+            if (page.Count == _batchSize || !await TryGoLiveAsync(replay, count, offeredBefore, emptyRead: page.Count == 0).ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            CaughtUp?.Invoke(count);
+            return;
+        }
+    }
+
+    /// <summary>
+    /// Goes live when nothing newer than what was written has been offered, after queueing the end of the replay;
+    /// otherwise the caller reads again. Everything offered was committed before it was offered, so a read that started
+    /// after an offer sees it.
+    /// </summary>
+    private async ValueTask<bool> TryGoLiveAsync(StreamReplay? replay, int count, long offeredBefore, bool emptyRead)
+    {
+        lock (_gate)
+        {
+            if (_stopped)
+            {
+                return true;
+            }
+
+            // Read again, unless the last read found nothing although what was offered before it is newer: retention
+            // removed that already, and there is nothing to wait for.
+            if (_highestOffered > _lastWritten && (!emptyRead || _highestOffered > offeredBefore))
+            {
+                return false;
+            }
+
+            if (replay is null || _output.TryWriteReplayed(replay with { Position = _lastWritten, Count = count }))
+            {
+                _live = true;
+                return true;
+            }
+        }
+
+        try
+        {
+            await _output.WaitForRoomAsync(_output.Closed).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_output.Closed.IsCancellationRequested)
+        {
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>Calls the store until it answers (capped backoff while it is unavailable); not answered once the connection closed.</summary>
+    private async Task<(bool Answered, T Result)> RetryAsync<T>(Func<CancellationToken, Task<T>> call)
+    {
+        var delay = FirstRetryDelay;
+        while (true)
+        {
+            try
+            {
+                return (true, await call(_output.Closed).ConfigureAwait(false));
+            }
+            catch (OperationCanceledException) when (_output.Closed.IsCancellationRequested)
+            {
+                return default;
+            }
+            catch (WebSocketNotificationException ex) when (ex.Code == WebSocketErrorCodes.StoreUnavailable)
+            {
+                // The journal logs store failures (throttled); this only says who waits for it.
+                StoreWait(_logger, StreamId, _output.ConnectionId, delay);
+            }
+
+            try
+            {
+                await Task.Delay(delay, _timeProvider, _output.Closed).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return default;
+            }
+
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
+        }
+    }
+
+    [LoggerMessage(6101, LogLevel.Debug, "Stream {Stream} of connection {ConnectionId} waits {Delay} for the notification store")]
+    private static partial void StoreWait(ILogger logger, string stream, string connectionId, TimeSpan delay);
+}

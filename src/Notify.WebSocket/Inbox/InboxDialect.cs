@@ -1,0 +1,75 @@
+namespace Notify.WebSocket.Inbox;
+
+/// <summary>
+/// What differs between the database engines the built-in inbox store supports: column types, how the schema is
+/// created safely by several processes at once, and per-connection settings. Everything else is the same SQL.
+/// </summary>
+internal sealed class InboxDialect
+{
+    public static readonly InboxDialect Sqlite = new(
+        "sqlite",
+        text: "TEXT",
+        integer: "INTEGER",
+        bytes: "BLOB",
+        // WAL lets replays read while a batch commits; FULL makes every commit durable (synced) before it returns.
+        connectionSetup: "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+        schemaLock: null,
+        // In-process: a prepared single-row statement bound again per row beats a wide one (SQLite finds each named
+        // parameter by a linear search); lookups over a whole batch go as one JSON parameter.
+        rowsPerStatement: 1,
+        rowsAsJson: true);
+
+    public static readonly InboxDialect PostgreSql = new(
+        "postgresql",
+        text: "text",
+        integer: "bigint",
+        bytes: "bytea",
+        connectionSetup: null,
+        // CREATE ... IF NOT EXISTS races between sessions in PostgreSQL: a transaction-scoped advisory lock orders them.
+        schemaLock: "SELECT pg_advisory_xact_lock(7150015);",
+        // Over the network: many rows per statement, so a batch takes few round trips.
+        rowsPerStatement: 64,
+        rowsAsJson: false);
+
+    private InboxDialect(string name, string text, string integer, string bytes, string? connectionSetup, string? schemaLock, int rowsPerStatement, bool rowsAsJson)
+    {
+        RowsPerStatement = rowsPerStatement;
+        RowsAsJson = rowsAsJson;
+        Name = name;
+        Text = text;
+        Integer = integer;
+        Bytes = bytes;
+        ConnectionSetup = connectionSetup;
+        SchemaLock = schemaLock;
+    }
+
+    public string Name { get; }
+
+    public string Text { get; }
+
+    public string Integer { get; }
+
+    public string Bytes { get; }
+
+    /// <summary>Run before each write transaction on a connection; null when nothing is needed.</summary>
+    public string? ConnectionSetup { get; }
+
+    /// <summary>How many rows a multi-row statement of a batch holds at most (a power of two).</summary>
+    public int RowsPerStatement { get; }
+
+    /// <summary>
+    /// Whether lookups over a batch (ids already stored, stream heads) go as one statement with the rows in one JSON
+    /// parameter; otherwise as multi-row statements of <see cref="RowsPerStatement"/> rows.
+    /// </summary>
+    public bool RowsAsJson { get; }
+
+    /// <summary>Run first in the schema transaction; null when the engine serializes DDL itself.</summary>
+    public string? SchemaLock { get; }
+
+    public static InboxDialect? For(string? provider) => provider?.ToUpperInvariant() switch
+    {
+        "SQLITE" => Sqlite,
+        "POSTGRESQL" or "POSTGRES" or "NPGSQL" => PostgreSql,
+        _ => null,
+    };
+}

@@ -1,0 +1,228 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+
+namespace Notify.WebSocket.Inbox;
+
+/// <summary>
+/// The SQL of the built-in inbox store for one dialect and table prefix. Tables: <c>notifications</c> (tenant, stream,
+/// position, id, payload, created-at), <c>streams</c> (each stream's head), <c>members</c> (channel memberships),
+/// <c>cursors</c> (each user's read-through position per stream) and <c>marks</c> (read or archived state per user and
+/// notification, over the cursor). Streams are stored per tenant as <c>user:{id}</c> / <c>channel:{name}</c>; times as
+/// Unix milliseconds. Multi-row statements are built once per row count.
+/// </summary>
+internal sealed class InboxSql
+{
+    private readonly ConcurrentDictionary<(string Kind, int Rows), string> _chunked = new();
+
+    public InboxSql(InboxDialect dialect, string prefix)
+    {
+        Dialect = dialect;
+        Notifications = prefix + "notifications";
+        Streams = prefix + "streams";
+        Members = prefix + "members";
+        Cursors = prefix + "cursors";
+        Marks = prefix + "marks";
+        var index = prefix.Replace('.', '_');
+        var (t, i, b) = (dialect.Text, dialect.Integer, dialect.Bytes);
+        Schema = $"""
+            {dialect.SchemaLock}
+            CREATE TABLE IF NOT EXISTS {Notifications} (
+              tenant_id {t} NOT NULL, stream {t} NOT NULL, position {i} NOT NULL, id {t} NOT NULL,
+              payload {b} NOT NULL, created_at {i} NOT NULL,
+              PRIMARY KEY (tenant_id, stream, position));
+            CREATE UNIQUE INDEX IF NOT EXISTS {index}notifications_id ON {Notifications} (tenant_id, id);
+            CREATE INDEX IF NOT EXISTS {index}notifications_created ON {Notifications} (created_at);
+            CREATE TABLE IF NOT EXISTS {Streams} (
+              tenant_id {t} NOT NULL, stream {t} NOT NULL, head {i} NOT NULL, PRIMARY KEY (tenant_id, stream));
+            CREATE TABLE IF NOT EXISTS {Members} (
+              tenant_id {t} NOT NULL, user_id {t} NOT NULL, stream {t} NOT NULL, since {i} NOT NULL,
+              PRIMARY KEY (tenant_id, user_id, stream));
+            CREATE TABLE IF NOT EXISTS {Cursors} (
+              tenant_id {t} NOT NULL, user_id {t} NOT NULL, stream {t} NOT NULL, read_through {i} NOT NULL,
+              PRIMARY KEY (tenant_id, user_id, stream));
+            CREATE TABLE IF NOT EXISTS {Marks} (
+              tenant_id {t} NOT NULL, user_id {t} NOT NULL, stream {t} NOT NULL, position {i} NOT NULL,
+              is_read {i} NULL, archived {i} NOT NULL DEFAULT 0,
+              PRIMARY KEY (tenant_id, user_id, stream, position));
+            """;
+
+        Read = $"SELECT id, position, payload, created_at FROM {Notifications} WHERE tenant_id = @t AND stream = @s AND position > @after ORDER BY position LIMIT @limit";
+        // Rows as one JSON parameter (SQLite's json_each): json_extract rather than ->> keeps older SQLite builds working.
+        ExistingIdsOfJson = $"""
+            SELECT n.tenant_id, n.id, n.stream, n.position FROM json_each(@rows) j
+            JOIN {Notifications} n ON n.tenant_id = json_extract(j.value, '$[0]') AND n.id = json_extract(j.value, '$[1]')
+            """;
+        AdvanceHeadsOfJson = $"""
+            INSERT INTO {Streams} AS h (tenant_id, stream, head)
+            SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]') FROM json_each(@rows) WHERE true
+            ON CONFLICT (tenant_id, stream) DO UPDATE SET head = h.head + excluded.head
+            """;
+        HeadsOfJson = $"""
+            SELECT s.tenant_id, s.stream, s.head FROM json_each(@rows) j
+            JOIN {Streams} s ON s.tenant_id = json_extract(j.value, '$[0]') AND s.stream = json_extract(j.value, '$[1]')
+            """;
+        Bounds = $"SELECT (SELECT MIN(position) FROM {Notifications} WHERE tenant_id = @t AND stream = @s), (SELECT head FROM {Streams} WHERE tenant_id = @t AND stream = @s)";
+        Join = $"""
+            INSERT INTO {Members} (tenant_id, user_id, stream, since)
+            VALUES (@t, @u, @s, COALESCE((SELECT head FROM {Streams} WHERE tenant_id = @t AND stream = @s), 0))
+            ON CONFLICT (tenant_id, user_id, stream) DO NOTHING
+            """;
+        Leave = $"""
+            DELETE FROM {Members} WHERE tenant_id = @t AND user_id = @u AND stream = @s;
+            DELETE FROM {Cursors} WHERE tenant_id = @t AND user_id = @u AND stream = @s;
+            DELETE FROM {Marks} WHERE tenant_id = @t AND user_id = @u AND stream = @s;
+            """;
+        Membership = $"SELECT since FROM {Members} WHERE tenant_id = @t AND user_id = @u AND stream = @s";
+        Heads = $"""
+            SELECT @us, COALESCE((SELECT head FROM {Streams} WHERE tenant_id = @t AND stream = @us), 0)
+            UNION ALL
+            SELECT m.stream, COALESCE(s.head, 0) FROM {Members} m
+            LEFT JOIN {Streams} s ON s.tenant_id = m.tenant_id AND s.stream = m.stream
+            WHERE m.tenant_id = @t AND m.user_id = @u
+            """;
+
+        // The user's inbox: their own stream, and their channels' after they joined. Read when marked so, else when at or
+        // below the user's read-through cursor of the stream.
+        InboxFrom = $"""
+            FROM {Notifications} n
+            LEFT JOIN {Members} m ON m.tenant_id = n.tenant_id AND m.user_id = @u AND m.stream = n.stream
+            LEFT JOIN {Cursors} c ON c.tenant_id = n.tenant_id AND c.user_id = @u AND c.stream = n.stream
+            LEFT JOIN {Marks} k ON k.tenant_id = n.tenant_id AND k.user_id = @u AND k.stream = n.stream AND k.position = n.position
+            WHERE n.tenant_id = @t
+              AND n.stream IN (SELECT @us UNION ALL SELECT stream FROM {Members} WHERE tenant_id = @t AND user_id = @u)
+              AND (n.stream = @us OR n.position > m.since)
+            """;
+        IsRead = "(CASE WHEN k.is_read IS NOT NULL THEN k.is_read WHEN n.position <= COALESCE(c.read_through, 0) THEN 1 ELSE 0 END)";
+        CountUnread = $"SELECT COUNT(*) {InboxFrom} AND COALESCE(k.archived, 0) = 0 AND {IsRead} = 0";
+        ReadThrough = $"""
+            INSERT INTO {Cursors} AS cur (tenant_id, user_id, stream, read_through) VALUES (@t, @u, @s, @p)
+            ON CONFLICT (tenant_id, user_id, stream) DO UPDATE SET read_through =
+              CASE WHEN excluded.read_through > cur.read_through THEN excluded.read_through ELSE cur.read_through END;
+            UPDATE {Marks} SET is_read = NULL WHERE tenant_id = @t AND user_id = @u AND stream = @s AND position <= @p;
+            """;
+        ClearReadMarks = $"UPDATE {Marks} SET is_read = NULL WHERE tenant_id = @t AND user_id = @u";
+        TrimByAge = $"DELETE FROM {Notifications} WHERE (tenant_id, stream, position) IN (SELECT tenant_id, stream, position FROM {Notifications} WHERE created_at < @before LIMIT @limit)";
+        TrimByCount = $"""
+            DELETE FROM {Notifications} WHERE (tenant_id, stream, position) IN (
+              SELECT n.tenant_id, n.stream, n.position FROM {Streams} s
+              JOIN {Notifications} n ON n.tenant_id = s.tenant_id AND n.stream = s.stream AND n.position <= s.head - @max
+              LIMIT @limit)
+            """;
+        TrimMarks = $"""
+            DELETE FROM {Marks} AS k WHERE NOT EXISTS (
+              SELECT 1 FROM {Notifications} n WHERE n.tenant_id = k.tenant_id AND n.stream = k.stream AND n.position = k.position)
+            """;
+    }
+
+    public InboxDialect Dialect { get; }
+
+    public string Notifications { get; }
+
+    public string Streams { get; }
+
+    public string Members { get; }
+
+    public string Cursors { get; }
+
+    public string Marks { get; }
+
+    public string Schema { get; }
+
+    public string Read { get; }
+
+    public string Bounds { get; }
+
+    public string Join { get; }
+
+    public string Leave { get; }
+
+    public string Membership { get; }
+
+    public string Heads { get; }
+
+    public string InboxFrom { get; }
+
+    public string IsRead { get; }
+
+    public string CountUnread { get; }
+
+    public string ReadThrough { get; }
+
+    public string ClearReadMarks { get; }
+
+    public string TrimByAge { get; }
+
+    public string TrimByCount { get; }
+
+    public string TrimMarks { get; }
+
+    /// <summary>Letters, digits and <c>_</c>, starting with a letter or <c>_</c>, with at most one schema dot (it is spliced into SQL).</summary>
+    public static bool IsValidPrefix(string? prefix) =>
+        prefix is { Length: > 0 and <= 48 }
+        && (char.IsAsciiLetter(prefix[0]) || prefix[0] == '_')
+        && prefix.Count(c => c == '.') <= 1
+        && !prefix.EndsWith('.')
+        && prefix.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.');
+
+    /// <summary>The stream column's value: the stream without its tenant.</summary>
+    public static string Key(NotificationStreamId stream) =>
+        (stream.Kind == NotificationStreamKind.User ? "user:" : "channel:") + stream.Name;
+
+    public static NotificationStreamId FromKey(string tenantId, string key) =>
+        key.StartsWith("user:", StringComparison.Ordinal)
+            ? NotificationStreamId.ForUser(tenantId, key[5..])
+            : NotificationStreamId.ForChannel(tenantId, key[8..]);
+
+    /// <summary>The ids of a tenant already stored, among <paramref name="rows"/> (tenant, id) pairs.</summary>
+    public string ExistingIds(int rows) => Chunked("existing", rows, static (sql, i) => sql.Append(CultureInfo.InvariantCulture, $"(@t{i}, @i{i})"),
+        $"SELECT tenant_id, id, stream, position FROM {Notifications} WHERE (tenant_id, id) IN (VALUES ", ")");
+
+    /// <summary>Adds to the heads of <paramref name="rows"/> streams; returns each one's new head.</summary>
+    public string AdvanceHeads(int rows) => Chunked("heads", rows, static (sql, i) => sql.Append(CultureInfo.InvariantCulture, $"(@t{i}, @s{i}, @n{i})"),
+        $"INSERT INTO {Streams} AS h (tenant_id, stream, head) VALUES ",
+        " ON CONFLICT (tenant_id, stream) DO UPDATE SET head = h.head + excluded.head RETURNING tenant_id, stream, head");
+
+    /// <summary>The ids of a tenant already stored, among the rows of @rows, a JSON array of [tenant, id].</summary>
+    public string ExistingIdsOfJson { get; }
+
+    /// <summary>Adds to the heads of the streams in @rows, a JSON array of [tenant, stream, count].</summary>
+    public string AdvanceHeadsOfJson { get; }
+
+    /// <summary>The heads of the streams in @rows, a JSON array of [tenant, stream, …].</summary>
+    public string HeadsOfJson { get; }
+
+    public string Insert(int rows) => Chunked("insert", rows, static (sql, i) => sql.Append(CultureInfo.InvariantCulture, $"(@t{i}, @s{i}, @p{i}, @i{i}, @b{i}, @c{i})"),
+        $"INSERT INTO {Notifications} (tenant_id, stream, position, id, payload, created_at) VALUES ", string.Empty);
+
+    /// <summary>Which of <paramref name="rows"/> ids are in the user's inbox (@i0 …).</summary>
+    public string VisibleIds(int rows) => Chunked("visible", rows, static (sql, i) => sql.Append(CultureInfo.InvariantCulture, $"@i{i}"),
+        $"SELECT n.id, n.stream, n.position {InboxFrom} AND n.id IN (", ")");
+
+    /// <summary>Sets a mark on <paramref name="rows"/> notifications (@s0/@p0 …) of a user; @v is the value.</summary>
+    public string SetMark(Storage.InboxMark mark, int rows) => Chunked(mark == Storage.InboxMark.Read ? "read" : "archived", rows,
+        mark == Storage.InboxMark.Read
+            ? static (sql, i) => sql.Append(CultureInfo.InvariantCulture, $"(@t, @u, @s{i}, @p{i}, @v, 0)")
+            : static (sql, i) => sql.Append(CultureInfo.InvariantCulture, $"(@t, @u, @s{i}, @p{i}, NULL, @v)"),
+        $"INSERT INTO {Marks} (tenant_id, user_id, stream, position, is_read, archived) VALUES ",
+        mark == Storage.InboxMark.Read
+            ? " ON CONFLICT (tenant_id, user_id, stream, position) DO UPDATE SET is_read = excluded.is_read"
+            : " ON CONFLICT (tenant_id, user_id, stream, position) DO UPDATE SET archived = excluded.archived");
+
+    private string Chunked(string kind, int rows, Action<StringBuilder, int> row, string head, string tail) =>
+        _chunked.GetOrAdd((kind, rows), key =>
+        {
+            var sql = new StringBuilder(head);
+            for (var i = 0; i < key.Rows; i++)
+            {
+                if (i > 0)
+                {
+                    sql.Append(", ");
+                }
+
+                row(sql, i);
+            }
+
+            return sql.Append(tail).ToString();
+        });
+}

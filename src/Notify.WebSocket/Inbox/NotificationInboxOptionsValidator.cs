@@ -1,0 +1,81 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Notify.WebSocket.Handling;
+using Notify.WebSocket.Handling.Database;
+
+namespace Notify.WebSocket.Inbox;
+
+/// <summary>Validates the inbox options at start, listing every problem at once by key path, with the fix.</summary>
+internal sealed class NotificationInboxOptionsValidator(IEnumerable<DatabaseProviderRegistration> providers, IEnumerable<CustomInboxStore> customStores)
+    : IValidateOptions<NotificationInboxOptions>
+{
+    public ValidateOptionsResult Validate(string? name, NotificationInboxOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>(options.BindingErrors);
+        var path = options.KeyPath;
+
+        // A store the host registered itself decides where notifications go: the database settings are not used.
+        if (!customStores.Any())
+        {
+            ValidateDatabase(options, path, errors);
+        }
+
+        if (options.MaxAge <= TimeSpan.Zero)
+        {
+            errors.Add(Invariant($"{path}:maxAge is {options.MaxAge}; it must be a positive duration, such as \"30.00:00:00\"."));
+        }
+
+        if (options.RetentionInterval <= TimeSpan.Zero)
+        {
+            errors.Add(Invariant($"{path}:retentionInterval is {options.RetentionInterval}; it must be a positive duration, such as \"00:01:00\"."));
+        }
+
+        Range(errors, path, "maxPerStream", options.MaxPerStream, 1, int.MaxValue);
+        Range(errors, path, "maxBatchSize", options.MaxBatchSize, 1, 4096);
+        Range(errors, path, "replayBatchSize", options.ReplayBatchSize, 1, 10_000);
+        Range(errors, path, "connectionBufferCapacity", options.ConnectionBufferCapacity, 16, 1_000_000);
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private void ValidateDatabase(NotificationInboxOptions options, string path, List<string> errors)
+    {
+        var dialect = InboxDialect.For(options.DatabaseProvider);
+        if (dialect is null)
+        {
+            errors.Add($"{path}:databaseProvider is \"{options.DatabaseProvider}\"; use \"sqlite\" or \"postgresql\".");
+        }
+        else if (!providers.Any(p => InboxDialect.For(p.Name) == dialect))
+        {
+            errors.Add(dialect == InboxDialect.Sqlite
+                ? $"{path}:databaseProvider is \"sqlite\" but SQLite is not added; add the Notify.WebSocket.Sqlite package and call .AddSqlite() on the builder AddWebSocketNotifications returns."
+                : $"{path}:databaseProvider is \"postgresql\" but no ADO.NET provider is registered for it; call .AddDatabaseProvider(\"postgresql\", NpgsqlFactory.Instance) on the builder AddWebSocketNotifications returns.");
+        }
+
+        if (dialect == InboxDialect.PostgreSql && string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            errors.Add($"{path}:connectionString is required when databaseProvider is \"postgresql\"; set it to the database's connection string (Host=…;Database=…).");
+        }
+
+        if (dialect == InboxDialect.Sqlite && string.IsNullOrWhiteSpace(options.ConnectionString)
+            && ApplicationDataFolder.WritableProblem(Path.GetDirectoryName(InboxStoreFactory.SqlitePath(options))!) is { } problem)
+        {
+            errors.Add($"{path}:databasePath: {problem}; set it to a file in a writable folder.");
+        }
+
+        if (!InboxSql.IsValidPrefix(options.TablePrefix))
+        {
+            errors.Add($"{path}:tablePrefix is \"{options.TablePrefix}\"; use letters, digits and _ (starting with a letter or _), with at most one schema dot, such as \"inbox_\".");
+        }
+    }
+
+    private static void Range(List<string> errors, string path, string key, int value, int min, int max)
+    {
+        if (value < min || value > max)
+        {
+            errors.Add(Invariant($"{path}:{key} is {value}; it must be between {min} and {max}."));
+        }
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

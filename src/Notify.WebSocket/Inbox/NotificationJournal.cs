@@ -1,0 +1,367 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Notify.WebSocket.Diagnostics;
+using Notify.WebSocket.External;
+using Notify.WebSocket.Inbox;
+using Notify.WebSocket.Storage;
+
+namespace Notify.WebSocket;
+
+/// <summary>
+/// The durable side of internal mode with the notification inbox on: stores every notification in its stream before
+/// it is delivered, in group commits (sends made while a batch commits share the next one, so storing does not
+/// serialize them), and hands each committed batch, in order, to its listeners (the gateways), which deliver it. For
+/// gateway authors: the built-in gateways use it; a gateway of your own appends here and follows streams with
+/// <see cref="ReadAsync"/> to replay.
+/// </summary>
+public sealed class NotificationJournal : IAsyncDisposable
+{
+    private readonly Channel<Pending> _pending;
+    private readonly NotificationInboxOptions _options;
+    private readonly JsonSerializerOptions _json;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly string _provider;
+    private readonly LogThrottle _failureLog;
+    private readonly CancellationTokenSource _shutdown = new();
+    private readonly Lock _gate = new();
+    private readonly Task _loop;
+    private Task? _initialized;
+    private INotificationJournalListener[] _listeners = [];
+    private int _disposed;
+
+    internal NotificationJournal(INotificationStore store, string provider, NotificationInboxOptions options, JsonSerializerOptions json, TimeProvider timeProvider, ILogger<NotificationJournal> logger)
+    {
+        Store = store;
+        _provider = provider;
+        _options = options;
+        _json = json;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _failureLog = new LogThrottle(timeProvider, TimeSpan.FromSeconds(10));
+        _pending = Channel.CreateBounded<Pending>(new BoundedChannelOptions(options.MaxBatchSize * 16) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        _loop = Task.Run(WriteLoopAsync);
+    }
+
+    /// <summary>The store underneath.</summary>
+    internal INotificationStore Store { get; }
+
+    /// <summary>
+    /// Stores a notification in its stream and returns it stamped with its position, once the batch holding it has
+    /// committed and the listeners have had it. A notification whose id the tenant already has is not stored again: the
+    /// stored position comes back.
+    /// </summary>
+    /// <param name="stream">The stream (the user or channel it is sent to).</param>
+    /// <param name="payload">The notification.</param>
+    /// <param name="cancellationToken">
+    /// Stops waiting. A notification already handed to a batch may still be stored: retry with the same id, which is
+    /// stored once.
+    /// </param>
+    /// <returns>The stored notification.</returns>
+    /// <exception cref="WebSocketNotificationException">
+    /// <see cref="WebSocketErrorCodes.StoreUnavailable"/> (retryable) when the store failed: nothing of it was stored;
+    /// <see cref="WebSocketErrorCodes.SerializationError"/> when its data cannot be written as JSON.
+    /// </exception>
+    /// <exception cref="ObjectDisposedException">The journal was disposed.</exception>
+    public async ValueTask<JournalEntry> AppendAsync(NotificationStreamId stream, NotificationPayload payload, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        ArgumentException.ThrowIfNullOrEmpty(stream.TenantId, nameof(stream));
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var json = PayloadSerializer.Notification(
+            payload.Id,
+            new NotificationRecipient { UserId = payload.Recipient.UserId, Channel = payload.Recipient.Channel },
+            new NotificationContent { Subject = payload.Subject, Body = payload.Body, HtmlBody = payload.HtmlBody, Data = payload.Data },
+            payload.Timestamp,
+            roomField: null,
+            _json);
+        var pending = new Pending(new NotificationRecord(payload.Id, stream, json, payload.Timestamp), payload);
+        await _pending.Writer.WriteAsync(pending, cancellationToken).ConfigureAwait(false);
+        return await pending.Done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads a stream after a position, in order, as clients receive it (data as a <see cref="JsonElement"/>).</summary>
+    /// <param name="stream">The stream.</param>
+    /// <param name="afterPosition">Only positions above this one.</param>
+    /// <param name="limit">At most this many.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The notifications, stamped with their stream and position.</returns>
+    /// <exception cref="WebSocketNotificationException"><see cref="WebSocketErrorCodes.StoreUnavailable"/> when the store failed.</exception>
+    public async Task<IReadOnlyList<NotificationPayload>> ReadAsync(NotificationStreamId stream, long afterPosition, int limit, CancellationToken cancellationToken = default)
+    {
+        var stored = await CallAsync(static (store, a, ct) => store.ReadAsync(a.stream, a.afterPosition, a.limit, ct), (stream, afterPosition, limit), "read", cancellationToken).ConfigureAwait(false);
+        var id = stream.ToString();
+        var read = new NotificationPayload[stored.Count];
+        for (var i = 0; i < read.Length; i++)
+        {
+            read[i] = Deserialize(stored[i], id);
+        }
+
+        return read;
+    }
+
+    /// <summary>The oldest retained position and the head of a stream.</summary>
+    /// <param name="stream">The stream.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The bounds.</returns>
+    /// <exception cref="WebSocketNotificationException"><see cref="WebSocketErrorCodes.StoreUnavailable"/> when the store failed.</exception>
+    public Task<StreamBounds> GetBoundsAsync(NotificationStreamId stream, CancellationToken cancellationToken = default) =>
+        CallAsync(static (store, s, ct) => store.GetBoundsAsync(s, ct), stream, "read", cancellationToken);
+
+    /// <summary>Records that a user was allowed into a channel (from its current head on, or from where it joined first).</summary>
+    /// <param name="channel">The channel's stream.</param>
+    /// <param name="userId">The user.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The position the membership starts after: the user's inbox and replays hold nothing of the channel at or below it.</returns>
+    /// <exception cref="WebSocketNotificationException"><see cref="WebSocketErrorCodes.StoreUnavailable"/> when the store failed.</exception>
+    public Task<long> JoinAsync(NotificationStreamId channel, string userId, CancellationToken cancellationToken = default) =>
+        CallAsync(static (store, a, ct) => store.JoinAsync(a.channel, a.userId, ct), (channel, userId), "membership", cancellationToken);
+
+    /// <summary>Ends a user's membership of a channel.</summary>
+    /// <param name="channel">The channel's stream.</param>
+    /// <param name="userId">The user.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the membership is gone.</returns>
+    /// <exception cref="WebSocketNotificationException"><see cref="WebSocketErrorCodes.StoreUnavailable"/> when the store failed.</exception>
+    public Task LeaveAsync(NotificationStreamId channel, string userId, CancellationToken cancellationToken = default) =>
+        CallAsync(static async (store, a, ct) =>
+        {
+            await store.LeaveAsync(a.channel, a.userId, ct).ConfigureAwait(false);
+            return true;
+        }, (channel, userId), "membership", cancellationToken);
+
+    /// <summary>Where a user's membership of a channel starts; null when the user is not a member.</summary>
+    /// <param name="channel">The channel's stream.</param>
+    /// <param name="userId">The user.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The position the membership starts after, or null.</returns>
+    /// <exception cref="WebSocketNotificationException"><see cref="WebSocketErrorCodes.StoreUnavailable"/> when the store failed.</exception>
+    public Task<long?> GetMembershipAsync(NotificationStreamId channel, string userId, CancellationToken cancellationToken = default) =>
+        CallAsync(static (store, a, ct) => store.GetMembershipAsync(a.channel, a.userId, ct), (channel, userId), "membership", cancellationToken);
+
+    /// <summary>Adds a listener for stored batches and inbox changes.</summary>
+    /// <param name="listener">The listener.</param>
+    /// <returns>Dispose it to remove the listener.</returns>
+    public IDisposable Subscribe(INotificationJournalListener listener)
+    {
+        ArgumentNullException.ThrowIfNull(listener);
+        lock (_gate)
+        {
+            _listeners = [.. _listeners, listener];
+        }
+
+        return new Subscription(this, listener);
+    }
+
+    /// <summary>Stops taking notifications, stores what is pending, and disposes the store.</summary>
+    /// <returns>A task that completes when the journal is shut down.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _pending.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+        await _shutdown.CancelAsync().ConfigureAwait(false);
+        _shutdown.Dispose();
+        if (Store is IAsyncDisposable disposable)
+        {
+            await disposable.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Tells the listeners that a user's inbox changed.</summary>
+    internal void PublishChange(string tenantId, string userId, InboxChange change)
+    {
+        foreach (var listener in Volatile.Read(ref _listeners))
+        {
+            try
+            {
+                listener.OnInboxChanged(tenantId, userId, change);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                Log.JournalListenerFailed(_logger, ex);
+            }
+        }
+    }
+
+    /// <summary>Calls the store once it is initialized; its failures become <see cref="WebSocketErrorCodes.StoreUnavailable"/>.</summary>
+    internal async Task<TResult> CallAsync<TState, TResult>(Func<INotificationStore, TState, CancellationToken, Task<TResult>> call, TState state, string operation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await InitializeAsync(cancellationToken).ConfigureAwait(false);
+            return await call(Store, state, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+        {
+            if (_failureLog.TryEnter(out var suppressed))
+            {
+                Log.StoreCallFailed(_logger, ex, _provider, operation, suppressed);
+            }
+
+            throw Unavailable(ex);
+        }
+    }
+
+    internal static NotificationPayload Deserialize(StoredNotification stored, string streamId)
+    {
+        var payload = JsonSerializer.Deserialize(stored.Payload.Span, InboxJsonContext.Default.NotificationPayload)
+            ?? throw new JsonException("A stored notification is the JSON null.");
+        return payload with { Stream = streamId, Position = stored.Position };
+    }
+
+    private static bool IsStoreFailure(Exception exception, CancellationToken cancellationToken) =>
+        exception is not (OutOfMemoryException or ArgumentException or WebSocketNotificationException)
+        && !(exception is OperationCanceledException && cancellationToken.IsCancellationRequested);
+
+    private static WebSocketNotificationException Unavailable(Exception exception) => new(
+        WebSocketErrorCodes.StoreUnavailable,
+        "The notification store is unavailable: " + exception.Message,
+        retryable: true,
+        exception);
+
+    private Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        Task initialized;
+        lock (_gate)
+        {
+            // A failed attempt (the database was down) is tried again by the next call.
+            if (_initialized is null || _initialized.IsFaulted || _initialized.IsCanceled)
+            {
+                _initialized = InitializeStoreAsync();
+            }
+
+            initialized = _initialized;
+        }
+
+        return initialized.WaitAsync(cancellationToken);
+    }
+
+    private async Task InitializeStoreAsync()
+    {
+        await Store.InitializeAsync(_shutdown.Token).ConfigureAwait(false);
+        Log.InboxReady(_logger, _provider, _options.TablePrefix, _options.MaxAge, _options.MaxPerStream);
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<Pending>(_options.MaxBatchSize);
+        var records = new List<NotificationRecord>(_options.MaxBatchSize);
+        while (await _pending.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            records.Clear();
+            while (batch.Count < _options.MaxBatchSize && _pending.Reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+                records.Add(pending.Record);
+            }
+
+            IReadOnlyList<AppendOutcome> outcomes;
+            try
+            {
+                outcomes = await AppendAsync(records).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                if (_failureLog.TryEnter(out var suppressed))
+                {
+                    Log.StoreAppendFailed(_logger, ex, _provider, batch.Count, suppressed);
+                }
+
+                var failure = Unavailable(ex);
+                batch.ForEach(p => p.Done.TrySetException(failure));
+                continue;
+            }
+
+            await CompleteAsync(batch, outcomes).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Appends the batch; one immediate second attempt absorbs a transient conflict (a concurrent writer of the same id, a busy database).</summary>
+    private async Task<IReadOnlyList<AppendOutcome>> AppendAsync(List<NotificationRecord> records)
+    {
+        try
+        {
+            await InitializeAsync(_shutdown.Token).ConfigureAwait(false);
+            return await Store.AppendAsync(records, _shutdown.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException and not OperationCanceledException)
+        {
+            await InitializeAsync(_shutdown.Token).ConfigureAwait(false);
+            return await Store.AppendAsync(records, _shutdown.Token).ConfigureAwait(false);
+        }
+    }
+
+    private async Task CompleteAsync(List<Pending> batch, IReadOnlyList<AppendOutcome> outcomes)
+    {
+        var stored = new List<JournalEntry>(batch.Count);
+        var results = new JournalEntry[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var stream = batch[i].Record.Stream;
+            results[i] = new JournalEntry(stream, batch[i].Payload with { Stream = stream.ToString(), Position = outcomes[i].Position }, batch[i].Record.Payload);
+            if (!outcomes[i].Duplicate)
+            {
+                stored.Add(results[i]);
+            }
+        }
+
+        if (stored.Count > 0)
+        {
+            foreach (var listener in Volatile.Read(ref _listeners))
+            {
+                try
+                {
+                    await listener.OnStoredAsync(stored, _shutdown.Token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    Log.JournalListenerFailed(_logger, ex);
+                }
+            }
+
+            NotifyWebSocketTelemetry.InboxStored.Add(stored.Count);
+        }
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            batch[i].Done.TrySetResult(results[i]);
+        }
+    }
+
+    private void Unsubscribe(INotificationJournalListener listener)
+    {
+        lock (_gate)
+        {
+            _listeners = [.. _listeners.Where(l => !ReferenceEquals(l, listener))];
+        }
+    }
+
+    private sealed class Pending(NotificationRecord record, NotificationPayload payload)
+    {
+        public NotificationRecord Record { get; } = record;
+
+        public NotificationPayload Payload { get; } = payload;
+
+        public TaskCompletionSource<JournalEntry> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private sealed class Subscription(NotificationJournal journal, INotificationJournalListener listener) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                journal.Unsubscribe(listener);
+            }
+        }
+    }
+}

@@ -1,0 +1,110 @@
+using Microsoft.AspNetCore.SignalR.Client;
+using Notify.WebSocket.AspNetCore.Tests.TestSupport;
+
+namespace Notify.WebSocket.AspNetCore.Tests.Inbox;
+
+/// <summary>Replay through the SignalR gateway, with real SignalR clients and a real SQLite store.</summary>
+public sealed class GatewayReplayTests
+{
+    [Fact]
+    public async Task Connect_WithPositions_ReplaysWhatWasMissed_InOrder_ThenSaysSo_ThenLive()
+    {
+        using var directory = new TempDirectory();
+        await using var server = await InboxGateway.StartAsync(directory.File("inbox.db"));
+        for (var i = 1; i <= 4; i++)
+        {
+            await server.SendToUserAsync("alice", "missed " + i);
+        }
+
+        await (await server.ProviderAsync("1")).SendToChannelAsync("system", new NotificationContent { Subject = "before alice was a member" });
+        await using var alice = await server.ConnectAsync("alice", "1", new Dictionary<string, long> { ["t:1:user:alice"] = 1, ["t:1:channel:system"] = 0 });
+        var replayed = await alice.NextAsync("notification:replayed", e => e.GetProperty("stream").GetString() == "t:1:user:alice");
+        await server.SendToUserAsync("alice", "live");
+
+        var positions = await alice.PositionsAsync(4);
+        Assert.Equal([2L, 3, 4, 5], positions);
+        Assert.Equal(4, replayed.GetProperty("position").GetInt64());
+        Assert.Equal(3, replayed.GetProperty("count").GetInt32());
+        Assert.False(replayed.GetProperty("reset").GetBoolean());
+        var system = await alice.NextAsync("notification:replayed", e => e.GetProperty("stream").GetString() == "t:1:channel:system");
+        Assert.Equal(0, system.GetProperty("count").GetInt32());
+        Assert.DoesNotContain("before alice was a member", alice.NotificationSubjects());
+    }
+
+    [Fact]
+    public async Task ChannelJoin_WithAPosition_ReplaysTheChannelSinceTheUserWasLetIn()
+    {
+        using var directory = new TempDirectory();
+        await using var server = await InboxGateway.StartAsync(directory.File("inbox.db"));
+        var provider = await server.ProviderAsync("1");
+        await provider.SendToChannelAsync("alerts", new NotificationContent { Subject = "before" });
+        await using (var first = await server.ConnectAsync("bob", "1"))
+        {
+            await first.JoinedAsync("alerts");
+            await provider.SendToChannelAsync("alerts", new NotificationContent { Subject = "member" });
+            await first.NotificationAsync("member");
+        }
+
+        await provider.SendToChannelAsync("alerts", new NotificationContent { Subject = "while away" });
+        await using var again = await server.ConnectAsync("bob", "1");
+        await again.Connection.InvokeAsync("channel:join", new { channelName = "alerts", position = 0 });
+        var replayed = await again.NextAsync("notification:replayed", e => e.GetProperty("stream").GetString() == "t:1:channel:alerts");
+
+        Assert.Equal(["member", "while away"], again.NotificationSubjects());
+        Assert.Equal(3, replayed.GetProperty("position").GetInt64());
+    }
+
+    [Fact]
+    public async Task FuturePosition_ReplaysFromTheOldestRetained_FlaggedReset()
+    {
+        using var directory = new TempDirectory();
+        await using var server = await InboxGateway.StartAsync(directory.File("inbox.db"));
+        await server.SendToUserAsync("alice", "one");
+        await server.SendToUserAsync("alice", "two");
+
+        await using var alice = await server.ConnectAsync("alice", "1", new Dictionary<string, long> { ["t:1:user:alice"] = 42 });
+        var replayed = await alice.NextAsync("notification:replayed", e => e.GetProperty("stream").GetString() == "t:1:user:alice");
+
+        Assert.True(replayed.GetProperty("reset").GetBoolean());
+        Assert.Equal(["one", "two"], alice.NotificationSubjects());
+    }
+
+    [Theory]
+    [InlineData("t:1:user:bob")]
+    [InlineData("t:2:user:alice")]
+    [InlineData("t:2:channel:system")]
+    [InlineData("system")]
+    public async Task PositionsOfAnotherUserOrTenant_AreRefused_WithAnErrorEvent_AndNotReplayed(string stream)
+    {
+        using var directory = new TempDirectory();
+        await using var server = await InboxGateway.StartAsync(directory.File("inbox.db"));
+        await server.SendToUserAsync("bob", "for bob", tenantId: "1");
+        await server.SendToUserAsync("alice", "for alice of tenant 2", tenantId: "2");
+
+        await using var alice = await server.ConnectAsync("alice", "1", new Dictionary<string, long> { [stream] = 0 });
+        var error = await alice.NextAsync("error");
+        await server.SendToUserAsync("alice", "marker");
+        await alice.NotificationAsync("marker");
+
+        Assert.Equal("POSITION_REFUSED", error.GetProperty("code").GetString());
+        Assert.Contains(stream, error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(["marker"], alice.NotificationSubjects());
+    }
+
+    [Fact]
+    public async Task MalformedPositions_AreAnsweredWithInvalidRequest_AndTheConnectionStaysUsable()
+    {
+        using var directory = new TempDirectory();
+        await using var server = await InboxGateway.StartAsync(directory.File("inbox.db"));
+
+        var client = await GatewayClient.ConnectAsync(new Uri(server.HubUrl + "?positions=" + Uri.EscapeDataString("{\"t:1:user:alice\":\"seven\"}")), TestTokens.For("alice", "1"));
+        await using (client)
+        {
+            var error = await client.NextAsync("error");
+            await server.SendToUserAsync("alice", "still live");
+            await client.NotificationAsync("still live");
+
+            Assert.Equal("INVALID_REQUEST", error.GetProperty("code").GetString());
+        }
+    }
+}

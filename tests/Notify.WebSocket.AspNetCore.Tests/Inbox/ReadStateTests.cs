@@ -1,0 +1,135 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
+using Notify.WebSocket.AspNetCore.Tests.TestSupport;
+
+namespace Notify.WebSocket.AspNetCore.Tests.Inbox;
+
+/// <summary>Read state across devices: hub requests and the HTTP endpoints, seen live by the user's other connections.</summary>
+public sealed class ReadStateTests
+{
+    [Fact]
+    public async Task MarkRead_OnOneDevice_ReachesTheOthers_WithTheUnreadCount_ByIdThroughAPositionAndAll()
+    {
+        using var directory = new TempDirectory();
+        await using var server = await InboxGateway.StartAsync(directory.File("inbox.db"));
+        await using var phone = await server.ConnectAsync("alice", "1");
+        await using var laptop = await server.ConnectAsync("alice", "1");
+        await using var bob = await server.ConnectAsync("bob", "1");
+        var first = await server.SendToUserAsync("alice", "one");
+        await server.SendToUserAsync("alice", "two");
+        await server.SendToUserAsync("alice", "three");
+
+        await phone.Connection.InvokeAsync("inbox:read", new { ids = new[] { first.MessageId } });
+        var byId = await laptop.NextAsync("inbox:updated");
+        await phone.Connection.InvokeAsync("inbox:read", new { stream = "t:1:user:alice", position = 2 });
+        var through = await laptop.NextAsync("inbox:updated");
+        await laptop.Connection.InvokeAsync("inbox:unread", new { ids = new[] { first.MessageId } });
+        var unread = await phone.NextAsync("inbox:updated", e => e.GetProperty("kind").GetString() == "unread");
+        await laptop.Connection.InvokeAsync("inbox:read", new { all = true });
+        var all = await phone.NextAsync("inbox:updated", e => e.GetProperty("kind").GetString() == "readAll");
+
+        Assert.Equal("read", byId.GetProperty("kind").GetString());
+        Assert.Equal(first.MessageId, byId.GetProperty("ids")[0].GetString());
+        Assert.Equal(2, byId.GetProperty("unreadCount").GetInt64());
+        Assert.Equal(1, through.GetProperty("unreadCount").GetInt64());
+        Assert.Equal(2, unread.GetProperty("unreadCount").GetInt64());
+        Assert.Equal(0, all.GetProperty("unreadCount").GetInt64());
+        Assert.DoesNotContain(bob.Received(), e => e.Event == "inbox:updated");
+    }
+
+    [Theory]
+    [InlineData("inbox:read", "{}")]
+    [InlineData("inbox:read", """{"ids":[]}""")]
+    [InlineData("inbox:read", """{"ids":["a"],"all":true}""")]
+    [InlineData("inbox:read", """{"stream":"t:1:user:alice"}""")]
+    [InlineData("inbox:archive", """{"all":true}""")]
+    [InlineData("inbox:unread", "42")]
+    public async Task MalformedInboxRequests_AreAnsweredWithInvalidRequest(string request, string body)
+    {
+        using var directory = new TempDirectory();
+        await using var server = await InboxGateway.StartAsync(directory.File("inbox.db"));
+        await using var alice = await server.ConnectAsync("alice", "1");
+
+        await alice.Connection.InvokeAsync(request, JsonDocument.Parse(body).RootElement);
+
+        Assert.Equal("INVALID_REQUEST", (await alice.NextAsync("error")).GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task ReadThroughAStreamOfAnotherUser_IsRefused()
+    {
+        using var directory = new TempDirectory();
+        await using var server = await InboxGateway.StartAsync(directory.File("inbox.db"));
+        await using var alice = await server.ConnectAsync("alice", "1");
+
+        await alice.Connection.InvokeAsync("inbox:read", new { stream = "t:1:user:bob", position = 5 });
+
+        Assert.Equal("POSITION_REFUSED", (await alice.NextAsync("error")).GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task HttpEndpoints_ListCountAndChange_ForTheSignedInUserOnly_ChangesReachTheirConnections()
+    {
+        using var directory = new TempDirectory();
+        await using var server = await InboxGateway.StartAsync(directory.File("inbox.db"));
+        await using var aliceDevice = await server.ConnectAsync("alice", "1");
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        var sent = new List<string>();
+        for (var i = 1; i <= 3; i++)
+        {
+            sent.Add((await server.SendToUserAsync("alice", "n" + i)).MessageId);
+        }
+
+        await server.SendToUserAsync("alice", "same user id, other tenant", tenantId: "2");
+
+        var anonymous = await http.GetAsync(new Uri("/inbox", UriKind.Relative));
+        var page = await GetAsync(http, "/inbox?limit=2", "alice", "1");
+        var next = await GetAsync(http, "/inbox?limit=2&cursor=" + Uri.EscapeDataString(page.GetProperty("nextCursor").GetString()!), "alice", "1");
+        var otherTenant = await GetAsync(http, "/inbox", "alice", "2");
+        var read = await PostAsync(http, "/inbox/read", new { ids = new[] { sent[0] } }, "alice", "1");
+        var live = await aliceDevice.NextAsync("inbox:updated");
+        var count = await GetAsync(http, "/inbox/unread-count", "alice", "1");
+        var unreadOnly = await GetAsync(http, "/inbox?unread=true", "alice", "1");
+        var badBody = await SendAsync(http, HttpMethod.Post, "/inbox/archive", new { all = true }, "alice", "1");
+        var badLimit = await SendAsync(http, HttpMethod.Get, "/inbox?limit=0", null, "alice", "1");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(["n3", "n2"], Subjects(page));
+        Assert.Equal(["n1"], Subjects(next));
+        Assert.Equal(3, page.GetProperty("positions").GetProperty("t:1:user:alice").GetInt64());
+        Assert.Equal(["same user id, other tenant"], Subjects(otherTenant));
+        Assert.Equal(2, read.GetProperty("unreadCount").GetInt64());
+        Assert.Equal(sent[0], live.GetProperty("ids")[0].GetString());
+        Assert.Equal(2, count.GetProperty("unreadCount").GetInt64());
+        Assert.Equal(["n3", "n2"], Subjects(unreadOnly));
+        Assert.Equal(HttpStatusCode.BadRequest, badBody.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, badLimit.StatusCode);
+    }
+
+    private static string[] Subjects(JsonElement page) =>
+        [.. page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("notification").GetProperty("subject").GetString()!)];
+
+    private static async Task<JsonElement> GetAsync(HttpClient http, string path, string userId, string tenantId)
+    {
+        using var response = await SendAsync(http, HttpMethod.Get, path, null, userId, tenantId);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    private static async Task<JsonElement> PostAsync(HttpClient http, string path, object body, string userId, string tenantId)
+    {
+        using var response = await SendAsync(http, HttpMethod.Post, path, body, userId, tenantId);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    private static Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, string path, object? body, string userId, string tenantId)
+    {
+        var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = body is null ? null : JsonContent.Create(body) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.For(userId, tenantId));
+        return http.SendAsync(request);
+    }
+}

@@ -1,0 +1,155 @@
+using System.Text.Json;
+using Notify.WebSocket.AspNetCore.Tests.TestSupport;
+
+namespace Notify.WebSocket.AspNetCore.Tests.Inbox;
+
+/// <summary>The inbox through the Socket.IO endpoint, with the official socket.io-client (Node) and a real SQLite store.</summary>
+public sealed class SocketIoInboxTests
+{
+    private static Task<GatewayServer> StartAsync(TempDirectory directory) => InboxGateway.StartAsync(directory.File("inbox.db"), socketIo: _ => { });
+
+    private static string Auth(string userId, object positions) =>
+        JsonSerializer.Serialize(new { token = TestTokens.For(userId, "1"), positions });
+
+    [Theory]
+    [InlineData("polling,websocket")]
+    [InlineData("websocket")]
+    public async Task Connect_WithPositionsInAuth_ReplaysWhatWasMissed_InOrder_ThenSaysSo_ThenLive(string transports)
+    {
+        using var directory = new TempDirectory();
+        await using var server = await StartAsync(directory);
+        for (var i = 1; i <= 4; i++)
+        {
+            await server.SendToUserAsync("alice", "missed " + i);
+        }
+
+        await (await server.ProviderAsync("1")).SendToChannelAsync("system", new NotificationContent { Subject = "before alice was a member" });
+        await using var alice = await NodeSocketIoClient.StartAsync(
+            server.SocketIoUrl, token: null, transports: transports, authJson: Auth("alice", new Dictionary<string, long> { ["t:1:user:alice"] = 1, ["t:1:channel:system"] = 0 }));
+        await alice.ConnectedAsync();
+        var replayed = await alice.EventAsync("notification:replayed", b => b.GetProperty("stream").GetString() == "t:1:user:alice");
+        await server.SendToUserAsync("alice", "live");
+        await alice.NotificationAsync("live");
+
+        var received = Notifications(alice);
+        Assert.Equal(["missed 2", "missed 3", "missed 4", "live"], received.Select(n => n.GetProperty("subject").GetString()));
+        Assert.Equal([2L, 3, 4, 5], received.Select(n => n.GetProperty("position").GetInt64()));
+        Assert.All(received, n => Assert.Equal("t:1:user:alice", n.GetProperty("stream").GetString()));
+        Assert.Equal(4, replayed.GetProperty("position").GetInt64());
+        Assert.Equal(3, replayed.GetProperty("count").GetInt32());
+        Assert.False(replayed.GetProperty("reset").GetBoolean());
+        Assert.True(IndexOf(alice, "notification:replayed") < IndexOf(alice, "notification:new", "live"), "the replay ends before anything live");
+        var system = await alice.EventAsync("notification:replayed", b => b.GetProperty("stream").GetString() == "t:1:channel:system");
+        Assert.Equal(0, system.GetProperty("count").GetInt32());
+        Assert.DoesNotContain("before alice was a member", alice.NotificationSubjects());
+    }
+
+    [Fact]
+    public async Task Connect_WithPositionsInTheQuery_OverPolling_Replays()
+    {
+        using var directory = new TempDirectory();
+        await using var server = await StartAsync(directory);
+        await server.SendToUserAsync("carol", "one");
+        await server.SendToUserAsync("carol", "two");
+
+        await using var carol = await NodeSocketIoClient.StartAsync(
+            server.SocketIoUrl, TestTokens.For("carol", "1"), transports: "polling", queryJson: JsonSerializer.Serialize(new { positions = """{"t:1:user:carol":1}""" }));
+        await carol.ConnectedAsync();
+        await carol.EventAsync("notification:replayed", b => b.GetProperty("stream").GetString() == "t:1:user:carol");
+
+        Assert.Equal(["two"], carol.NotificationSubjects());
+    }
+
+    [Fact]
+    public async Task Reconnect_WithThePositionsSeen_GetsWhatWasSentMeanwhile_Once()
+    {
+        using var directory = new TempDirectory();
+        await using var server = await StartAsync(directory);
+        long seen;
+        await using (var first = await NodeSocketIoClient.ConnectAsync(server.SocketIoUrl, TestTokens.For("dave", "1")))
+        {
+            await server.SendToUserAsync("dave", "while connected");
+            seen = (await first.NotificationAsync("while connected")).GetProperty("position").GetInt64();
+        }
+
+        await server.SendToUserAsync("dave", "while away 1");
+        await server.SendToUserAsync("dave", "while away 2");
+        await using var again = await NodeSocketIoClient.StartAsync(server.SocketIoUrl, token: null, authJson: Auth("dave", new Dictionary<string, long> { ["t:1:user:dave"] = seen }));
+        await again.ConnectedAsync();
+        await again.EventAsync("notification:replayed");
+        await server.SendToUserAsync("dave", "back");
+        await again.NotificationAsync("back");
+
+        Assert.Equal(["while away 1", "while away 2", "back"], again.NotificationSubjects());
+    }
+
+    [Fact]
+    public async Task InboxRead_IsAcknowledged_AndEveryConnectionOfTheUserGetsTheUnreadCount_OverSocketIoAndSignalR()
+    {
+        using var directory = new TempDirectory();
+        await using var server = await StartAsync(directory);
+        var first = await server.SendToUserAsync("erin", "first");
+        await server.SendToUserAsync("erin", "second");
+        await using var socketIo = await NodeSocketIoClient.ConnectAsync(server.SocketIoUrl, TestTokens.For("erin", "1"));
+        await using var signalR = await server.ConnectAsync("erin", "1");
+        await using var other = await NodeSocketIoClient.ConnectAsync(server.SocketIoUrl, TestTokens.For("frank", "1"));
+
+        var ack = await socketIo.EmitWithAckAsync("inbox:read", new { ids = new[] { first.MessageId } });
+
+        var change = await socketIo.EventAsync("inbox:updated");
+        var seenBySignalR = await signalR.NextAsync("inbox:updated");
+        Assert.Equal(0, ack.GetArrayLength());
+        Assert.Equal("read", change.GetProperty("kind").GetString());
+        Assert.Equal([first.MessageId], change.GetProperty("ids").EnumerateArray().Select(i => i.GetString()));
+        Assert.Equal(1, change.GetProperty("unreadCount").GetInt64());
+        Assert.Equal(1, seenBySignalR.GetProperty("unreadCount").GetInt64());
+        Assert.Equal(1, await server.Inbox().GetUnreadCountAsync("1", "erin"));
+
+        await socketIo.EmitAsync("inbox:read", new { all = true });
+        Assert.Equal(0, (await signalR.NextAsync("inbox:updated")).GetProperty("unreadCount").GetInt64());
+        Assert.DoesNotContain(other.Lines(), l => l.GetProperty("type").GetString() == "event" && l.GetProperty("name").GetString() == "inbox:updated");
+    }
+
+    [Fact]
+    public async Task PositionsOfAnotherUser_OrMalformed_AreRefusedWithAnErrorEvent_AndTheConnectionStays()
+    {
+        using var directory = new TempDirectory();
+        await using var server = await StartAsync(directory);
+        await server.SendToUserAsync("bob", "bob's");
+
+        await using var refused = await NodeSocketIoClient.StartAsync(server.SocketIoUrl, token: null, authJson: Auth("mallory", new Dictionary<string, long> { ["t:1:user:bob"] = 0 }));
+        await refused.ConnectedAsync();
+        var error = await refused.EventAsync("error");
+        await using var malformed = await NodeSocketIoClient.StartAsync(server.SocketIoUrl, token: null, authJson: Auth("mallory", new[] { 1, 2 }));
+        await malformed.ConnectedAsync();
+        var invalid = await malformed.EventAsync("error");
+        var badRead = await malformed.EmitWithAckAsync("inbox:read", new { ids = "not a list" });
+        await server.SendToUserAsync("mallory", "still connected");
+        await malformed.NotificationAsync("still connected");
+
+        Assert.Equal("POSITION_REFUSED", error.GetProperty("code").GetString());
+        Assert.Equal("INVALID_REQUEST", invalid.GetProperty("code").GetString());
+        Assert.Equal("INVALID_REQUEST", badRead[0].GetProperty("code").GetString());
+        Assert.DoesNotContain("bob's", refused.NotificationSubjects());
+    }
+
+    private static List<JsonElement> Notifications(NodeSocketIoClient client) =>
+        [.. client.Lines()
+            .Where(l => l.GetProperty("type").GetString() == "event" && l.GetProperty("name").GetString() == "notification:new")
+            .Select(l => l.GetProperty("body"))];
+
+    private static int IndexOf(NodeSocketIoClient client, string eventName, string? subject = null)
+    {
+        var lines = client.Lines();
+        for (var i = 0; i < lines.Count; i++)
+        {
+            if (lines[i].GetProperty("type").GetString() == "event" && lines[i].GetProperty("name").GetString() == eventName
+                && (subject is null || lines[i].GetProperty("body").GetProperty("subject").GetString() == subject))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+}

@@ -1,0 +1,209 @@
+using System.Text;
+using Notify.WebSocket.Storage;
+
+namespace Notify.WebSocket.Tests.Inbox;
+
+/// <summary>
+/// What every <see cref="INotificationStore"/> must do, run against each built-in dialect on a real database
+/// (<see cref="SqliteNotificationStoreTests"/>, <see cref="PostgreSqlNotificationStoreTests"/>).
+/// </summary>
+public abstract class NotificationStoreContract
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private protected abstract StoreUnderTest Create();
+
+    private static NotificationStreamId Alice => NotificationStreamId.ForUser("1", "alice");
+
+    private static NotificationStreamId Alerts => NotificationStreamId.ForChannel("1", "alerts");
+
+    [Fact]
+    public async Task Append_PositionsAreDensePerStream_InCommitOrder_AcrossBatches()
+    {
+        await using var database = Create();
+        var store = await database.OpenAsync();
+
+        var first = await store.AppendAsync([Record("a1", Alice), Record("c1", Alerts), Record("a2", Alice)], Ct);
+        var second = await store.AppendAsync([Record("a3", Alice), Record("b1", NotificationStreamId.ForUser("1", "bob"))], Ct);
+
+        Assert.Equal([1L, 1, 2], first.Select(o => o.Position));
+        Assert.Equal([3L, 1], second.Select(o => o.Position));
+        Assert.All(first.Concat(second), o => Assert.False(o.Duplicate));
+        Assert.Equal(["a1", "a2", "a3"], (await store.ReadAsync(Alice, 0, 10, Ct)).Select(n => n.Id));
+        Assert.Equal(new StreamBounds(1, 3), await store.GetBoundsAsync(Alice, Ct));
+        Assert.Equal(new StreamBounds(0, 0), await store.GetBoundsAsync(NotificationStreamId.ForUser("1", "nobody"), Ct));
+    }
+
+    [Fact]
+    public async Task Append_AnIdTheTenantHas_IsNotStoredAgain_WithinABatchOrLater_OtherTenantsAreSeparate()
+    {
+        await using var database = Create();
+        var store = await database.OpenAsync();
+
+        var first = await store.AppendAsync([Record("x", Alice), Record("x", Alice), Record("y", Alice)], Ct);
+        var again = await store.AppendAsync([Record("x", Alice), Record("x", NotificationStreamId.ForUser("2", "alice"))], Ct);
+
+        Assert.Equal([new AppendOutcome(1, false), new AppendOutcome(1, true), new AppendOutcome(2, false)], first);
+        Assert.Equal([new AppendOutcome(1, true), new AppendOutcome(1, false)], again);
+        Assert.Equal(2, (await store.ReadAsync(Alice, 0, 10, Ct)).Count);
+    }
+
+    [Fact]
+    public async Task Append_TwoWritersOfOneDatabaseAtOnce_PositionsStayUniqueAndDense()
+    {
+        await using var database = Create();
+        var one = await database.OpenAsync();
+        var two = await database.OpenAsync();
+
+        await Task.WhenAll(Enumerable.Range(0, 2).Select(w => Task.Run(async () =>
+        {
+            var store = w == 0 ? one : two;
+            for (var batch = 0; batch < 20; batch++)
+            {
+                await store.AppendAsync([.. Enumerable.Range(0, 5).Select(i => Record($"w{w}-{batch}-{i}", Alerts))], Ct);
+            }
+        }, Ct)));
+
+        var positions = (await one.ReadAsync(Alerts, 0, 1000, Ct)).Select(n => n.Position).ToArray();
+        Assert.Equal(Enumerable.Range(1, 200).Select(p => (long)p), positions);
+    }
+
+    [Fact]
+    public async Task Read_ReturnsPositionsAfterTheGivenOne_InOrder_UpToTheLimit_WithPayloadAndTime()
+    {
+        await using var database = Create();
+        var store = await database.OpenAsync();
+        await store.AppendAsync([.. Enumerable.Range(1, 10).Select(i => Record("n" + i, Alice, T0.AddSeconds(i)))], Ct);
+
+        var read = await store.ReadAsync(Alice, 4, 3, Ct);
+
+        Assert.Equal([5L, 6, 7], read.Select(n => n.Position));
+        Assert.Equal("{\"id\":\"n5\"}", Encoding.UTF8.GetString(read[0].Payload.Span));
+        Assert.Equal(T0.AddSeconds(5), read[0].CreatedAt);
+        Assert.Equal(Alice, read[0].Stream);
+    }
+
+    [Fact]
+    public async Task Join_StartsAfterTheChannelsHead_KeepsTheFirstStart_LeaveEndsIt()
+    {
+        await using var database = Create();
+        var store = await database.OpenAsync();
+        await store.AppendAsync([Record("c1", Alerts), Record("c2", Alerts)], Ct);
+
+        var since = await store.JoinAsync(Alerts, "alice", Ct);
+        await store.AppendAsync([Record("c3", Alerts)], Ct);
+        var again = await store.JoinAsync(Alerts, "alice", Ct);
+        await store.LeaveAsync(Alerts, "alice", Ct);
+        var afterLeave = await store.GetMembershipAsync(Alerts, "alice", Ct);
+        var rejoined = await store.JoinAsync(Alerts, "alice", Ct);
+
+        Assert.Equal(2, since);
+        Assert.Equal(2, again);
+        Assert.Null(afterLeave);
+        Assert.Equal(3, rejoined);
+        Assert.Equal(0, await store.JoinAsync(NotificationStreamId.ForChannel("1", "empty"), "alice", Ct));
+    }
+
+    [Fact]
+    public async Task Inbox_HoldsTheUsersStreamAndTheirChannelsSinceJoining_NewestFirst_PagedByCursor()
+    {
+        await using var database = Create();
+        var store = await database.OpenAsync();
+        await store.AppendAsync([Record("before-join", Alerts, T0)], Ct);
+        await store.JoinAsync(Alerts, "alice", Ct);
+        await store.AppendAsync(
+        [
+            Record("u1", Alice, T0.AddSeconds(1)), Record("c1", Alerts, T0.AddSeconds(2)), Record("u2", Alice, T0.AddSeconds(3)),
+            Record("other-user", NotificationStreamId.ForUser("1", "bob"), T0.AddSeconds(4)), Record("other-tenant", NotificationStreamId.ForUser("2", "alice"), T0.AddSeconds(5)),
+            Record("not-joined", NotificationStreamId.ForChannel("1", "news"), T0.AddSeconds(6)),
+        ], Ct);
+
+        var first = await store.ListAsync("1", "alice", new InboxQuery { Limit = 2 }, Ct);
+        var second = await store.ListAsync("1", "alice", new InboxQuery { Limit = 2, Cursor = first.NextCursor }, Ct);
+        var channelOnly = await store.ListAsync("1", "alice", new InboxQuery { Channel = "alerts" }, Ct);
+        var heads = await store.GetHeadsAsync("1", "alice", Ct);
+
+        Assert.Equal(["u2", "c1"], first.Entries.Select(e => e.Notification.Id));
+        Assert.Equal(["u1"], second.Entries.Select(e => e.Notification.Id));
+        Assert.Null(second.NextCursor);
+        Assert.Equal(["c1"], channelOnly.Entries.Select(e => e.Notification.Id));
+        Assert.Equal(3, await store.CountUnreadAsync("1", "alice", Ct));
+        Assert.Equal([new StreamPosition(Alice, 2), new StreamPosition(Alerts, 2)], heads.OrderBy(h => h.Stream.Kind));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.ListAsync("1", "alice", new InboxQuery { Cursor = "not-a-cursor" }, Ct));
+    }
+
+    [Fact]
+    public async Task ReadState_ByIdThroughAPositionAndAll_ArchivedLeaveTheListAndTheCount()
+    {
+        await using var database = Create();
+        var store = await database.OpenAsync();
+        await store.JoinAsync(Alerts, "alice", Ct);
+        await store.AppendAsync([.. Enumerable.Range(1, 5).Select(i => Record("u" + i, Alice, T0.AddSeconds(i))), Record("c1", Alerts, T0.AddSeconds(10))], Ct);
+
+        var marked = await store.SetMarkAsync("1", "alice", ["u1", "u4", "unknown", "c1"], InboxMark.Read, value: true, Ct);
+        var afterIds = await store.CountUnreadAsync("1", "alice", Ct);
+        await store.MarkReadThroughAsync("1", "alice", new StreamPosition(Alice, 3), Ct);
+        await store.SetMarkAsync("1", "alice", ["u2"], InboxMark.Read, value: false, Ct);
+        var unreadOnly = await store.ListAsync("1", "alice", new InboxQuery { UnreadOnly = true }, Ct);
+        await store.SetMarkAsync("1", "alice", ["u5"], InboxMark.Archived, value: true, Ct);
+        var afterArchive = await store.CountUnreadAsync("1", "alice", Ct);
+        var list = await store.ListAsync("1", "alice", new InboxQuery(), Ct);
+        var archived = await store.ListAsync("1", "alice", new InboxQuery { Archived = true }, Ct);
+        await store.MarkReadThroughAsync("1", "alice", through: null, Ct);
+        await store.AppendAsync([Record("u6", Alice, T0.AddSeconds(20))], Ct);
+        var afterAll = await store.ListAsync("1", "alice", new InboxQuery { UnreadOnly = true }, Ct);
+
+        Assert.Equal(["c1", "u1", "u4"], marked.Order(StringComparer.Ordinal));
+        Assert.Equal(3, afterIds);
+        Assert.Equal(["u5", "u2"], unreadOnly.Entries.Select(e => e.Notification.Id));
+        Assert.Equal(1, afterArchive);
+        Assert.DoesNotContain(list.Entries, e => e.Notification.Id == "u5");
+        Assert.Equal(["u5"], archived.Entries.Select(e => e.Notification.Id));
+        Assert.True(archived.Entries[0].Archived);
+        Assert.Equal(["u6"], afterAll.Entries.Select(e => e.Notification.Id));
+    }
+
+    [Fact]
+    public async Task Trim_RemovesByAgeAndBeyondTheCountPerStream_HeadsStay_MarksOfRemovedOnesGo()
+    {
+        await using var database = Create();
+        var store = await database.OpenAsync();
+        await store.AppendAsync([.. Enumerable.Range(1, 6).Select(i => Record("u" + i, Alice, T0.AddHours(i)))], Ct);
+        await store.AppendAsync([.. Enumerable.Range(1, 3).Select(i => Record("c" + i, Alerts, T0.AddHours(10)))], Ct);
+        await store.SetMarkAsync("1", "alice", ["u1"], InboxMark.Read, value: true, Ct);
+
+        var removed = await store.TrimAsync(createdBefore: T0.AddHours(2), maxPerStream: 3, Ct);
+
+        Assert.Equal(3, removed); // u1 by age, u2 and u3 by count
+        Assert.Equal([4L, 5, 6], (await store.ReadAsync(Alice, 0, 10, Ct)).Select(n => n.Position));
+        Assert.Equal(new StreamBounds(4, 6), await store.GetBoundsAsync(Alice, Ct));
+        Assert.Equal(3, (await store.ReadAsync(Alerts, 0, 10, Ct)).Count);
+        Assert.Equal([7L], (await store.AppendAsync([Record("u7", Alice)], Ct)).Select(o => o.Position));
+    }
+
+    [Fact]
+    public async Task Initialize_IsIdempotent_AlsoForSeveralStoresAtOnce()
+    {
+        await using var database = Create();
+        var stores = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => database.OpenAsync()));
+        await stores[0].InitializeAsync(Ct);
+
+        Assert.Equal(1, (await stores[3].AppendAsync([Record("a", Alice)], Ct))[0].Position);
+    }
+
+    private static NotificationRecord Record(string id, NotificationStreamId stream, DateTimeOffset? at = null) =>
+        new(id, stream, Encoding.UTF8.GetBytes($"{{\"id\":\"{id}\"}}"), at ?? T0);
+}
+
+public sealed class SqliteNotificationStoreTests : NotificationStoreContract
+{
+    private protected override StoreUnderTest Create() => StoreUnderTest.Sqlite();
+}
+
+public sealed class PostgreSqlNotificationStoreTests(Notify.WebSocket.Handling.Tests.TestSupport.PostgresServer postgres)
+    : NotificationStoreContract, IClassFixture<Notify.WebSocket.Handling.Tests.TestSupport.PostgresServer>
+{
+    private protected override StoreUnderTest Create() => StoreUnderTest.PostgreSql(postgres.Require());
+}
