@@ -12,6 +12,15 @@ var settings = new StrategyThroughputSettings
     MaxConcurrency = Arg("--concurrency", new Notify.WebSocket.MessageHandlingOptions().MaxConcurrency),
     Only = Array.IndexOf(args, "--only") is var only and >= 0 && only + 1 < args.Length ? args[only + 1] : null,
 };
+if (Array.IndexOf(args, "--latency") >= 0)
+{
+    // dotnet run -c Release --project tests/Notify.WebSocket.Handling.Benchmarks -- --latency [--rate 2000] [--seconds 5]
+    var rate = Arg("--rate", 2_000);
+    var (p50, p99, max) = await StrategyThroughput.DurableLatencyAsync(rate, Arg("--seconds", 5));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"handed to the pipeline -> durable in the spool, {rate} msg/s: p50 {p50:F2} ms, p99 {p99:F2} ms, max {max:F2} ms"));
+    return;
+}
+
 await StrategyThroughput.RunAsync(settings, Console.Out);
 return;
 

@@ -247,6 +247,70 @@ public static class StrategyThroughput
         return rate;
     }
 
+    /// <summary>
+    /// The window a crash can lose where the server cannot be told: from handing a message to the pipeline until it is
+    /// durable (the spool write that holds it has been flushed), for a steady stream of <paramref name="rate"/> msg/s
+    /// (not an overload, where the wait for room in the queue would be measured instead).
+    /// </summary>
+    /// <returns>p50, p99 and the maximum, in milliseconds.</returns>
+    public static async Task<(double P50, double P99, double Max)> DurableLatencyAsync(int rate, int seconds)
+    {
+        var work = Directory.CreateTempSubdirectory("notify-ws-latency-").FullName;
+        var services = new ServiceCollection();
+        services.AddWebSocketNotifications(o =>
+        {
+            o.Mode = WebSocketMode.External;
+            o.Protocol = WebSocketProtocol.Ws;
+            o.Url = "ws://127.0.0.1:9/ws";
+            o.EnableReceiving = true;
+            o.MessageHandling.Strategy = Noop;
+            o.MessageHandling.SpoolPath = Path.Combine(work, "spool");
+        }).AddHandlingStrategy<NoopStrategy.Settings>(Noop, _ => new NoopStrategy(), static (_, _) => { });
+        var provider = services.BuildServiceProvider();
+        await using (provider.ConfigureAwait(false))
+        {
+            var options = provider.GetRequiredService<IOptionsMonitor<WebSocketProviderOptions>>().Get("websocket");
+            var pipeline = provider.GetRequiredService<IncomingPipelineFactory>().Create("bench", options)!;
+            var handedAt = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
+            var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
+            pipeline.Durable = m =>
+            {
+                if (handedAt.TryRemove(m.Id, out var at))
+                {
+                    latencies.Add(Stopwatch.GetElapsedTime(at).TotalMilliseconds);
+                }
+            };
+
+            // One more second first, not counted: the spool's first writes and the JIT's first compilations.
+            var warmUp = rate;
+            var count = warmUp + (rate * seconds);
+            var clock = Stopwatch.StartNew();
+            for (var i = 0; i < count; i++)
+            {
+                // Paced: message i is due at i / rate seconds.
+                var due = TimeSpan.FromSeconds((double)i / rate);
+                if (due > clock.Elapsed)
+                {
+                    await Task.Delay(due - clock.Elapsed).ConfigureAwait(false);
+                }
+
+                var message = Message($"l-{i}");
+                if (i >= warmUp)
+                {
+                    handedAt[message.Id] = Stopwatch.GetTimestamp();
+                }
+
+                await pipeline.EnqueueAsync(message).ConfigureAwait(false);
+            }
+
+            await UntilAsync(() => pipeline.Pending == 0).ConfigureAwait(false);
+            await pipeline.DisposeAsync().ConfigureAwait(false);
+            var sorted = latencies.Order().ToArray();
+            Directory.Delete(work, recursive: true);
+            return (sorted[sorted.Length / 2], sorted[(int)(sorted.Length * 0.99)], sorted[^1]);
+        }
+    }
+
     private static async Task UntilAsync(Func<bool> condition)
     {
         var deadline = Stopwatch.StartNew();
