@@ -206,24 +206,16 @@ public static class StrategyThroughput
             await kafka.CreateTopicAsync(topic);
         }
 
-        var services = new ServiceCollection();
-        services.AddWebSocketNotifications(o =>
-        {
-            o.Mode = WebSocketMode.External;
-            o.Protocol = WebSocketProtocol.Ws;
-            o.Url = "ws://127.0.0.1:9/ws";
-            o.EnableReceiving = true;
-            o.MessageHandling.Strategy = strategy;
-            o.MessageHandling.DatabasePath = Path.Combine(work, $"pipeline-{round}.db");
-            o.MessageHandling.SpoolPath = Path.Combine(work, $"spool-{strategy}-{round}");
-            o.MessageHandling.MaxConcurrency = concurrency;
-        }).AddSqlite()
-          .AddKafka(k => { k.BootstrapServers = kafka.BootstrapServers; k.Topic = topic; })
-          .AddHandlingStrategy<NoopStrategy.Settings>(Noop, _ => new NoopStrategy(), static (_, _) => { });
-        var provider = services.BuildServiceProvider();
+        var (provider, pipeline) = StartPipeline(
+            h =>
+            {
+                h.Strategy = strategy;
+                h.DatabasePath = Path.Combine(work, $"pipeline-{round}.db");
+                h.SpoolPath = Path.Combine(work, $"spool-{strategy}-{round}");
+                h.MaxConcurrency = concurrency;
+            },
+            b => b.AddSqlite().AddKafka(k => { k.BootstrapServers = kafka.BootstrapServers; k.Topic = topic; }));
         await using var disposeProvider = provider.ConfigureAwait(false);
-        var options = provider.GetRequiredService<IOptionsMonitor<WebSocketProviderOptions>>().Get("websocket");
-        var pipeline = provider.GetRequiredService<IncomingPipelineFactory>().Create("bench", options)!;
 
         // Warm-up: the producer connects / the table is created before the clock starts.
         pipeline.TryEnqueue(Message($"warmup-{round}"));
@@ -256,21 +248,15 @@ public static class StrategyThroughput
     public static async Task<(double P50, double P99, double Max)> DurableLatencyAsync(int rate, int seconds)
     {
         var work = Directory.CreateTempSubdirectory("notify-ws-latency-").FullName;
-        var services = new ServiceCollection();
-        services.AddWebSocketNotifications(o =>
-        {
-            o.Mode = WebSocketMode.External;
-            o.Protocol = WebSocketProtocol.Ws;
-            o.Url = "ws://127.0.0.1:9/ws";
-            o.EnableReceiving = true;
-            o.MessageHandling.Strategy = Noop;
-            o.MessageHandling.SpoolPath = Path.Combine(work, "spool");
-        }).AddHandlingStrategy<NoopStrategy.Settings>(Noop, _ => new NoopStrategy(), static (_, _) => { });
-        var provider = services.BuildServiceProvider();
+        var (provider, pipeline) = StartPipeline(
+            h =>
+            {
+                h.Strategy = Noop;
+                h.SpoolPath = Path.Combine(work, "spool");
+            },
+            static _ => { });
         await using (provider.ConfigureAwait(false))
         {
-            var options = provider.GetRequiredService<IOptionsMonitor<WebSocketProviderOptions>>().Get("websocket");
-            var pipeline = provider.GetRequiredService<IncomingPipelineFactory>().Create("bench", options)!;
             var handedAt = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
             var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
             pipeline.Durable = m =>
@@ -309,6 +295,24 @@ public static class StrategyThroughput
             Directory.Delete(work, recursive: true);
             return (sorted[sorted.Length / 2], sorted[(int)(sorted.Length * 0.99)], sorted[^1]);
         }
+    }
+
+    /// <summary>A receiving external provider configuration (nothing connects) and its pipeline, with the no-op strategy added.</summary>
+    private static (ServiceProvider Provider, IncomingPipeline Pipeline) StartPipeline(Action<MessageHandlingOptions> handling, Action<IWebSocketNotificationsBuilder> add)
+    {
+        var services = new ServiceCollection();
+        var builder = services.AddWebSocketNotifications(o =>
+        {
+            o.Mode = WebSocketMode.External;
+            o.Protocol = WebSocketProtocol.Ws;
+            o.Url = "ws://127.0.0.1:9/ws";
+            o.EnableReceiving = true;
+            handling(o.MessageHandling);
+        }).AddHandlingStrategy<NoopStrategy.Settings>(Noop, _ => new NoopStrategy(), static (_, _) => { });
+        add(builder);
+        var provider = services.BuildServiceProvider();
+        var options = provider.GetRequiredService<IOptionsMonitor<WebSocketProviderOptions>>().Get("websocket");
+        return (provider, provider.GetRequiredService<IncomingPipelineFactory>().Create("bench", options)!);
     }
 
     private static async Task UntilAsync(Func<bool> condition)
