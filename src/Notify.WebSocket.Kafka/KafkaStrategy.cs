@@ -14,7 +14,7 @@ namespace Notify.WebSocket.Kafka;
 /// goes to <see cref="ILogger"/>. When the host stops, the producers are flushed for as long as the host's shutdown
 /// token allows, no longer: a message still undelivered then stays in the spool and is published at the next start.
 /// </summary>
-internal sealed partial class KafkaStrategy : IMessageHandlingStrategy<KafkaStrategyOptions>, IDisposable
+internal sealed partial class KafkaStrategy : IBatchMessageHandlingStrategy<KafkaStrategyOptions>, IDisposable
 {
     private static readonly byte[] JsonContentType = Encoding.UTF8.GetBytes(WebhookPayload.ContentType);
 
@@ -38,23 +38,49 @@ internal sealed partial class KafkaStrategy : IMessageHandlingStrategy<KafkaStra
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(options);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
-        var record = new Message<string?, byte[]>
-        {
-            Key = options.Key(message),
-            Value = WebhookPayload.Serialize(message),
-            Headers =
-            [
-                new Header(KafkaHeaders.Event, Encoding.UTF8.GetBytes(message.Event)),
-                new Header(KafkaHeaders.TenantId, Encoding.UTF8.GetBytes(message.TenantId)),
-                new Header(KafkaHeaders.MessageId, Encoding.UTF8.GetBytes(message.Id)),
-                new Header(KafkaHeaders.ContentType, JsonContentType),
-            ],
-        };
 
         // Once the host stops, a delivery still waited for is given up: the message stays spooled for the next start.
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
-        await ProducerFor(options).ProduceAsync(options.Topic, record, stopping.Token).ConfigureAwait(false);
+        await ProducerFor(options).ProduceAsync(options.Topic, Record(message, options), stopping.Token).ConfigureAwait(false);
     }
+
+    /// <summary>Produces every record of the batch at once (librdkafka batches them on the wire) and waits for all their delivery reports.</summary>
+    public async ValueTask<IReadOnlyList<Exception?>?> HandleBatchAsync(IReadOnlyList<IncomingMessage> messages, KafkaStrategyOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        ArgumentNullException.ThrowIfNull(options);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+        var producer = ProducerFor(options);
+        var deliveries = new KafkaBatchDelivery(messages.Count);
+        for (var i = 0; i < messages.Count; i++)
+        {
+            try
+            {
+                producer.Produce(options.Topic, Record(messages[i], options), deliveries.Handler(i));
+            }
+            catch (KafkaException ex)
+            {
+                // Not queued (for example librdkafka's local queue is full): this one is retried by the pipeline.
+                deliveries.Fail(i, ex);
+            }
+        }
+
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+        return await deliveries.Task.WaitAsync(stopping.Token).ConfigureAwait(false);
+    }
+
+    private static Message<string?, byte[]> Record(IncomingMessage message, KafkaStrategyOptions options) => new()
+    {
+        Key = options.Key(message),
+        Value = WebhookPayload.Serialize(message),
+        Headers =
+        [
+            new Header(KafkaHeaders.Event, Encoding.UTF8.GetBytes(message.Event)),
+            new Header(KafkaHeaders.TenantId, Encoding.UTF8.GetBytes(message.TenantId)),
+            new Header(KafkaHeaders.MessageId, Encoding.UTF8.GetBytes(message.Id)),
+            new Header(KafkaHeaders.ContentType, JsonContentType),
+        ],
+    };
 
     /// <summary>
     /// At host stop: waits for the records in flight to be delivered until <paramref name="cancellationToken"/> (the

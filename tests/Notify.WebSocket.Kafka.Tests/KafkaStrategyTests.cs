@@ -61,4 +61,34 @@ public sealed class KafkaStrategyTests(KafkaCluster kafka) : IClassFixture<Kafka
 
         Assert.Equal("tenant-7/message:received", Assert.Single(kafka.Consume(topic, 1, TimeSpan.FromSeconds(20))).Message.Key);
     }
+
+    [Fact]
+    public async Task ABatchWithOneRecordTheBrokerRefuses_DeliversTheOthers_AndKeepsThatOneForRetry()
+    {
+        var topic = "notify.batch." + Guid.NewGuid().ToString("N")[..8];
+        await kafka.CreateTopicAsync(topic);
+        using var files = new TempFiles();
+        await using var harness = HandlingHarness.Create(
+            h => { h.Strategy = "kafka"; h.SpoolPath = files.Path("spool"); },
+            builder: b => b.AddKafka(k =>
+            {
+                k.BootstrapServers = kafka.BootstrapServers;
+                k.Topic = topic;
+                k.Producer.MessageMaxBytes = 4_000;
+            }));
+        var pipeline = harness.StartPipeline();
+        for (var i = 0; i < 50; i++)
+        {
+            pipeline.TryEnqueue(i == 25
+                ? Messages.Create("too-big", data: "{\"text\":\"" + new string('x', 8_000) + "\"}")
+                : Messages.Create("b-" + i));
+        }
+
+        await Eventually.TrueAsync(() => pipeline.Completed == 49, "every record but the oversized one was acknowledged", 20_000);
+        var records = kafka.Consume(topic, 49, TimeSpan.FromSeconds(20));
+        Assert.Equal(1, pipeline.Pending);
+        await pipeline.DisposeAsync();
+
+        Assert.Equal(Enumerable.Range(0, 50).Where(i => i != 25).Select(i => "b-" + i).Order(StringComparer.Ordinal), records.Select(r => r.Message.Key).Order(StringComparer.Ordinal));
+    }
 }

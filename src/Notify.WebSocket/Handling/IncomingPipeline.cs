@@ -19,7 +19,9 @@ namespace Notify.WebSocket.Handling;
 /// asked for it, and handed to the strategies. A spool that cannot be written stops the queue (and so the socket), it
 /// never lets a message through undurably.</item>
 /// <item>A delivery loop runs each message's outstanding strategies concurrently (up to <c>maxConcurrency</c> messages at
-/// once); one failing does not stop or undo the others. Per-strategy completion is recorded in the spool.</item>
+/// once); one failing does not stop or undo the others. Per-strategy completion is recorded in the spool. When every
+/// strategy takes batches (<see cref="IBatchMessageHandlingStrategy{TOptions}"/>), the messages ready together go to
+/// each strategy in one call, up to 512 at once.</item>
 /// <item>Failed strategies alone are retried with capped exponential backoff; the message leaves the spool when all have
 /// succeeded. A failing strategy is logged once per interval with a count, and once when it recovers.</item>
 /// <item>Messages of the same tenant left pending by an earlier pipeline (or process) are delivered too, read from the
@@ -43,6 +45,7 @@ internal sealed class IncomingPipeline : IAsyncDisposable
     private readonly SharedSpool _spool;
     private readonly long _spoolCapacity;
     private readonly bool _dropWhenFull;
+    private readonly bool _batched;
     private readonly RetryBackoff _backoff;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -73,6 +76,7 @@ internal sealed class IncomingPipeline : IAsyncDisposable
         _tenantId = tenantId;
         _owner = owner;
         _strategies = strategies;
+        _batched = strategies.All(s => s.HandlesBatches);
         _spools = spools;
         _time = time;
         _logger = logger;
@@ -379,22 +383,57 @@ internal sealed class IncomingPipeline : IAsyncDisposable
 
     private async Task DeliverLoopAsync()
     {
+        var batch = new List<SpoolEntry>(BatchSize);
         try
         {
-            await foreach (var entry in _ready.Reader.ReadAllAsync().ConfigureAwait(false))
+            while (await _ready.Reader.WaitToReadAsync().ConfigureAwait(false))
             {
-                await _slots.WaitAsync(_stopping.Token).ConfigureAwait(false);
-                Interlocked.Increment(ref _running);
+                while (_ready.Reader.TryRead(out var entry))
+                {
+                    if (!_slots.Wait(0))
+                    {
+                        // Out of slots: what was gathered starts now, and this message waits for a slot.
+                        Dispatch(batch);
+                        await _slots.WaitAsync(_stopping.Token).ConfigureAwait(false);
+                    }
 
-                // Not awaited: up to maxConcurrency messages are in their strategies at once. The strategy's synchronous
-                // part (serializing, handing to a client library) runs here, without a hop to another thread.
-                _ = DeliverAsync(entry);
+                    if (!_batched)
+                    {
+                        // Not awaited: up to maxConcurrency messages are in their strategies at once. The strategy's
+                        // synchronous part (serializing, handing to a client library) runs here, without a hop to another thread.
+                        Interlocked.Increment(ref _running);
+                        _ = DeliverAsync(entry);
+                        continue;
+                    }
+
+                    batch.Add(entry);
+                    if (batch.Count == BatchSize)
+                    {
+                        Dispatch(batch);
+                    }
+                }
+
+                Dispatch(batch);
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
-            // Stopping: what was not started stays in the spool.
+            // Stopping: what was not started stays in the spool (the batch was started before waiting, so it is empty).
         }
+    }
+
+    /// <summary>Starts a gathered batch (each of its messages holds a slot) and empties the list.</summary>
+    private void Dispatch(List<SpoolEntry> batch)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        SpoolEntry[] entries = [.. batch];
+        batch.Clear();
+        Interlocked.Increment(ref _running);
+        _ = DeliverBatchAsync(entries);
     }
 
     private async Task DeliverAsync(SpoolEntry entry)
@@ -423,35 +462,77 @@ internal sealed class IncomingPipeline : IAsyncDisposable
                 }
             }
 
-            if (all)
+            Finish(entry, all);
+        }
+        finally
+        {
+            Release(1);
+        }
+    }
+
+    /// <summary>Every strategy of the pipeline takes batches: one call per strategy for the whole batch.</summary>
+    private async Task DeliverBatchAsync(SpoolEntry[] batch)
+    {
+        try
+        {
+            if (_strategies.Count == 1)
             {
-                _live.TryRemove(entry, out _);
-                _ops.Writer.TryWrite((entry, true));
-                Interlocked.Increment(ref _completed);
-                return;
+                await RunBatchAsync(0, batch).ConfigureAwait(false);
+            }
+            else
+            {
+                var runs = new Task[_strategies.Count];
+                for (var i = 0; i < runs.Length; i++)
+                {
+                    runs[i] = RunBatchAsync(i, batch);
+                }
+
+                await Task.WhenAll(runs).ConfigureAwait(false);
             }
 
-            entry.Attempts++;
-            _ops.Writer.TryWrite((entry, false));
-            var delay = _backoff.Delay(entry.Attempts);
-
-            // The retry's timer exists before anything says it is scheduled (a clock advanced on that word must hit it).
-            _ = RetryLaterAsync(entry, delay);
-            foreach (var strategy in _strategies)
+            foreach (var entry in batch)
             {
-                if (!entry.IsDone(strategy.Name))
-                {
-                    HandlingTelemetry.Retried.Add(1, HandlingTelemetry.Tags(strategy.Name, _tenantId));
-                    Log.StrategyRetryScheduled(_logger, strategy.Name, entry.Message.Id, (long)delay.TotalMilliseconds, entry.Attempts + 1);
-                }
+                Finish(entry, _strategies.All(s => entry.IsDone(s.Name)));
             }
         }
         finally
         {
-            _slots.Release();
-            if (Interlocked.Decrement(ref _running) == 0 && Volatile.Read(ref _disposed) != 0)
+            Release(batch.Length);
+        }
+    }
+
+    private void Release(int slots)
+    {
+        _slots.Release(slots);
+        if (Interlocked.Decrement(ref _running) == 0 && Volatile.Read(ref _disposed) != 0)
+        {
+            _idle.TrySetResult();
+        }
+    }
+
+    /// <summary>A message every strategy is done with leaves the spool; otherwise it is retried later for the strategies that are not.</summary>
+    private void Finish(SpoolEntry entry, bool all)
+    {
+        if (all)
+        {
+            _live.TryRemove(entry, out _);
+            _ops.Writer.TryWrite((entry, true));
+            Interlocked.Increment(ref _completed);
+            return;
+        }
+
+        entry.Attempts++;
+        _ops.Writer.TryWrite((entry, false));
+        var delay = _backoff.Delay(entry.Attempts);
+
+        // The retry's timer exists before anything says it is scheduled (a clock advanced on that word must hit it).
+        _ = RetryLaterAsync(entry, delay);
+        foreach (var strategy in _strategies)
+        {
+            if (!entry.IsDone(strategy.Name))
             {
-                _idle.TrySetResult();
+                HandlingTelemetry.Retried.Add(1, HandlingTelemetry.Tags(strategy.Name, _tenantId));
+                Log.StrategyRetryScheduled(_logger, strategy.Name, entry.Message.Id, (long)delay.TotalMilliseconds, entry.Attempts + 1);
             }
         }
     }
@@ -473,31 +554,78 @@ internal sealed class IncomingPipeline : IAsyncDisposable
     /// <returns>Whether the strategy is done with the message (handled, or refused for good).</returns>
     private async ValueTask<bool> RunAsync(int index, SpoolEntry entry)
     {
-        var strategy = _strategies[index];
-        var message = entry.Message;
         try
         {
-            await strategy.HandleAsync(message, _stopping.Token).ConfigureAwait(false);
+            await _strategies[index].HandleAsync(entry.Message, _stopping.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return Outcome(index, entry, ex);
+        }
+
+        return Outcome(index, entry, failure: null);
+    }
+
+    /// <summary>The messages of the batch this strategy has not handled yet, in one call; each outcome is recorded as <see cref="RunAsync"/> records one.</summary>
+    private async Task RunBatchAsync(int index, SpoolEntry[] batch)
+    {
+        var strategy = _strategies[index];
+        var todo = Array.FindAll(batch, e => !e.IsDone(strategy.Name));
+        if (todo.Length == 0)
+        {
+            return;
+        }
+
+        IReadOnlyList<Exception?>? failures;
+        try
+        {
+            failures = await strategy.HandleBatchAsync(Array.ConvertAll(todo, e => e.Message), _stopping.Token).ConfigureAwait(false);
+            if (failures is not null && failures.Count != todo.Length)
+            {
+                throw new InvalidOperationException($"The handling strategy \"{strategy.Name}\" reported {failures.Count} outcomes for a batch of {todo.Length} messages.");
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            foreach (var entry in todo)
+            {
+                Outcome(index, entry, ex);
+            }
+
+            return;
+        }
+
+        for (var i = 0; i < todo.Length; i++)
+        {
+            Outcome(index, todo[i], failures?[i]);
+        }
+    }
+
+    /// <summary>Records how one strategy did with one message; returns whether it is done with it (handled, or refused for good).</summary>
+    private bool Outcome(int index, SpoolEntry entry, Exception? failure)
+    {
+        var strategy = _strategies[index];
+        var message = entry.Message;
+        if (failure is null)
+        {
             Done(strategy, entry);
             _outages[index].Succeeded();
             HandlingTelemetry.Handled.Add(1, HandlingTelemetry.Tags(strategy.Name, _tenantId));
             Log.StrategyHandled(_logger, strategy.Name, message.Id, message.Event);
             return true;
         }
-        catch (WebSocketNotificationException ex) when (!ex.Retryable)
+
+        HandlingTelemetry.Failed.Add(1, HandlingTelemetry.Tags(strategy.Name, _tenantId));
+        if (failure is WebSocketNotificationException { Retryable: false })
         {
             // The sink refused this message for good (for example a webhook answering 400): retrying cannot help.
             Done(strategy, entry);
-            HandlingTelemetry.Failed.Add(1, HandlingTelemetry.Tags(strategy.Name, _tenantId));
-            Log.StrategyRejected(_logger, ex, strategy.Name, message.Id, message.Event, _tenantId);
+            Log.StrategyRejected(_logger, failure, strategy.Name, message.Id, message.Event, _tenantId);
             return true;
         }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            HandlingTelemetry.Failed.Add(1, HandlingTelemetry.Tags(strategy.Name, _tenantId));
-            _outages[index].Failed(ex, message);
-            return false;
-        }
+
+        _outages[index].Failed(failure, message);
+        return false;
     }
 
     private static void Done(SelectedStrategy strategy, SpoolEntry entry)

@@ -13,7 +13,7 @@ internal sealed class NotificationsWriter : IAsyncDisposable
 {
     private const int MaxBatch = 4096;
 
-    private readonly Channel<Row> _rows = Channel.CreateUnbounded<Row>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Rows> _rows = Channel.CreateUnbounded<Rows>(new UnboundedChannelOptions { SingleReader = true });
     private readonly DbDataSource _source;
     private readonly NotificationsDialect _dialect;
     private readonly Task _loop;
@@ -25,13 +25,17 @@ internal sealed class NotificationsWriter : IAsyncDisposable
         _loop = Task.Run(WriteLoopAsync);
     }
 
-    public Task WriteAsync(IncomingMessage message, string table, CancellationToken cancellationToken)
+    public async Task WriteAsync(IncomingMessage message, string table, CancellationToken cancellationToken)
     {
-        var row = new Row(message, table, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        ObjectDisposedException.ThrowIf(!_rows.Writer.TryWrite(row), this);
-
-        return row.Done.Task.WaitAsync(cancellationToken);
+        if (await Offer([message], table, cancellationToken).ConfigureAwait(false) is [{ } failure])
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
     }
+
+    /// <summary>Writes the messages' rows; null when all were committed, else each row's error (or null) in order.</summary>
+    public Task<IReadOnlyList<Exception?>?> WriteBatchAsync(IReadOnlyList<IncomingMessage> messages, string table, CancellationToken cancellationToken) =>
+        Offer(messages, table, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
@@ -39,39 +43,40 @@ internal sealed class NotificationsWriter : IAsyncDisposable
         await _loop.ConfigureAwait(false);
     }
 
+    private Task<IReadOnlyList<Exception?>?> Offer(IReadOnlyList<IncomingMessage> messages, string table, CancellationToken cancellationToken)
+    {
+        var rows = new Rows(messages, table, new TaskCompletionSource<IReadOnlyList<Exception?>?>(TaskCreationOptions.RunContinuationsAsynchronously));
+        ObjectDisposedException.ThrowIf(!_rows.Writer.TryWrite(rows), this);
+        return rows.Done.Task.WaitAsync(cancellationToken);
+    }
+
     private async Task WriteLoopAsync()
     {
-        var batch = new List<Row>(MaxBatch);
+        var batch = new List<Rows>();
         while (await _rows.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            while (batch.Count < MaxBatch && _rows.Reader.TryRead(out var row))
+            var count = 0;
+            while (count < MaxBatch && _rows.Reader.TryRead(out var rows))
             {
-                batch.Add(row);
+                batch.Add(rows);
+                count += rows.Messages.Count;
             }
 
             try
             {
-                await WriteAsync(batch).ConfigureAwait(false);
-                batch.ForEach(r => r.Done.TrySetResult());
+                await WriteAsync(batch.SelectMany(r => r.Messages.Select(m => (m, r.Table)))).ConfigureAwait(false);
+                batch.ForEach(r => r.Done.TrySetResult(null));
             }
-            catch (Exception ex) when (ex is not OutOfMemoryException && batch.Count == 1)
+            catch (Exception ex) when (ex is not OutOfMemoryException && count == 1)
             {
-                batch[0].Done.TrySetException(ex);
+                batch.ForEach(r => r.Done.TrySetResult(r.Messages.Count == 1 ? [ex] : null));
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 // One bad row must not fail the others: write them one by one (each row then reports its own error).
-                foreach (var row in batch)
+                foreach (var rows in batch)
                 {
-                    try
-                    {
-                        await WriteAsync([row]).ConfigureAwait(false);
-                        row.Done.TrySetResult();
-                    }
-                    catch (Exception rowError) when (rowError is not OutOfMemoryException)
-                    {
-                        row.Done.TrySetException(rowError);
-                    }
+                    rows.Done.TrySetResult(await OneByOneAsync(rows).ConfigureAwait(false));
                 }
             }
 
@@ -79,7 +84,26 @@ internal sealed class NotificationsWriter : IAsyncDisposable
         }
     }
 
-    private async Task WriteAsync(List<Row> batch)
+    private async Task<IReadOnlyList<Exception?>?> OneByOneAsync(Rows rows)
+    {
+        Exception?[]? failures = null;
+        for (var i = 0; i < rows.Messages.Count; i++)
+        {
+            try
+            {
+                await WriteAsync([(rows.Messages[i], rows.Table)]).ConfigureAwait(false);
+            }
+            catch (Exception rowError) when (rowError is not OutOfMemoryException)
+            {
+                failures ??= new Exception?[rows.Messages.Count];
+                failures[i] = rowError;
+            }
+        }
+
+        return failures;
+    }
+
+    private async Task WriteAsync(IEnumerable<(IncomingMessage Message, string Table)> rows)
     {
         var connection = await _source.OpenConnectionAsync().ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
@@ -87,7 +111,7 @@ internal sealed class NotificationsWriter : IAsyncDisposable
             var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
-                foreach (var group in batch.GroupBy(r => r.Table, StringComparer.Ordinal))
+                foreach (var group in rows.GroupBy(r => r.Table, StringComparer.Ordinal))
                 {
                     var command = connection.CreateCommand();
                     await using (command.ConfigureAwait(false))
@@ -134,5 +158,6 @@ internal sealed class NotificationsWriter : IAsyncDisposable
         p[9].Value = _dialect.ReceivedAt(message.Timestamp);
     }
 
-    private sealed record Row(IncomingMessage Message, string Table, TaskCompletionSource Done);
+    /// <summary>The rows of one call (one message, or a strategy's batch) and the task its caller waits on.</summary>
+    private sealed record Rows(IReadOnlyList<IncomingMessage> Messages, string Table, TaskCompletionSource<IReadOnlyList<Exception?>?> Done);
 }
