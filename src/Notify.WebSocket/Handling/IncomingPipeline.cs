@@ -492,13 +492,26 @@ internal sealed class IncomingPipeline : IAsyncDisposable
 
             foreach (var entry in batch)
             {
-                Finish(entry, _strategies.All(s => entry.IsDone(s.Name)));
+                Finish(entry, AllDone(entry));
             }
         }
         finally
         {
             Release(batch.Length);
         }
+    }
+
+    private bool AllDone(SpoolEntry entry)
+    {
+        foreach (var strategy in _strategies)
+        {
+            if (!entry.IsDone(strategy.Name))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private void Release(int slots)

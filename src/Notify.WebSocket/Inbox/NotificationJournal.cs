@@ -26,7 +26,10 @@ public sealed class NotificationJournal : IAsyncDisposable
     private readonly LogThrottle _failureLog;
     private readonly CancellationTokenSource _shutdown = new();
     private readonly Lock _gate = new();
+    private readonly Channel<(List<Pending> Batch, IReadOnlyList<AppendOutcome> Outcomes)> _stored =
+        Channel.CreateBounded<(List<Pending>, IReadOnlyList<AppendOutcome>)>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly Task _loop;
+    private readonly Task _handOff;
     private Task? _initialized;
     private INotificationJournalListener[] _listeners = [];
     private int _disposed;
@@ -42,6 +45,7 @@ public sealed class NotificationJournal : IAsyncDisposable
         _failureLog = new LogThrottle(timeProvider, TimeSpan.FromSeconds(10));
         _pending = Channel.CreateBounded<Pending>(new BoundedChannelOptions(options.MaxBatchSize * 16) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         _loop = Task.Run(WriteLoopAsync);
+        _handOff = Task.Run(HandOffLoopAsync);
     }
 
     /// <summary>The store underneath.</summary>
@@ -165,6 +169,7 @@ public sealed class NotificationJournal : IAsyncDisposable
 
         _pending.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
+        await _handOff.ConfigureAwait(false);
         await _shutdown.CancelAsync().ConfigureAwait(false);
         _shutdown.Dispose();
         if (Store is IAsyncDisposable disposable)
@@ -248,37 +253,55 @@ public sealed class NotificationJournal : IAsyncDisposable
         Log.InboxReady(_logger, _provider, _options.TablePrefix, _options.MaxAge, _options.MaxPerStream);
     }
 
+    /// <summary>
+    /// Commits batch after batch. A committed batch goes to <see cref="HandOffLoopAsync"/>, and the next one is committed
+    /// while the listeners fan the previous one out: the disk sync and the fan-out overlap instead of taking turns.
+    /// </summary>
     private async Task WriteLoopAsync()
     {
-        var batch = new List<Pending>(_options.MaxBatchSize);
-        var records = new List<NotificationRecord>(_options.MaxBatchSize);
-        while (await _pending.Reader.WaitToReadAsync().ConfigureAwait(false))
+        try
         {
-            batch.Clear();
-            records.Clear();
-            while (batch.Count < _options.MaxBatchSize && _pending.Reader.TryRead(out var pending))
+            while (await _pending.Reader.WaitToReadAsync().ConfigureAwait(false))
             {
-                batch.Add(pending);
-                records.Add(pending.Record);
-            }
-
-            IReadOnlyList<AppendOutcome> outcomes;
-            try
-            {
-                outcomes = await AppendAsync(records).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                if (_failureLog.TryEnter(out var suppressed))
+                var batch = new List<Pending>(Math.Min(_pending.Reader.Count, _options.MaxBatchSize));
+                var records = new List<NotificationRecord>(batch.Capacity);
+                while (batch.Count < _options.MaxBatchSize && _pending.Reader.TryRead(out var pending))
                 {
-                    Log.StoreAppendFailed(_logger, ex, _provider, batch.Count, suppressed);
+                    batch.Add(pending);
+                    records.Add(pending.Record);
                 }
 
-                var failure = Unavailable(ex);
-                batch.ForEach(p => p.Done.TrySetException(failure));
-                continue;
-            }
+                IReadOnlyList<AppendOutcome> outcomes;
+                try
+                {
+                    outcomes = await AppendAsync(records).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    if (_failureLog.TryEnter(out var suppressed))
+                    {
+                        Log.StoreAppendFailed(_logger, ex, _provider, batch.Count, suppressed);
+                    }
 
+                    var failure = Unavailable(ex);
+                    batch.ForEach(p => p.Done.TrySetException(failure));
+                    continue;
+                }
+
+                await _stored.Writer.WriteAsync((batch, outcomes)).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _stored.Writer.TryComplete();
+        }
+    }
+
+    /// <summary>Hands committed batches to the listeners, one batch at a time and in commit order (a stream's positions reach them in order).</summary>
+    private async Task HandOffLoopAsync()
+    {
+        await foreach (var (batch, outcomes) in _stored.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
             await CompleteAsync(batch, outcomes).ConfigureAwait(false);
         }
     }

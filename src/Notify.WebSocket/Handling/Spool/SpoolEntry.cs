@@ -8,7 +8,9 @@ namespace Notify.WebSocket.Handling.Spool;
 /// </summary>
 internal sealed class SpoolEntry(string owner, IncomingMessage message, IEnumerable<string>? done = null, int attempts = 0)
 {
-    private readonly HashSet<string> _done = new(done ?? [], StringComparer.OrdinalIgnoreCase);
+    // A handful of strategy names at most, and none for most of a message's life: a list made on first use costs a
+    // fraction of a set per message on the hot path.
+    private List<string>? _done = done?.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
 
     public string Owner { get; } = owner;
 
@@ -20,26 +22,47 @@ internal sealed class SpoolEntry(string owner, IncomingMessage message, IEnumera
 
     public bool IsDone(string strategy)
     {
-        lock (_done)
+        lock (this)
         {
-            return _done.Contains(strategy);
+            return Contains(strategy);
         }
     }
 
     public void MarkDone(string strategy)
     {
-        lock (_done)
+        lock (this)
         {
-            _done.Add(strategy);
+            if (!Contains(strategy))
+            {
+                (_done ??= new List<string>(1)).Add(strategy);
+            }
         }
     }
 
     /// <summary>The completed strategies, as stored: names joined by commas.</summary>
     public string DoneList()
     {
-        lock (_done)
+        lock (this)
         {
-            return string.Join(',', _done.Order(StringComparer.Ordinal));
+            return _done is null ? string.Empty : string.Join(',', _done.Order(StringComparer.Ordinal));
         }
+    }
+
+    private bool Contains(string strategy)
+    {
+        if (_done is null)
+        {
+            return false;
+        }
+
+        foreach (var done in _done)
+        {
+            if (string.Equals(done, strategy, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }
