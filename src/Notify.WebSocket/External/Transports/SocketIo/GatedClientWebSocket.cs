@@ -61,7 +61,7 @@ internal sealed class GatedClientWebSocket(
     /// <summary>
     /// Writes an EVENT packet ourselves (see <see cref="SocketIoPacketWriter"/>). <paramref name="cancellationToken"/>
     /// bounds the wait for the socket; the write itself ends when the socket is aborted, which its session does when it
-    /// is abandoned or the connection ends.
+    /// is abandoned, and the connection when it ends.
     /// </summary>
     public async ValueTask SendEventAsync(string? @namespace, int? ackId, string eventName, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {

@@ -197,7 +197,6 @@ internal sealed class SocketIoConnection(
         private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly TaskCompletionSource _disconnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly HttpClient _http;
-        private readonly CancellationTokenRegistration _lifetimeRegistration;
         private GatedClientWebSocket? _webSocket;
         private int _disposed;
 
@@ -240,10 +239,6 @@ internal sealed class SocketIoConnection(
             _socket.OnError += (_, message) => OnServerError(message);
             _socket.OnDisconnected += (_, _) => _disconnected.TrySetResult();
             _socket.OnAny(owner.OnEvent);
-
-            // The connection's end abandons the session, which aborts its socket: a write blocked on it ends then
-            // without every write having to watch the token (see GatedClientWebSocket.SendEventAsync).
-            _lifetimeRegistration = owner.Lifetime.UnsafeRegister(static session => ((Session)session!).Abandon(), this);
         }
 
         public ActivityMonitor Activity { get; }
@@ -337,7 +332,6 @@ internal sealed class SocketIoConnection(
                 return;
             }
 
-            _lifetimeRegistration.Dispose();
             Abandon();
             try
             {
