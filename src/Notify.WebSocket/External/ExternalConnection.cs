@@ -53,6 +53,10 @@ internal abstract class ExternalConnection : PooledConnection, ISupervisedConnec
         Logger = logger;
         _queue = new OutboundQueue(WriteAsync, OnWriteFailed, ChannelMessage, _channels, options.SendQueueCapacity, timeProvider, _lifetime.Token);
         _supervisor = new ConnectionSupervisor(this, policy ?? ExponentialBackoffPolicy.From(options), options, timeProvider, logger);
+
+        // Transports write with no cancellation token (ManagedWebSocket's direct path); a write blocked on the socket
+        // still ends when the connection does, since its end aborts the socket.
+        _ = _lifetime.Token.UnsafeRegister(static connection => ((ExternalConnection)connection!).AbortTransport(), this);
         ExternalTelemetry.Track(this);
     }
 

@@ -21,6 +21,12 @@ internal sealed class OutboundQueue : IAsyncDisposable
     private readonly int _capacityWhileClosed;
     private readonly CancellationToken _lifetime;
     private ITimer? _acknowledgmentSweep;
+
+    // The message the writer took from the queue and is writing: it still counts as waiting until written, and one
+    // whose write failed stays here, to be written first on the next socket. Not peeked at in the queue instead: after
+    // a TryPeek, ConcurrentQueue stops clearing the slots it dequeues, so written messages stayed referenced and
+    // survived gen0 collections, and the larger gen0 budget that follows made every send slower.
+    private OutgoingMessage? _writing;
     private int _waiting;
     private volatile bool _open;
 
@@ -57,7 +63,7 @@ internal sealed class OutboundQueue : IAsyncDisposable
     /// <summary>Messages not yet written.</summary>
     public int Waiting => Volatile.Read(ref _waiting);
 
-    private bool HasWork => !_queue.IsEmpty || _channels.HasChanges;
+    private bool HasWork => Volatile.Read(ref _writing) is not null || !_queue.IsEmpty || _channels.HasChanges;
 
     /// <summary>Adds a message to write; while the connection is down, only up to the capacity.</summary>
     /// <returns><see langword="null"/>, or <see cref="ExternalErrors.QueueFull"/>.</returns>
@@ -154,6 +160,7 @@ internal sealed class OutboundQueue : IAsyncDisposable
         _open = false;
 
         // Senders are released at once; the messages leave the queue once no writer holds it.
+        Volatile.Read(ref _writing)?.TryComplete(error);
         foreach (var message in _queue)
         {
             message.TryComplete(error);
@@ -163,6 +170,12 @@ internal sealed class OutboundQueue : IAsyncDisposable
         await _writeLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
+            if (Interlocked.Exchange(ref _writing, null) is { } writing)
+            {
+                Interlocked.Decrement(ref _waiting);
+                writing.TryComplete(error);
+            }
+
             while (_queue.TryDequeue(out var message))
             {
                 Interlocked.Decrement(ref _waiting);
@@ -197,19 +210,25 @@ internal sealed class OutboundQueue : IAsyncDisposable
                     await WriteChannelChangesAsync().ConfigureAwait(false);
                 }
 
-                if (!_queue.TryPeek(out var message))
+                var message = _writing;
+                if (message is null)
                 {
-                    return;
+                    if (!_queue.TryDequeue(out message))
+                    {
+                        return;
+                    }
+
+                    Volatile.Write(ref _writing, message);
                 }
 
-                // Cancelled or failed messages are skipped. A message leaves the queue only once written, so one
-                // whose write failed is written first on the next socket.
+                // Cancelled or failed messages are skipped. A message is done only once written, so one whose write
+                // failed is written first on the next socket.
                 if (!message.IsCompleted)
                 {
                     await WriteAsync(message).ConfigureAwait(false);
                 }
 
-                _queue.TryDequeue(out _);
+                Volatile.Write(ref _writing, null);
                 Interlocked.Decrement(ref _waiting);
                 message.TryComplete(null);
             }

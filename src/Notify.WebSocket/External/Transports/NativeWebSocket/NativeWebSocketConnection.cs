@@ -150,7 +150,10 @@ internal sealed class NativeWebSocketConnection(
         var writer = _envelopeWriter ??= new Utf8JsonWriter(_writeBuffer, new JsonWriterOptions { SkipValidation = true });
         writer.Reset(_writeBuffer);
         WriteEnvelope(writer, Options.Envelope, message, TimeProvider.GetUtcNow().UtcDateTime);
-        await socket.SendAsync(_writeBuffer.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+
+        // No token: ManagedWebSocket writes straight through only for a token that cannot be cancelled. A blocked
+        // write ends when the socket is aborted (a drop, or the connection's end).
+        await socket.SendAsync(_writeBuffer.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
     }
 
     protected override void AbortTransport() => _socket?.Abort();

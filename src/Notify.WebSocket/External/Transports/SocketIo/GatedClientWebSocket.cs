@@ -58,7 +58,11 @@ internal sealed class GatedClientWebSocket(
         }
     }
 
-    /// <summary>Writes an EVENT packet ourselves (see <see cref="SocketIoPacketWriter"/>).</summary>
+    /// <summary>
+    /// Writes an EVENT packet ourselves (see <see cref="SocketIoPacketWriter"/>). <paramref name="cancellationToken"/>
+    /// bounds the wait for the socket; the write itself ends when the socket is aborted, which its session does when it
+    /// is abandoned, and the connection when it ends.
+    /// </summary>
     public async ValueTask SendEventAsync(string? @namespace, int? ackId, string eventName, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         if (!_sendLock.Wait(0, cancellationToken))
@@ -70,7 +74,10 @@ internal sealed class GatedClientWebSocket(
         {
             _packet.ResetWrittenCount();
             SocketIoPacketWriter.WriteEvent(_packet, @namespace, ackId, eventName, data.Span);
-            await _socket.SendAsync(_packet.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+
+            // Given a token that can be cancelled, ManagedWebSocket takes its slow path on every send (an async method,
+            // a registration on the token, the execution context captured); with none it writes straight through.
+            await _socket.SendAsync(_packet.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
         }
         finally
         {
