@@ -50,7 +50,7 @@ public static class StrategyThroughput
         var round = 0;
         async Task RunAsync(string name, Func<Task<double>> scenario)
         {
-            if (settings.Only is null || name.StartsWith(settings.Only, StringComparison.Ordinal))
+            if (settings.Only is null || settings.Only.Split(',').Any(only => name.StartsWith(only, StringComparison.Ordinal)))
             {
                 var rate = await scenario().ConfigureAwait(false);
                 if (round > 0)
