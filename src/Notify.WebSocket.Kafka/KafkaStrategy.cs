@@ -33,15 +33,14 @@ internal sealed partial class KafkaStrategy : IBatchMessageHandlingStrategy<Kafk
         return options.Publish;
     }
 
+    /// <summary>One message is a batch of one: a single produce path, whether the pipeline batches or not.</summary>
     public async ValueTask HandleAsync(IncomingMessage message, KafkaStrategyOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        ArgumentNullException.ThrowIfNull(options);
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
-
-        // Once the host stops, a delivery still waited for is given up: the message stays spooled for the next start.
-        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
-        await ProducerFor(options).ProduceAsync(options.Topic, Record(message, options), stopping.Token).ConfigureAwait(false);
+        if (await HandleBatchAsync([message], options, cancellationToken).ConfigureAwait(false) is [{ } failure])
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
     }
 
     /// <summary>Produces every record of the batch at once (librdkafka batches them on the wire) and waits for all their delivery reports.</summary>
@@ -65,6 +64,7 @@ internal sealed partial class KafkaStrategy : IBatchMessageHandlingStrategy<Kafk
             }
         }
 
+        // Once the host stops, deliveries still waited for are given up: their messages stay spooled for the next start.
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
         return await deliveries.Task.WaitAsync(stopping.Token).ConfigureAwait(false);
     }
