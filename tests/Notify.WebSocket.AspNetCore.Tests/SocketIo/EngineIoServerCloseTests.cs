@@ -31,9 +31,7 @@ public sealed class EngineIoServerCloseTests : IAsyncDisposable
         var sid = await client.OpenPollingAsync();
         using var probe = await ProbedAsync(client, sid);
 
-        var session = Host.Session(Path, sid);
-        session.Send(EngineFrame.Text("4last"u8.ToArray()));
-        session.CloseAfterFlush("server close");
+        SendLastThenClose(sid);
         await RawEngineIo.SendTextAsync(probe, "5");
 
         Assert.Equal("4last", await RawEngineIo.ReceiveTextAsync(probe));
@@ -51,9 +49,7 @@ public sealed class EngineIoServerCloseTests : IAsyncDisposable
         using var probe = await ProbedAsync(client, sid);
 
         _clock.Advance(Settings.UpgradeTimeout + TimeSpan.FromSeconds(51));
-        var session = Host.Session(Path, sid);
-        session.Send(EngineFrame.Text("4last"u8.ToArray()));
-        session.CloseAfterFlush("server close");
+        SendLastThenClose(sid);
         await RawEngineIo.SendTextAsync(probe, "5");
 
         Assert.Equal("4last", await RawEngineIo.ReceiveTextAsync(probe));
@@ -99,9 +95,7 @@ public sealed class EngineIoServerCloseTests : IAsyncDisposable
         var sid = await client.OpenPollingAsync();
         using var probe = await ProbedAsync(client, sid);
 
-        var session = Host.Session(Path, sid);
-        session.Send(EngineFrame.Text("4last"u8.ToArray()));
-        session.CloseAfterFlush("server close");
+        SendLastThenClose(sid);
         var late = await client.PollAsync(sid);
 
         Assert.Equal((HttpStatusCode.OK, "4last"), late);
@@ -128,9 +122,7 @@ public sealed class EngineIoServerCloseTests : IAsyncDisposable
         var sid = await client.OpenPollingAsync();
         using var probe = await client.ConnectAsync($"EIO=4&transport=websocket&sid={sid}");
 
-        var session = Host.Session(Path, sid);
-        session.Send(EngineFrame.Text("4last"u8.ToArray()));
-        session.CloseAfterFlush("server close");
+        SendLastThenClose(sid);
 
         await RawEngineIo.ClosedAsync(probe);
         Assert.Equal(["4last", "1"], await PollUntilCloseAsync(client, sid, client.PollAsync(sid)));
@@ -144,9 +136,7 @@ public sealed class EngineIoServerCloseTests : IAsyncDisposable
         var waiting = client.PollAsync(sid);
         await Notify.WebSocket.Testing.Eventually.TrueAsync(() => Host.EngineSessionWaits(sid), "the GET waits");
 
-        var session = Host.Session(Path, sid);
-        session.Send(EngineFrame.Text("4last"u8.ToArray()));
-        session.CloseAfterFlush("server close");
+        SendLastThenClose(sid);
 
         Assert.Equal(["4last", "1"], await PollUntilCloseAsync(client, sid, waiting));
         Assert.False(Host.HasSession(Path, sid));
@@ -195,9 +185,7 @@ public sealed class EngineIoServerCloseTests : IAsyncDisposable
         var (socket, handshake) = await client.OpenWebSocketAsync();
         using var _s = socket;
 
-        var session = Host.Session(Path, handshake.GetProperty("sid").GetString()!);
-        session.Send(EngineFrame.Text("4last"u8.ToArray()));
-        session.CloseAfterFlush("server close");
+        SendLastThenClose(handshake.GetProperty("sid").GetString()!);
 
         Assert.Equal("4last", await RawEngineIo.ReceiveTextAsync(socket));
         await RawEngineIo.ClosedAsync(socket);
@@ -273,6 +261,14 @@ public sealed class EngineIoServerCloseTests : IAsyncDisposable
             w.WriteEndArray();
         });
         await socket.DisconnectAsync(closeConnection: true);
+    }
+
+    /// <summary>The server's side of every case here: a last packet (<c>4last</c>), then the close once it is flushed.</summary>
+    private void SendLastThenClose(string sid)
+    {
+        var session = Host.Session(Path, sid);
+        session.Send(EngineFrame.Text("4last"u8.ToArray()));
+        session.CloseAfterFlush("server close");
     }
 
     /// <summary>
