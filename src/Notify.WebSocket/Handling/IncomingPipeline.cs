@@ -440,14 +440,16 @@ internal sealed class IncomingPipeline : IAsyncDisposable
     {
         try
         {
-            var all = true;
             if (_strategies.Count == 1)
             {
-                all = entry.IsDone(_strategies[0].Name) || await RunAsync(0, entry).ConfigureAwait(false);
+                if (!entry.IsDone(_strategies[0].Name))
+                {
+                    await RunAsync(0, entry).ConfigureAwait(false);
+                }
             }
             else
             {
-                var runs = new List<Task<bool>>(_strategies.Count);
+                var runs = new List<Task>(_strategies.Count);
                 for (var i = 0; i < _strategies.Count; i++)
                 {
                     if (!entry.IsDone(_strategies[i].Name))
@@ -456,13 +458,10 @@ internal sealed class IncomingPipeline : IAsyncDisposable
                     }
                 }
 
-                foreach (var done in await Task.WhenAll(runs).ConfigureAwait(false))
-                {
-                    all &= done;
-                }
+                await Task.WhenAll(runs).ConfigureAwait(false);
             }
 
-            Finish(entry, all);
+            Finish(entry, AllDone(entry));
         }
         finally
         {
@@ -564,8 +563,8 @@ internal sealed class IncomingPipeline : IAsyncDisposable
         _ready.Writer.TryWrite(entry);
     }
 
-    /// <returns>Whether the strategy is done with the message (handled, or refused for good).</returns>
-    private async ValueTask<bool> RunAsync(int index, SpoolEntry entry)
+    /// <summary>One strategy, one message; the outcome is recorded by <see cref="Outcome"/>.</summary>
+    private async ValueTask RunAsync(int index, SpoolEntry entry)
     {
         try
         {
@@ -573,10 +572,11 @@ internal sealed class IncomingPipeline : IAsyncDisposable
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            return Outcome(index, entry, ex);
+            Outcome(index, entry, ex);
+            return;
         }
 
-        return Outcome(index, entry, failure: null);
+        Outcome(index, entry, failure: null);
     }
 
     /// <summary>The messages of the batch this strategy has not handled yet, in one call; each outcome is recorded as <see cref="RunAsync"/> records one.</summary>
@@ -614,8 +614,8 @@ internal sealed class IncomingPipeline : IAsyncDisposable
         }
     }
 
-    /// <summary>Records how one strategy did with one message; returns whether it is done with it (handled, or refused for good).</summary>
-    private bool Outcome(int index, SpoolEntry entry, Exception? failure)
+    /// <summary>Records how one strategy did with one message: done with it when handled, or refused for good.</summary>
+    private void Outcome(int index, SpoolEntry entry, Exception? failure)
     {
         var strategy = _strategies[index];
         var message = entry.Message;
@@ -625,7 +625,7 @@ internal sealed class IncomingPipeline : IAsyncDisposable
             _outages[index].Succeeded();
             HandlingTelemetry.Handled.Add(1, HandlingTelemetry.Tags(strategy.Name, _tenantId));
             Log.StrategyHandled(_logger, strategy.Name, message.Id, message.Event);
-            return true;
+            return;
         }
 
         HandlingTelemetry.Failed.Add(1, HandlingTelemetry.Tags(strategy.Name, _tenantId));
@@ -634,11 +634,10 @@ internal sealed class IncomingPipeline : IAsyncDisposable
             // The sink refused this message for good (for example a webhook answering 400): retrying cannot help.
             Done(strategy, entry);
             Log.StrategyRejected(_logger, failure, strategy.Name, message.Id, message.Event, _tenantId);
-            return true;
+            return;
         }
 
         _outages[index].Failed(failure, message);
-        return false;
     }
 
     private static void Done(SelectedStrategy strategy, SpoolEntry entry)
