@@ -77,7 +77,13 @@ internal sealed class InboxReplayScenario : Scenario
             var command = connection.CreateCommand();
             await using (command.ConfigureAwait(false))
             {
-                command.CommandText = "SELECT payload FROM inbox_notifications WHERE tenant_id = @t AND stream = @s AND position > 0 ORDER BY position LIMIT @limit";
+                // The stream's entries are in either part of the store's stream index (settled or recent).
+                command.CommandText = """
+                    SELECT n.payload FROM (
+                      SELECT position, seq FROM inbox_positions WHERE tenant_id = @t AND stream = @s AND position > 0
+                      UNION ALL SELECT position, seq FROM inbox_positions_recent WHERE tenant_id = @t AND stream = @s AND position > 0) x
+                    JOIN inbox_notifications n ON n.seq = x.seq ORDER BY x.position LIMIT @limit
+                    """;
                 command.Parameters.AddWithValue("@t", HarnessSignalRHost.Tenant);
                 command.Parameters.AddWithValue("@s", "user:" + User);
                 command.Parameters.AddWithValue("@limit", Missed);

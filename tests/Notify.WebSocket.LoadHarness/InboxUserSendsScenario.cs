@@ -14,6 +14,7 @@ internal sealed class InboxUserSendsScenario(bool againstBareInserts = false) : 
     private const int Users = 1_000;
     private const int Senders = 512;
     private const int BareBatch = 256;
+    private const int BareSettle = 8_192;
 
     private static readonly NotificationContent Content = new() { Subject = "bench", Body = "user send" };
 
@@ -30,7 +31,7 @@ internal sealed class InboxUserSendsScenario(bool againstBareInserts = false) : 
     private long _next;
 
     public override string Name => againstBareInserts
-        ? "inbox, user sends/s as above vs bare durable inserts of the same rows (one prepared INSERT each, a synced commit per 256)"
+        ? "inbox, user sends/s as above vs bare durable inserts of the same rows (prepared INSERTs of the row and its index entry, a synced commit per 256)"
         : $"inbox, user sends/s through the in-process gateway, {Senders} in flight to {Users:N0} connected users: store on (SQLite, durable) vs off";
 
     public override async Task SetUpAsync(CancellationToken cancellationToken)
@@ -77,7 +78,11 @@ internal sealed class InboxUserSendsScenario(bool againstBareInserts = false) : 
         _bare.Delete();
     }
 
-    /// <summary>The floor: <see cref="BareBatch"/> rows by one prepared statement, in one transaction, committed durably (as the store's connections are set up).</summary>
+    /// <summary>
+    /// The floor: <see cref="BareBatch"/> rows and their stream index entries by prepared statements, in one transaction,
+    /// committed durably (as the store's connections are set up); every <see cref="BareSettle"/> rows the recent part of
+    /// the index moves into the settled part, as the store does.
+    /// </summary>
     private Task BareInsertsAsync()
     {
         using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_bare.Path}");
@@ -98,13 +103,28 @@ internal sealed class InboxUserSendsScenario(bool againstBareInserts = false) : 
         var id = insert.Parameters.AddWithValue("@i", string.Empty);
         insert.Parameters.AddWithValue("@b", _barePayload);
         insert.Parameters.AddWithValue("@c", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        using var index = connection.CreateCommand();
+        index.Transaction = transaction;
+        index.CommandText = "INSERT INTO inbox_positions_recent (tenant_id, stream, position, seq) VALUES (@t, @s, @p, last_insert_rowid())";
+        index.Parameters.AddWithValue("@t", HarnessSignalRHost.Tenant);
+        var indexStream = index.Parameters.AddWithValue("@s", string.Empty);
+        var indexPosition = index.Parameters.AddWithValue("@p", 0L);
         for (var i = 0; i < BareBatch; i++)
         {
             var n = ++_bareNext;
-            stream.Value = "user:user" + (n % Users);
-            position.Value = n;
+            stream.Value = indexStream.Value = "user:user" + (n % Users);
+            position.Value = indexPosition.Value = n;
             id.Value = Guid.CreateVersion7().ToString("N");
             insert.ExecuteNonQuery();
+            index.ExecuteNonQuery();
+        }
+
+        if (_bareNext % BareSettle < BareBatch)
+        {
+            using var settle = connection.CreateCommand();
+            settle.Transaction = transaction;
+            settle.CommandText = "INSERT INTO inbox_positions SELECT * FROM inbox_positions_recent; DELETE FROM inbox_positions_recent;";
+            settle.ExecuteNonQuery();
         }
 
         transaction.Commit();

@@ -14,8 +14,28 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
 {
     private const int TrimChunk = 10_000;
 
-    public Task InitializeAsync(CancellationToken cancellationToken = default) =>
-        InWriteTransactionAsync(statements => ExecuteAsync(statements.Connection, statements.Transaction, sql.Schema, cancellationToken), cancellationToken);
+    /// <summary>
+    /// How many appended notifications the recent index holds before an append moves it into the settled index: small
+    /// enough that a commit touches few of its pages, large enough that the move touches each stream's page rarely.
+    /// </summary>
+    private const int SettleEvery = 8_192;
+
+    private int _unsettled;
+
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        await InWriteTransactionAsync(statements => ExecuteAsync(statements.Connection, statements.Transaction, sql.Schema, cancellationToken), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ScalarAsync(sql.LayoutCheck, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbException exception)
+        {
+            throw new InvalidOperationException(
+                $"The inbox table '{sql.Notifications}' has the layout of an earlier preview of Notify.WebSocket (it has no 'seq' column). Drop the inbox tables or set another 'tablePrefix', and start again.",
+                exception);
+        }
+    }
 
     public async Task<IReadOnlyList<AppendOutcome>> AppendAsync(IReadOnlyList<NotificationRecord> records, CancellationToken cancellationToken = default)
     {
@@ -37,6 +57,11 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
             }
 
             await InsertAsync(statements, records, fresh, outcomes, cancellationToken).ConfigureAwait(false);
+            if (Interlocked.Add(ref _unsettled, fresh.Count) >= SettleEvery)
+            {
+                Volatile.Write(ref _unsettled, 0);
+                await statements.Bind(sql.Settle, []).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
         }, cancellationToken).ConfigureAwait(false);
 
         return outcomes;
@@ -223,13 +248,23 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
 
     public async Task<long> TrimAsync(DateTimeOffset createdBefore, int maxPerStream, CancellationToken cancellationToken = default)
     {
+        // Settled first: trimming by count reads the settled index only.
+        await InWriteTransactionAsync(statements => statements.Bind(sql.Settle, []).ExecuteNonQueryAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
         long removed = 0;
-        foreach (var (text, parameter) in new[] { (sql.TrimByAge, ("before", createdBefore.ToUnixTimeMilliseconds())), (sql.TrimByCount, ("max", (long)maxPerStream)) })
+        foreach (var (trim, parameter) in new[] { (sql.TrimByAge, ("before", createdBefore.ToUnixTimeMilliseconds())), (sql.TrimByCount, ("max", (long)maxPerStream)) })
         {
             // In chunks, so no trim holds the write lock for long.
             while (true)
             {
-                var deleted = await NonQueryAsync(text, cancellationToken, parameter, ("limit", TrimChunk)).ConfigureAwait(false);
+                var deleted = 0;
+                await InWriteTransactionAsync(async statements =>
+                {
+                    for (var i = 0; i < trim.Statements.Length; i++)
+                    {
+                        var count = await statements.Bind(trim.Statements[i], [parameter, ("limit", (long)TrimChunk)]).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                        deleted = i == trim.Counted ? count : deleted;
+                    }
+                }, cancellationToken).ConfigureAwait(false);
                 removed += deleted;
                 if (deleted < TrimChunk)
                 {
@@ -406,6 +441,11 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
 
     private async Task InsertAsync(Statements statements, IReadOnlyList<NotificationRecord> records, List<int> fresh, AppendOutcome[] outcomes, CancellationToken cancellationToken)
     {
+        // Without a statement that indexes what it inserts, the rows after the log's last sequence number are this
+        // transaction's: SQLite has one writer at a time.
+        var last = sql.Dialect.ReturningFeedsInsert || fresh.Count == 0
+            ? 0L
+            : Convert.ToInt64(await statements.Bind(sql.LastSequence, []).ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
         foreach (var chunk in Chunks(fresh))
         {
             var parameters = new List<(string, object)>(chunk.Length * 6);
@@ -421,6 +461,11 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
             }
 
             await statements.Bind(sql.Insert(chunk.Length), parameters).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!sql.Dialect.ReturningFeedsInsert && fresh.Count > 0)
+        {
+            await statements.Bind(sql.IndexAppended, [("after", last)]).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -14,6 +14,10 @@ internal sealed class InboxDialect
         // WAL lets replays read while a batch commits; FULL makes every commit durable (synced) before it returns.
         connectionSetup: "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
         schemaLock: null,
+        sequenceKey: "INTEGER PRIMARY KEY",
+        // The index tables are their primary key: no second B-tree to write.
+        clusteredSuffix: " WITHOUT ROWID",
+        returningFeedsInsert: false,
         // In-process: a prepared single-row statement bound again per row beats a wide one (SQLite finds each named
         // parameter by a linear search); lookups over a whole batch go as one JSON parameter.
         rowsPerStatement: 1,
@@ -27,12 +31,18 @@ internal sealed class InboxDialect
         connectionSetup: null,
         // CREATE ... IF NOT EXISTS races between sessions in PostgreSQL: a transaction-scoped advisory lock orders them.
         schemaLock: "SELECT pg_advisory_xact_lock(7150015);",
+        sequenceKey: "bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+        clusteredSuffix: string.Empty,
+        returningFeedsInsert: true,
         // Over the network: many rows per statement, so a batch takes few round trips.
         rowsPerStatement: 64,
         rowsAsJson: false);
 
-    private InboxDialect(string name, string text, string integer, string bytes, string? connectionSetup, string? schemaLock, int rowsPerStatement, bool rowsAsJson)
+    private InboxDialect(string name, string text, string integer, string bytes, string? connectionSetup, string? schemaLock, string sequenceKey, string clusteredSuffix, bool returningFeedsInsert, int rowsPerStatement, bool rowsAsJson)
     {
+        SequenceKey = sequenceKey;
+        ClusteredSuffix = clusteredSuffix;
+        ReturningFeedsInsert = returningFeedsInsert;
         RowsPerStatement = rowsPerStatement;
         RowsAsJson = rowsAsJson;
         Name = name;
@@ -50,6 +60,19 @@ internal sealed class InboxDialect
     public string Integer { get; }
 
     public string Bytes { get; }
+
+    /// <summary>The column type of the notification log's sequence number: assigned on insert, ascending.</summary>
+    public string SequenceKey { get; }
+
+    /// <summary>Appended to a table stored as its primary key alone.</summary>
+    public string ClusteredSuffix { get; }
+
+    /// <summary>
+    /// Whether a statement can feed the rows an <c>INSERT</c> or <c>DELETE</c> returns into another table (PostgreSQL's
+    /// data-modifying <c>WITH</c>). Without it, a write transaction reads the last sequence number before appending,
+    /// which is only sound where writers are serialized (SQLite).
+    /// </summary>
+    public bool ReturningFeedsInsert { get; }
 
     /// <summary>Run before each write transaction on a connection; null when nothing is needed.</summary>
     public string? ConnectionSetup { get; }

@@ -5,12 +5,21 @@ using System.Text;
 namespace Notify.WebSocket.Inbox;
 
 /// <summary>
-/// The SQL of the built-in inbox store for one dialect and table prefix. Tables: <c>notifications</c> (tenant, stream,
-/// position, id, payload, created-at), <c>streams</c> (each stream's head), <c>members</c> (channel memberships),
-/// <c>cursors</c> (each user's read-through position per stream) and <c>marks</c> (read or archived state per user and
-/// notification, over the cursor). Streams are stored per tenant as <c>user:{id}</c> / <c>channel:{name}</c>; times as
-/// Unix milliseconds. Multi-row statements are built once per row count.
+/// The SQL of the built-in inbox store for one dialect and table prefix. Tables: <c>notifications</c> (a log in
+/// append order: sequence number, tenant, stream, position, id, payload, created-at), the stream index that finds a
+/// stream's notifications by position in two tables, <c>positions</c> (settled) and <c>positions_recent</c> (what
+/// was appended since the last settle), <c>streams</c> (each stream's head), <c>members</c> (channel memberships),
+/// <c>cursors</c> (each user's read-through position per stream) and <c>marks</c> (read or archived state per user
+/// and notification, over the cursor). Streams are stored per tenant as <c>user:{id}</c> / <c>channel:{name}</c>;
+/// times as Unix milliseconds. Multi-row statements are built once per row count.
 /// </summary>
+/// <remarks>
+/// Why the index is split: a commit of sends to many users adds one index entry per stream, and a B-tree clustered
+/// by stream puts each on a page of its own, so a synced commit rewrote about one page per notification (SQLite
+/// writes whole pages to its log). The recent table stays small, so a commit touches few pages; moving it into the
+/// settled table in bulk touches each stream's page once per thousands of notifications. Readers see both through
+/// <see cref="StreamIndex"/>.
+/// </remarks>
 internal sealed class InboxSql
 {
     private readonly ConcurrentDictionary<(string Kind, int Rows), string> _chunked = new();
@@ -25,14 +34,21 @@ internal sealed class InboxSql
         Marks = prefix + "marks";
         var index = prefix.Replace('.', '_');
         var (t, i, b) = (dialect.Text, dialect.Integer, dialect.Bytes);
+        Positions = prefix + "positions";
+        RecentPositions = prefix + "positions_recent";
         Schema = $"""
             {dialect.SchemaLock}
             CREATE TABLE IF NOT EXISTS {Notifications} (
-              tenant_id {t} NOT NULL, stream {t} NOT NULL, position {i} NOT NULL, id {t} NOT NULL,
-              payload {b} NOT NULL, created_at {i} NOT NULL,
-              PRIMARY KEY (tenant_id, stream, position));
+              seq {dialect.SequenceKey}, tenant_id {t} NOT NULL, stream {t} NOT NULL, position {i} NOT NULL, id {t} NOT NULL,
+              payload {b} NOT NULL, created_at {i} NOT NULL);
             CREATE UNIQUE INDEX IF NOT EXISTS {index}notifications_id ON {Notifications} (tenant_id, id);
             CREATE INDEX IF NOT EXISTS {index}notifications_created ON {Notifications} (created_at);
+            CREATE TABLE IF NOT EXISTS {Positions} (
+              tenant_id {t} NOT NULL, stream {t} NOT NULL, position {i} NOT NULL, seq {i} NOT NULL,
+              PRIMARY KEY (tenant_id, stream, position)){dialect.ClusteredSuffix};
+            CREATE TABLE IF NOT EXISTS {RecentPositions} (
+              tenant_id {t} NOT NULL, stream {t} NOT NULL, position {i} NOT NULL, seq {i} NOT NULL,
+              PRIMARY KEY (tenant_id, stream, position)){dialect.ClusteredSuffix};
             CREATE TABLE IF NOT EXISTS {Streams} (
               tenant_id {t} NOT NULL, stream {t} NOT NULL, head {i} NOT NULL, PRIMARY KEY (tenant_id, stream));
             CREATE TABLE IF NOT EXISTS {Members} (
@@ -46,8 +62,19 @@ internal sealed class InboxSql
               is_read {i} NULL, archived {i} NOT NULL DEFAULT 0,
               PRIMARY KEY (tenant_id, user_id, stream, position));
             """;
+        LayoutCheck = $"SELECT seq FROM {Notifications} WHERE 1 = 0";
+        LastSequence = $"SELECT COALESCE(MAX(seq), 0) FROM {Notifications}";
+        IndexAppended = $"INSERT INTO {RecentPositions} (tenant_id, stream, position, seq) SELECT tenant_id, stream, position, seq FROM {Notifications} WHERE seq > @after";
+        // PostgreSQL: one statement, so entries a concurrent appender adds meanwhile are neither lost nor moved twice.
+        Settle = dialect.ReturningFeedsInsert
+            ? $"WITH moved AS (DELETE FROM {RecentPositions} RETURNING tenant_id, stream, position, seq) INSERT INTO {Positions} (tenant_id, stream, position, seq) SELECT tenant_id, stream, position, seq FROM moved"
+            : $"INSERT INTO {Positions} (tenant_id, stream, position, seq) SELECT tenant_id, stream, position, seq FROM {RecentPositions}; DELETE FROM {RecentPositions};";
 
-        Read = $"SELECT id, position, payload, created_at FROM {Notifications} WHERE tenant_id = @t AND stream = @s AND position > @after ORDER BY position LIMIT @limit";
+        Read = $"""
+            SELECT n.id, n.position, n.payload, n.created_at
+            FROM {StreamIndex("tenant_id = @t AND stream = @s AND position > @after", firstByPosition: true)} x
+            JOIN {Notifications} n ON n.seq = x.seq ORDER BY x.position LIMIT @limit
+            """;
         // Rows as one JSON parameter (SQLite's json_each): json_extract rather than ->> keeps older SQLite builds working.
         ExistingIdsOfJson = $"""
             SELECT n.tenant_id, n.id, n.stream, n.position FROM json_each(@rows) j
@@ -62,7 +89,12 @@ internal sealed class InboxSql
             SELECT s.tenant_id, s.stream, s.head FROM json_each(@rows) j
             JOIN {Streams} s ON s.tenant_id = json_extract(j.value, '$[0]') AND s.stream = json_extract(j.value, '$[1]')
             """;
-        Bounds = $"SELECT (SELECT MIN(position) FROM {Notifications} WHERE tenant_id = @t AND stream = @s), (SELECT head FROM {Streams} WHERE tenant_id = @t AND stream = @s)";
+        Bounds = $"""
+            SELECT (SELECT MIN(low) FROM (
+                SELECT MIN(position) AS low FROM {Positions} WHERE tenant_id = @t AND stream = @s
+                UNION ALL SELECT MIN(position) FROM {RecentPositions} WHERE tenant_id = @t AND stream = @s) lows),
+              (SELECT head FROM {Streams} WHERE tenant_id = @t AND stream = @s)
+            """;
         Join = $"""
             INSERT INTO {Members} (tenant_id, user_id, stream, since)
             VALUES (@t, @u, @s, COALESCE((SELECT head FROM {Streams} WHERE tenant_id = @t AND stream = @s), 0))
@@ -85,13 +117,12 @@ internal sealed class InboxSql
         // The user's inbox: their own stream, and their channels' after they joined. Read when marked so, else when at or
         // below the user's read-through cursor of the stream.
         InboxFrom = $"""
-            FROM {Notifications} n
-            LEFT JOIN {Members} m ON m.tenant_id = n.tenant_id AND m.user_id = @u AND m.stream = n.stream
-            LEFT JOIN {Cursors} c ON c.tenant_id = n.tenant_id AND c.user_id = @u AND c.stream = n.stream
-            LEFT JOIN {Marks} k ON k.tenant_id = n.tenant_id AND k.user_id = @u AND k.stream = n.stream AND k.position = n.position
-            WHERE n.tenant_id = @t
-              AND n.stream IN (SELECT @us UNION ALL SELECT stream FROM {Members} WHERE tenant_id = @t AND user_id = @u)
-              AND (n.stream = @us OR n.position > m.since)
+            FROM {StreamIndex($"tenant_id = @t AND stream IN (SELECT @us UNION ALL SELECT stream FROM {Members} WHERE tenant_id = @t AND user_id = @u)")} x
+            JOIN {Notifications} n ON n.seq = x.seq
+            LEFT JOIN {Members} m ON m.tenant_id = x.tenant_id AND m.user_id = @u AND m.stream = x.stream
+            LEFT JOIN {Cursors} c ON c.tenant_id = x.tenant_id AND c.user_id = @u AND c.stream = x.stream
+            LEFT JOIN {Marks} k ON k.tenant_id = x.tenant_id AND k.user_id = @u AND k.stream = x.stream AND k.position = x.position
+            WHERE (x.stream = @us OR x.position > m.since)
             """;
         IsRead = "(CASE WHEN k.is_read IS NOT NULL THEN k.is_read WHEN n.position <= COALESCE(c.read_through, 0) THEN 1 ELSE 0 END)";
         CountUnread = $"SELECT COUNT(*) {InboxFrom} AND COALESCE(k.archived, 0) = 0 AND {IsRead} = 0";
@@ -102,22 +133,42 @@ internal sealed class InboxSql
             UPDATE {Marks} SET is_read = NULL WHERE tenant_id = @t AND user_id = @u AND stream = @s AND position <= @p;
             """;
         ClearReadMarks = $"UPDATE {Marks} SET is_read = NULL WHERE tenant_id = @t AND user_id = @u";
-        TrimByAge = $"DELETE FROM {Notifications} WHERE (tenant_id, stream, position) IN (SELECT tenant_id, stream, position FROM {Notifications} WHERE created_at < @before LIMIT @limit)";
-        TrimByCount = $"""
-            DELETE FROM {Notifications} WHERE (tenant_id, stream, position) IN (
-              SELECT n.tenant_id, n.stream, n.position FROM {Streams} s
-              JOIN {Notifications} n ON n.tenant_id = s.tenant_id AND n.stream = s.stream AND n.position <= s.head - @max
-              LIMIT @limit)
+        // Each trim removes the same rows (one ordered, limited choice) from the index and the log, in one transaction.
+        var aged = $"SELECT tenant_id, stream, position FROM {Notifications} WHERE created_at < @before ORDER BY created_at, seq LIMIT @limit";
+        TrimByAge = new TrimStatements(
+            [
+                $"DELETE FROM {Positions} WHERE (tenant_id, stream, position) IN ({aged})",
+                $"DELETE FROM {RecentPositions} WHERE (tenant_id, stream, position) IN ({aged})",
+                $"DELETE FROM {Notifications} WHERE seq IN (SELECT seq FROM {Notifications} WHERE created_at < @before ORDER BY created_at, seq LIMIT @limit)",
+            ],
+            Counted: 2);
+        var beyond = $"""
+            FROM {Streams} s JOIN {Positions} x ON x.tenant_id = s.tenant_id AND x.stream = s.stream AND x.position <= s.head - @max
+            ORDER BY s.tenant_id, s.stream, x.position LIMIT @limit
             """;
+        TrimByCount = new TrimStatements(
+            [
+                $"DELETE FROM {Notifications} WHERE seq IN (SELECT x.seq {beyond})",
+                $"DELETE FROM {Positions} WHERE (tenant_id, stream, position) IN (SELECT x.tenant_id, x.stream, x.position {beyond})",
+            ],
+            Counted: 0);
         TrimMarks = $"""
-            DELETE FROM {Marks} AS k WHERE NOT EXISTS (
-              SELECT 1 FROM {Notifications} n WHERE n.tenant_id = k.tenant_id AND n.stream = k.stream AND n.position = k.position)
+            DELETE FROM {Marks} AS k
+            WHERE NOT EXISTS (SELECT 1 FROM {Positions} x WHERE x.tenant_id = k.tenant_id AND x.stream = k.stream AND x.position = k.position)
+              AND NOT EXISTS (SELECT 1 FROM {RecentPositions} x WHERE x.tenant_id = k.tenant_id AND x.stream = k.stream AND x.position = k.position)
             """;
     }
 
     public InboxDialect Dialect { get; }
 
     public string Notifications { get; }
+
+    /// <summary>The settled part of the stream index: (tenant, stream, position) to the log's sequence number.</summary>
+    public string Positions { get; }
+
+    /// <summary>The stream index's entries appended since the last <see cref="Settle"/>.</summary>
+    public string RecentPositions { get; }
+
 
     public string Streams { get; }
 
@@ -128,6 +179,18 @@ internal sealed class InboxSql
     public string Marks { get; }
 
     public string Schema { get; }
+
+    /// <summary>Fails when the notifications table has the layout of an earlier preview (no <c>seq</c> column).</summary>
+    public string LayoutCheck { get; }
+
+    /// <summary>The log's last sequence number (SQLite: read in the write transaction, before appending).</summary>
+    public string LastSequence { get; }
+
+    /// <summary>Indexes the log's rows after sequence number @after (SQLite: the rows this write transaction appended).</summary>
+    public string IndexAppended { get; }
+
+    /// <summary>Moves the recent index entries into the settled index.</summary>
+    public string Settle { get; }
 
     public string Read { get; }
 
@@ -151,9 +214,11 @@ internal sealed class InboxSql
 
     public string ClearReadMarks { get; }
 
-    public string TrimByAge { get; }
+    /// <summary>Removes up to @limit notifications created before @before.</summary>
+    public TrimStatements TrimByAge { get; }
 
-    public string TrimByCount { get; }
+    /// <summary>Removes up to @limit settled notifications more than @max below their stream's head.</summary>
+    public TrimStatements TrimByCount { get; }
 
     public string TrimMarks { get; }
 
@@ -192,8 +257,15 @@ internal sealed class InboxSql
     /// <summary>The heads of the streams in @rows, a JSON array of [tenant, stream, …].</summary>
     public string HeadsOfJson { get; }
 
+    /// <summary>
+    /// Appends <paramref name="rows"/> notifications to the log; where the dialect can, the same statement adds their
+    /// entries to the recent index (otherwise <see cref="IndexAppended"/> follows).
+    /// </summary>
     public string Insert(int rows) => Chunked("insert", rows, static (sql, i) => sql.Append(CultureInfo.InvariantCulture, $"(@t{i}, @s{i}, @p{i}, @i{i}, @b{i}, @c{i})"),
-        $"INSERT INTO {Notifications} (tenant_id, stream, position, id, payload, created_at) VALUES ", string.Empty);
+        (Dialect.ReturningFeedsInsert ? "WITH appended AS (" : string.Empty) + $"INSERT INTO {Notifications} (tenant_id, stream, position, id, payload, created_at) VALUES ",
+        Dialect.ReturningFeedsInsert
+            ? $" RETURNING tenant_id, stream, position, seq) INSERT INTO {RecentPositions} (tenant_id, stream, position, seq) SELECT tenant_id, stream, position, seq FROM appended"
+            : string.Empty);
 
     /// <summary>Which of <paramref name="rows"/> ids are in the user's inbox (@i0 …).</summary>
     public string VisibleIds(int rows) => Chunked("visible", rows, static (sql, i) => sql.Append(CultureInfo.InvariantCulture, $"@i{i}"),
@@ -208,6 +280,20 @@ internal sealed class InboxSql
         mark == Storage.InboxMark.Read
             ? " ON CONFLICT (tenant_id, user_id, stream, position) DO UPDATE SET is_read = excluded.is_read"
             : " ON CONFLICT (tenant_id, user_id, stream, position) DO UPDATE SET archived = excluded.archived");
+
+    /// <summary>
+    /// Both parts of the stream index as one subquery of (tenant_id, stream, position, seq), each part filtered by
+    /// <paramref name="condition"/> (written out in both, as query planners do not push every condition into a
+    /// <c>UNION ALL</c>); with <paramref name="firstByPosition"/>, each part's first @limit entries by position.
+    /// </summary>
+    private string StreamIndex(string condition, bool firstByPosition = false)
+    {
+        var first = firstByPosition ? " ORDER BY position LIMIT @limit" : string.Empty;
+        return $"""
+            (SELECT tenant_id, stream, position, seq FROM (SELECT tenant_id, stream, position, seq FROM {Positions} WHERE {condition}{first}) settled
+             UNION ALL SELECT tenant_id, stream, position, seq FROM (SELECT tenant_id, stream, position, seq FROM {RecentPositions} WHERE {condition}{first}) recent)
+            """;
+    }
 
     private string Chunked(string kind, int rows, Action<StringBuilder, int> row, string head, string tail) =>
         _chunked.GetOrAdd((kind, rows), key =>
@@ -225,4 +311,7 @@ internal sealed class InboxSql
 
             return sql.Append(tail).ToString();
         });
+
+    /// <summary>Statements run in order in one transaction; the one at <paramref name="Counted"/> deletes from the log, and its count is the trim's.</summary>
+    internal sealed record TrimStatements(string[] Statements, int Counted);
 }

@@ -184,6 +184,34 @@ public abstract class NotificationStoreContract
     }
 
     [Fact]
+    public async Task ManyAppends_MovedToTheSettledIndexOnTheWay_ReadBoundsInboxAndTrimSeeEveryOne()
+    {
+        // 9,000 notifications: the store moves its recent index into the settled one on the way (every 8,192), so the
+        // reads below cross both parts; a second store instance reads what the first one wrote.
+        await using var database = Create();
+        var store = await database.OpenAsync();
+        NotificationStreamId[] streams = [Alice, Alerts, NotificationStreamId.ForUser("1", "bob")];
+        for (var batch = 0; batch < 18; batch++)
+        {
+            await store.AppendAsync([.. Enumerable.Range(0, 500).Select(i => Record($"m{batch}-{i}", streams[((batch * 500) + i) % 3], T0.AddSeconds(batch)))], Ct);
+        }
+
+        var other = await database.OpenAsync();
+        Assert.Equal(Enumerable.Range(1, 3000).Select(p => (long)p), (await other.ReadAsync(Alice, 0, 5000, Ct)).Select(n => n.Position));
+        Assert.Equal([2991L, 2992, 2993], (await store.ReadAsync(Alerts, 2990, 3, Ct)).Select(n => n.Position));
+        Assert.Equal(new StreamBounds(1, 3000), await other.GetBoundsAsync(Alice, Ct));
+        Assert.Equal(3000, await store.CountUnreadAsync("1", "alice", Ct));
+
+        var removed = await store.TrimAsync(createdBefore: T0, maxPerStream: 100, Ct);
+
+        Assert.Equal(3 * 2900, removed);
+        Assert.Equal(Enumerable.Range(2901, 100).Select(p => (long)p), (await other.ReadAsync(Alice, 0, 5000, Ct)).Select(n => n.Position));
+        Assert.Equal(new StreamBounds(2901, 3000), await store.GetBoundsAsync(Alice, Ct));
+        Assert.Equal(100, await other.CountUnreadAsync("1", "alice", Ct));
+        Assert.Equal([3001L], (await other.AppendAsync([Record("after-trim", Alice)], Ct)).Select(o => o.Position));
+    }
+
+    [Fact]
     public async Task Initialize_IsIdempotent_AlsoForSeveralStoresAtOnce()
     {
         await using var database = Create();
