@@ -44,6 +44,9 @@ internal static partial class Log
     [LoggerMessage(3012, LogLevel.Warning, "The inbox backplane (Redis) failed; other instances' followers catch up from the store when it is back ({Suppressed} more failures not logged since the last report)")]
     public static partial void InboxBackplaneFailed(ILogger logger, Exception exception, int suppressed);
 
+    [LoggerMessage(3013, LogLevel.Information, "The inbox backplane subscribed to {Channel} after {Attempts} attempts; every connection reads what it missed from the store")]
+    public static partial void InboxBackplaneSubscribed(ILogger logger, string channel, int attempts);
+
     [LoggerMessage(3101, LogLevel.Warning, "Socket.IO: closed or refused session {SessionId}: {Reason} ({Suppressed} more protocol errors not logged since the last report)")]
     public static partial void SocketIoProtocolError(ILogger logger, string reason, string sessionId, int suppressed);
 

@@ -13,14 +13,20 @@ namespace Notify.WebSocket.AspNetCore.Inbox;
 /// Carries the inbox between instances over the scale-out Redis: every batch an instance stores is published (before its
 /// sends return) on <c>{channelPrefix}:inbox</c>, and every instance hands the others' to its followers, in the order
 /// received; inbox changes go the same way. Followers put what arrives out of order back in order from the store, and
-/// when the Redis connection comes back every follower reads the store, so broadcasts lost meanwhile still arrive.
+/// when the Redis connection comes back every follower reads the store, so broadcasts lost meanwhile still arrive. An
+/// instance that could not subscribe at start keeps trying, and once subscribed has every follower read the store too.
 /// </summary>
 internal sealed class InboxBackplane(GatewayRedis redis, GatewayInbox inbox, IOptions<SignalRGatewayOptions> options, TimeProvider timeProvider, ILogger<InboxBackplane> logger)
-    : IHostedService
+    : IHostedService, IDisposable
 {
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
+
     private readonly string _instance = Guid.NewGuid().ToString("N");
     private readonly LogThrottle _failureLog = new(timeProvider, options.Value.LogThrottleInterval);
     private readonly RedisChannel _channel = RedisChannel.Literal(redis.Options.ChannelPrefix + ":inbox");
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _subscribing = Task.CompletedTask;
     private ChannelMessageQueue? _queue;
     private IConnectionMultiplexer? _connection;
 
@@ -28,16 +34,12 @@ internal sealed class InboxBackplane(GatewayRedis redis, GatewayInbox inbox, IOp
     {
         _connection = await redis.ConnectAsync().ConfigureAwait(false);
         _connection.ConnectionRestored += OnRestored;
-        try
+        if (!await TrySubscribeAsync(_connection).ConfigureAwait(false))
         {
-            _queue = await _connection.GetSubscriber().SubscribeAsync(_channel).ConfigureAwait(false);
-            _queue.OnMessage(message => Receive(message.Message));
-        }
-        catch (RedisException ex)
-        {
-            // Redis is down at start: the host starts anyway; this instance then only serves its own sends live, and its
-            // followers catch up from the store when the connection is restored.
-            Failed(ex);
+            // Redis is down at start, or only its subscription connection is not up yet (ConnectAsync can return before it
+            // is, and the fail-fast backlog policy fails the SUBSCRIBE at once): the host starts anyway, and this instance
+            // serves its own sends live meanwhile. Nothing would ever subscribe again on its own, so keep trying.
+            _subscribing = SubscribeLaterAsync(_connection, _stopping.Token);
         }
 
         inbox.Backplane = this;
@@ -45,6 +47,8 @@ internal sealed class InboxBackplane(GatewayRedis redis, GatewayInbox inbox, IOp
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _subscribing.ConfigureAwait(false);
         inbox.Backplane = null;
         if (_connection is not null)
         {
@@ -55,6 +59,13 @@ internal sealed class InboxBackplane(GatewayRedis redis, GatewayInbox inbox, IOp
         {
             await _queue.UnsubscribeAsync().ConfigureAwait(false);
         }
+    }
+
+    public void Dispose()
+    {
+        // Also ends the subscribing when the host never stopped this backplane (a later service failed to start).
+        _stopping.Cancel();
+        _stopping.Dispose();
     }
 
     /// <summary>Publishes a stored batch; a failure is logged (throttled), never thrown: the notifications are stored.</summary>
@@ -137,6 +148,68 @@ internal sealed class InboxBackplane(GatewayRedis redis, GatewayInbox inbox, IOp
     }
 
     private void OnRestored(object? sender, ConnectionFailedEventArgs e) => inbox.CatchUpAll();
+
+    /// <summary>Subscribes to the other instances' broadcasts; false (logged, throttled) when Redis did not take the subscription.</summary>
+    private async Task<bool> TrySubscribeAsync(IConnectionMultiplexer connection)
+    {
+        var subscriber = connection.GetSubscriber();
+        try
+        {
+            var queue = await subscriber.SubscribeAsync(_channel).ConfigureAwait(false);
+            queue.OnMessage(message => Receive(message.Message));
+            _queue = queue;
+            return true;
+        }
+        catch (RedisException ex)
+        {
+            Failed(ex);
+        }
+
+        // StackExchange.Redis registered the failed attempt's queue before it threw, and subscribes it on the server once
+        // the connection is up: nobody would read it, and it would buffer every broadcast. Remove it, so that the next
+        // attempt's queue is the only one.
+        try
+        {
+            await subscriber.UnsubscribeAsync(_channel).ConfigureAwait(false);
+        }
+        catch (RedisException)
+        {
+            // Not connected: the registration is removed all the same, only the server was not told.
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Subscribes with a capped backoff until Redis takes it, then has every follower read the store: the other instances'
+    /// broadcasts made before did not reach this one, and a follower only notices a missed one when a later one arrives.
+    /// </summary>
+    private async Task SubscribeLaterAsync(IConnectionMultiplexer connection, CancellationToken stopping)
+    {
+        var delay = FirstRetryDelay;
+        var attempts = 1;
+        while (true)
+        {
+            try
+            {
+                await Task.Delay(delay, timeProvider, stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            attempts++;
+            if (await TrySubscribeAsync(connection).ConfigureAwait(false))
+            {
+                Log.InboxBackplaneSubscribed(logger, _channel.ToString(), attempts);
+                inbox.CatchUpAll();
+                return;
+            }
+
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
+        }
+    }
 
     private void Failed(Exception exception)
     {

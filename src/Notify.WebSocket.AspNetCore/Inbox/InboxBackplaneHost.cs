@@ -7,7 +7,7 @@ using Notify.WebSocket.AspNetCore.ScaleOut;
 namespace Notify.WebSocket.AspNetCore.Inbox;
 
 /// <summary>Starts the <see cref="InboxBackplane"/> when both the inbox and Redis scale-out are on (either may be added after the gateway).</summary>
-internal sealed class InboxBackplaneHost(IServiceProvider services) : IHostedService
+internal sealed class InboxBackplaneHost(IServiceProvider services) : IHostedService, IDisposable
 {
     private InboxBackplane? _backplane;
 
@@ -28,4 +28,6 @@ internal sealed class InboxBackplaneHost(IServiceProvider services) : IHostedSer
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => _backplane?.StopAsync(cancellationToken) ?? Task.CompletedTask;
+
+    public void Dispose() => _backplane?.Dispose();
 }

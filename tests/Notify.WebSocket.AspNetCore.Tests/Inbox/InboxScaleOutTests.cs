@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Notify.WebSocket.AspNetCore.ScaleOut;
 using Notify.WebSocket.AspNetCore.Tests.TestSupport;
+using StackExchange.Redis;
 
 namespace Notify.WebSocket.AspNetCore.Tests.Inbox;
 
@@ -30,5 +32,35 @@ public sealed class InboxScaleOutTests(RedisServerFixture redis)
         Assert.Equal(Enumerable.Range(1, 51).Select(p => (long)p), onBPositions);
         Assert.Equal(Enumerable.Range(2, 50).Select(p => (long)p), onAPositions);
         Assert.Equal(50, change.GetProperty("unreadCount").GetInt64());
+    }
+
+    [Fact]
+    public async Task AnInstanceStartedWhileRedisWasDown_DeliversTheOtherInstancesSends_OnceRedisIsUp()
+    {
+        var binary = RequiredBinary.Require(redis.Binary, "redis-server", "redis-server");
+        var port = Notify.WebSocket.Testing.Loopback.FreePort();
+        var configuration = $"127.0.0.1:{port},connectTimeout=500";
+        var prefix = "t" + Guid.NewGuid().ToString("N");
+        using var directory = new TempDirectory();
+        var database = directory.File("inbox.db");
+
+        // Nothing listens on the port yet: B's subscription to the other instances' notifications fails at start.
+        await using var b = await InboxGateway.StartAsync(database, x => x.AddSignalRRedisScaleOut(configuration, prefix));
+        await using var server = await RedisServer.StartAsync(binary, port);
+        await using var a = await InboxGateway.StartAsync(database, x => x.AddSignalRRedisScaleOut(configuration, prefix));
+
+        // B's connection to Redis is back before alice connects there: the catch-up on its restore has no follower of hers
+        // to run, so only a live subscription, or a catch-up once there is one, can bring her A's sends.
+        var channel = RedisChannel.Literal(prefix + ":inbox");
+        var redisOfB = b.Services.GetRequiredService<GatewayRedis>().Connection;
+        await Notify.WebSocket.Testing.Eventually.TrueAsync(() => redisOfB.IsConnected && redisOfB.GetSubscriber().IsConnected(channel), "B's Redis connection is back");
+        await using var onB = await b.ConnectAsync("alice", "1");
+        await using var onA = await a.ConnectAsync("alice", "1");
+        await a.SendToUserAsync("alice", "one");
+        await onA.NotificationAsync("one");
+        await a.SendToUserAsync("alice", "two");
+        var onBPositions = await onB.PositionsAsync(2);
+
+        Assert.Equal([1L, 2L], onBPositions);
     }
 }

@@ -1,14 +1,12 @@
-using System.Diagnostics;
-
 namespace Notify.WebSocket.AspNetCore.Tests.TestSupport;
 
 /// <summary>A real redis-server on a free loopback port, without persistence, stopped when the tests end.</summary>
 public sealed class RedisServerFixture : IAsyncLifetime
 {
-    private Process? _process;
+    private RedisServer? _server;
 
     /// <summary>The StackExchange.Redis configuration string, or null when redis-server is not installed.</summary>
-    public string? Configuration { get; private set; }
+    public string? Configuration => _server?.Configuration;
 
     public string? Binary { get; } = RequiredBinary.Find("redis-server");
 
@@ -16,49 +14,17 @@ public sealed class RedisServerFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        if (Binary is null)
+        if (Binary is not null)
         {
-            return;
+            _server = await RedisServer.StartAsync(Binary, Notify.WebSocket.Testing.Loopback.FreePort());
         }
-
-        var port = Notify.WebSocket.Testing.Loopback.FreePort();
-        var start = new ProcessStartInfo(Binary)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { "--bind", "127.0.0.1", "--port", port.ToString(), "--save", "", "--appendonly", "no" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _process = new Process { StartInfo = start };
-        _process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data?.Contains("Ready to accept connections", StringComparison.Ordinal) == true)
-            {
-                ready.TrySetResult();
-            }
-        };
-        _process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException("redis-server exited during start."));
-        _process.EnableRaisingEvents = true;
-        _process.Start();
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        await ready.Task.WaitAsync(TimeSpan.FromSeconds(15));
-        Configuration = $"127.0.0.1:{port}";
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_process is { HasExited: false })
+        if (_server is not null)
         {
-            _process.Kill();
-            await _process.WaitForExitAsync();
+            await _server.DisposeAsync();
         }
-
-        _process?.Dispose();
     }
 }

@@ -29,6 +29,7 @@ internal sealed partial class StreamFollower
     private readonly int _batchSize;
     private bool _live;
     private bool _stopped;
+    private bool _readAgain;
     private long _lastWritten;
     private long _highestOffered;
 
@@ -135,8 +136,16 @@ internal sealed partial class StreamFollower
     {
         lock (_gate)
         {
-            if (_stopped || !_live)
+            if (_stopped)
             {
+                return;
+            }
+
+            if (!_live)
+            {
+                // Already reading the store, but perhaps with a read that began before what was missed was stored: it
+                // would go live without it, and nothing would ever offer it again. Read once more before going live.
+                _readAgain = true;
                 return;
             }
 
@@ -221,6 +230,12 @@ internal sealed partial class StreamFollower
             if (_stopped)
             {
                 return true;
+            }
+
+            if (_readAgain)
+            {
+                _readAgain = false;
+                return false;
             }
 
             // Read again, unless the last read found nothing although what was offered before it is newer: retention

@@ -1,0 +1,149 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Notify.WebSocket.Inbox.Delivery;
+using Notify.WebSocket.Storage;
+
+namespace Notify.WebSocket.Tests.Inbox;
+
+/// <summary>A stream follower on its own, against a real SQLite store whose reads the test can hold.</summary>
+public sealed class StreamFollowerTests
+{
+    [Fact]
+    public async Task CatchUpNow_WhileAReplayIsReading_ReadsAgainBeforeGoingLive_NothingStoredMeanwhileIsLost()
+    {
+        await using var database = StoreUnderTest.Sqlite();
+        var store = new HeldReadStore(await database.OpenAsync());
+        await using var journal = new NotificationJournal(
+            store, "sqlite", database.Options, WebSocketNotificationsJsonOptions.CreateDefault(), TimeProvider.System, NullLogger<NotificationJournal>.Instance);
+        var stream = NotificationStreamId.ForUser("1", "alice");
+
+        // The journal has no listeners: what it stores is never offered to the follower, as when another instance's
+        // broadcasts do not reach this one (Redis was away, or this instance was not subscribed yet).
+        await journal.AppendAsync(stream, Payload("one"), TestContext.Current.CancellationToken);
+        var output = new RecordingOutput();
+        var follower = StreamFollower.Replaying(stream, output, journal, batchSize: 16, TimeProvider.System, NullLogger.Instance);
+        var held = store.HoldNextRead();
+        var replay = follower.ReplayAsync(position: 0, floor: 0);
+        await held.Read.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        // The replay has read position 1 only; 2 is stored now, and then the backplane asks every follower to read the
+        // store (its subscription is back).
+        await journal.AppendAsync(stream, Payload("two"), TestContext.Current.CancellationToken);
+        follower.CatchUpNow();
+        held.Release();
+        await replay.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        Assert.Equal([1L, 2L], output.Positions());
+    }
+
+    private static NotificationPayload Payload(string subject) => new()
+    {
+        Id = Guid.NewGuid().ToString("N"),
+        Subject = subject,
+        Recipient = new PayloadRecipient { UserId = "alice" },
+        Timestamp = DateTimeOffset.UtcNow,
+    };
+
+    /// <summary>Records what a follower writes; never full.</summary>
+    private sealed class RecordingOutput : IFollowerOutput
+    {
+        private readonly Lock _gate = new();
+        private readonly List<NotificationPayload> _written = [];
+
+        public string ConnectionId => "test";
+
+        public CancellationToken Closed => CancellationToken.None;
+
+        public long[] Positions()
+        {
+            lock (_gate)
+            {
+                return [.. _written.Select(n => n.Position ?? 0)];
+            }
+        }
+
+        public bool TryWrite(NotificationPayload notification)
+        {
+            lock (_gate)
+            {
+                _written.Add(notification);
+            }
+
+            return true;
+        }
+
+        public ValueTask WriteAsync(NotificationPayload notification, CancellationToken cancellationToken)
+        {
+            TryWrite(notification);
+            return ValueTask.CompletedTask;
+        }
+
+        public bool TryWriteReplayed(StreamReplay replay) => true;
+
+        public ValueTask WaitForRoomAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+    }
+
+    /// <summary>A store whose next read, once it has read, waits to return until released (its result is then stale).</summary>
+    private sealed class HeldReadStore(INotificationStore inner) : INotificationStore
+    {
+        private Hold? _hold;
+
+        public Hold HoldNextRead() => _hold = new Hold();
+
+        public async Task<IReadOnlyList<StoredNotification>> ReadAsync(NotificationStreamId stream, long afterPosition, int limit, CancellationToken cancellationToken = default)
+        {
+            var read = await inner.ReadAsync(stream, afterPosition, limit, cancellationToken);
+            if (Interlocked.Exchange(ref _hold, null) is { } hold)
+            {
+                hold.Reached();
+                await hold.Released;
+            }
+
+            return read;
+        }
+
+        public Task InitializeAsync(CancellationToken cancellationToken = default) => inner.InitializeAsync(cancellationToken);
+
+        public Task<IReadOnlyList<AppendOutcome>> AppendAsync(IReadOnlyList<NotificationRecord> records, CancellationToken cancellationToken = default) =>
+            inner.AppendAsync(records, cancellationToken);
+
+        public Task<StreamBounds> GetBoundsAsync(NotificationStreamId stream, CancellationToken cancellationToken = default) => inner.GetBoundsAsync(stream, cancellationToken);
+
+        public Task<long> JoinAsync(NotificationStreamId stream, string userId, CancellationToken cancellationToken = default) => inner.JoinAsync(stream, userId, cancellationToken);
+
+        public Task LeaveAsync(NotificationStreamId stream, string userId, CancellationToken cancellationToken = default) => inner.LeaveAsync(stream, userId, cancellationToken);
+
+        public Task<long?> GetMembershipAsync(NotificationStreamId stream, string userId, CancellationToken cancellationToken = default) =>
+            inner.GetMembershipAsync(stream, userId, cancellationToken);
+
+        public Task<IReadOnlyList<StreamPosition>> GetHeadsAsync(string tenantId, string userId, CancellationToken cancellationToken = default) =>
+            inner.GetHeadsAsync(tenantId, userId, cancellationToken);
+
+        public Task<StoredInboxPage> ListAsync(string tenantId, string userId, InboxQuery query, CancellationToken cancellationToken = default) =>
+            inner.ListAsync(tenantId, userId, query, cancellationToken);
+
+        public Task<long> CountUnreadAsync(string tenantId, string userId, CancellationToken cancellationToken = default) => inner.CountUnreadAsync(tenantId, userId, cancellationToken);
+
+        public Task<IReadOnlyList<string>> SetMarkAsync(string tenantId, string userId, IReadOnlyCollection<string> ids, InboxMark mark, bool value, CancellationToken cancellationToken = default) =>
+            inner.SetMarkAsync(tenantId, userId, ids, mark, value, cancellationToken);
+
+        public Task MarkReadThroughAsync(string tenantId, string userId, StreamPosition? through, CancellationToken cancellationToken = default) =>
+            inner.MarkReadThroughAsync(tenantId, userId, through, cancellationToken);
+
+        public Task<long> TrimAsync(DateTimeOffset createdBefore, int maxPerStream, CancellationToken cancellationToken = default) => inner.TrimAsync(createdBefore, maxPerStream, cancellationToken);
+    }
+
+    private sealed class Hold
+    {
+        private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Completes when the held read has read the store.</summary>
+        public Task Read => _reached.Task;
+
+        public Task Released => _released.Task;
+
+        public void Reached() => _reached.TrySetResult();
+
+        public void Release() => _released.TrySetResult();
+    }
+}
