@@ -25,6 +25,7 @@ internal sealed class InboxReplayScenario : Scenario
     private readonly InboxDatabase _database = new();
     private HarnessSignalRHost? _host;
     private IHubContext<NotificationHub> _hub = null!;
+    private long _streamNumber;
 
     public override string Name => $"inbox, replay of {Missed:N0} missed notifications on reconnect (SignalR, SQLite) vs a bare query-then-send loop over the same rows";
 
@@ -40,6 +41,20 @@ internal sealed class InboxReplayScenario : Scenario
                 await SendOrThrowAsync(_host.Provider, User, content, cancellationToken).ConfigureAwait(false);
             }
         })).ConfigureAwait(false);
+
+        var connection = new SqliteConnection($"Data Source={_database.Path}");
+        await using (connection.ConfigureAwait(false))
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var command = connection.CreateCommand();
+            await using (command.ConfigureAwait(false))
+            {
+                command.CommandText = "SELECT sid FROM inbox_streams WHERE tenant_id = @t AND stream = @s";
+                command.Parameters.AddWithValue("@t", HarnessSignalRHost.Tenant);
+                command.Parameters.AddWithValue("@s", "user:" + User);
+                _streamNumber = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            }
+        }
     }
 
     public override Task<Measurement> RunOursAsync(TimeSpan duration, CancellationToken cancellationToken) =>
@@ -77,15 +92,15 @@ internal sealed class InboxReplayScenario : Scenario
             var command = connection.CreateCommand();
             await using (command.ConfigureAwait(false))
             {
-                // The stream's entries are in either part of the store's stream index (settled or recent).
+                // The stream's entries are in either part of the store's stream index (settled or recent), under its
+                // number (looked up once, at set-up).
                 command.CommandText = """
                     SELECT n.payload FROM (
-                      SELECT position, seq FROM inbox_positions WHERE tenant_id = @t AND stream = @s AND position > 0
-                      UNION ALL SELECT position, seq FROM inbox_positions_recent WHERE tenant_id = @t AND stream = @s AND position > 0) x
+                      SELECT position, seq FROM inbox_positions WHERE sid = @sid AND position > 0
+                      UNION ALL SELECT position, seq FROM inbox_positions_recent WHERE sid = @sid AND position > 0) x
                     JOIN inbox_notifications n ON n.seq = x.seq ORDER BY x.position LIMIT @limit
                     """;
-                command.Parameters.AddWithValue("@t", HarnessSignalRHost.Tenant);
-                command.Parameters.AddWithValue("@s", "user:" + User);
+                command.Parameters.AddWithValue("@sid", _streamNumber);
                 command.Parameters.AddWithValue("@limit", Missed);
                 var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 await using (reader.ConfigureAwait(false))

@@ -4,15 +4,14 @@ namespace Notify.WebSocket.LoadHarness;
 
 /// <summary>
 /// The notification inbox's throughput on the in-process gateway: user sends/s through the provider with the store on
-/// (SQLite, durable: a send returns once its group commit is synced) with <see cref="Senders"/> sends in flight to
+/// (SQLite, durable: a send returns once its group commit is synced) with <paramref name="senders"/> sends in flight to
 /// <see cref="Users"/> connected users whose connections are read as they fill, vs the same container with the store
 /// off; or (<paramref name="againstBareInserts"/>) vs the floor under it: bare prepared inserts of the same rows into
 /// the same schema, one synced commit per 256.
 /// </summary>
-internal sealed class InboxUserSendsScenario(bool againstBareInserts = false) : Scenario
+internal sealed class InboxUserSendsScenario(int senders, bool againstBareInserts = false) : Scenario
 {
     private const int Users = 1_000;
-    private const int Senders = 512;
     private const int BareBatch = 256;
     private const int BareSettle = 8_192;
 
@@ -31,8 +30,8 @@ internal sealed class InboxUserSendsScenario(bool againstBareInserts = false) : 
     private long _next;
 
     public override string Name => againstBareInserts
-        ? "inbox, user sends/s as above vs bare durable inserts of the same rows (prepared INSERTs of the row and its index entry, a synced commit per 256)"
-        : $"inbox, user sends/s through the in-process gateway, {Senders} in flight to {Users:N0} connected users: store on (SQLite, durable) vs off";
+        ? $"inbox, user sends/s as above ({senders} in flight) vs bare durable inserts of the same rows (prepared INSERTs of the row and its index entry, a synced commit per 256)"
+        : $"inbox, user sends/s through the in-process gateway, {senders} in flight to {Users:N0} connected users: store on (SQLite, durable) vs off";
 
     public override async Task SetUpAsync(CancellationToken cancellationToken)
     {
@@ -52,11 +51,11 @@ internal sealed class InboxUserSendsScenario(bool againstBareInserts = false) : 
     }
 
     public override Task<Measurement> RunOursAsync(TimeSpan duration, CancellationToken cancellationToken) =>
-        TimedAsync(Senders, duration, ct => SendAsync(_stored, ct), recordLatency: false, cancellationToken);
+        TimedAsync(senders, duration, ct => SendAsync(_stored, ct), recordLatency: false, cancellationToken);
 
     public override Task<Measurement> RunBaselineAsync(TimeSpan duration, CancellationToken cancellationToken) => againstBareInserts
         ? TimedAsync(1, duration, _ => BareInsertsAsync(), recordLatency: false, cancellationToken, operationsPerCall: BareBatch)
-        : TimedAsync(Senders, duration, ct => SendAsync(_plain, ct), recordLatency: false, cancellationToken);
+        : TimedAsync(senders, duration, ct => SendAsync(_plain, ct), recordLatency: false, cancellationToken);
 
     public override async Task TearDownAsync()
     {
@@ -89,7 +88,7 @@ internal sealed class InboxUserSendsScenario(bool againstBareInserts = false) : 
         connection.Open();
         using (var setup = connection.CreateCommand())
         {
-            setup.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;";
+            setup.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint=8000;";
             setup.ExecuteNonQuery();
         }
 
@@ -105,14 +104,15 @@ internal sealed class InboxUserSendsScenario(bool againstBareInserts = false) : 
         insert.Parameters.AddWithValue("@c", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         using var index = connection.CreateCommand();
         index.Transaction = transaction;
-        index.CommandText = "INSERT INTO inbox_positions_recent (tenant_id, stream, position, seq) VALUES (@t, @s, @p, last_insert_rowid())";
-        index.Parameters.AddWithValue("@t", HarnessSignalRHost.Tenant);
-        var indexStream = index.Parameters.AddWithValue("@s", string.Empty);
+        // The floor keeps no stream rows: a stream's number is its user's.
+        index.CommandText = "INSERT INTO inbox_positions_recent (sid, position, seq) VALUES (@sid, @p, last_insert_rowid())";
+        var indexStream = index.Parameters.AddWithValue("@sid", 0L);
         var indexPosition = index.Parameters.AddWithValue("@p", 0L);
         for (var i = 0; i < BareBatch; i++)
         {
             var n = ++_bareNext;
-            stream.Value = indexStream.Value = "user:user" + (n % Users);
+            stream.Value = "user:user" + (n % Users);
+            indexStream.Value = n % Users;
             position.Value = indexPosition.Value = n;
             id.Value = Guid.CreateVersion7().ToString("N");
             insert.ExecuteNonQuery();

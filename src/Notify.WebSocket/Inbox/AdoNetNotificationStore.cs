@@ -349,13 +349,7 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
 
         var rows = counts.Select(c => new object[] { c.Key.Tenant, c.Key.Stream, c.Value }).ToArray();
         var next = new Dictionary<(string Tenant, string Stream), long>(counts.Count);
-        if (sql.Dialect.RowsAsJson)
-        {
-            // No RETURNING here: through Microsoft.Data.Sqlite it costs far more than reading the heads back.
-            await statements.Bind(sql.AdvanceHeadsOfJson, [("rows", RowsJson(rows))]).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await ReadForRowsAsync(statements, rows, ["t", "s", "n"], sql.AdvanceHeads, sql.HeadsOfJson, reader =>
+        await ReadForRowsAsync(statements, rows, ["t", "s", "n"], sql.AdvanceHeads, sql.AdvanceHeadsOfJson, reader =>
         {
             var key = (reader.GetString(0), reader.GetString(1));
             next[key] = reader.GetInt64(2) - counts[key] + 1;

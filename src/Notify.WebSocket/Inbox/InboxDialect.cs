@@ -12,7 +12,7 @@ internal sealed class InboxDialect
         integer: "INTEGER",
         bytes: "BLOB",
         // WAL lets replays read while a batch commits; FULL makes every commit durable (synced) before it returns.
-        connectionSetup: "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+        connectionSetup: "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint=8000;",
         schemaLock: null,
         sequenceKey: "INTEGER PRIMARY KEY",
         // The index tables are their primary key: no second B-tree to write.
