@@ -212,6 +212,19 @@ public abstract class NotificationStoreContract
     }
 
     [Fact]
+    public async Task Initialize_OnTheTablesOfAnEarlierPreview_FailsNamingTheTableAndTheFix()
+    {
+        await using var database = Create();
+        var table = database.Options.TablePrefix + "notifications";
+        await database.ExecuteAsync($"CREATE TABLE {table} (tenant_id text NOT NULL, stream text NOT NULL, position bigint NOT NULL, id text NOT NULL, payload bytea NOT NULL, created_at bigint NOT NULL, PRIMARY KEY (tenant_id, stream, position))");
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(database.OpenAsync);
+
+        Assert.Contains($"'{table}'", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("tablePrefix", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Initialize_IsIdempotent_AlsoForSeveralStoresAtOnce()
     {
         await using var database = Create();

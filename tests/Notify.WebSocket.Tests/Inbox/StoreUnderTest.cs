@@ -49,6 +49,16 @@ internal sealed class StoreUnderTest : IAsyncDisposable
         return store;
     }
 
+    /// <summary>Runs SQL on the database directly, as another program would.</summary>
+    public async Task ExecuteAsync(string sql)
+    {
+        var dialect = InboxDialect.For(Options.DatabaseProvider)!;
+        var factory = Providers.Single(p => InboxDialect.For(p.Name) == dialect).Factory;
+        await using var source = factory.CreateDataSource(InboxStoreFactory.ConnectionString(Options, dialect));
+        await using var command = source.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
+    }
+
     public ValueTask DisposeAsync()
     {
         SqliteConnection.ClearAllPools();
