@@ -147,7 +147,30 @@ internal sealed class InboxBackplane(GatewayRedis redis, GatewayInbox inbox, IOp
         }
     }
 
-    private void OnRestored(object? sender, ConnectionFailedEventArgs e) => inbox.CatchUpAll();
+    private void OnRestored(object? sender, ConnectionFailedEventArgs e) => _ = CatchUpAfterRestoreAsync(e.ConnectionType);
+
+    /// <summary>
+    /// Has every follower read the store after a reconnect. StackExchange.Redis sends the SUBSCRIBE again without waiting
+    /// before it reports the connection restored: a read of the store before Redis took it could miss a broadcast made
+    /// in between. Redis answers a connection's commands in order, so once a PING on the subscription connection is
+    /// answered, the subscription is in place.
+    /// </summary>
+    private async Task CatchUpAfterRestoreAsync(ConnectionType restored)
+    {
+        if (restored == ConnectionType.Subscription)
+        {
+            try
+            {
+                await _connection!.GetSubscriber().PingAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is RedisException or ObjectDisposedException)
+            {
+                // Gone again (or stopping): the next restore catches up.
+            }
+        }
+
+        inbox.CatchUpAll();
+    }
 
     /// <summary>Subscribes to the other instances' broadcasts; false (logged, throttled) when Redis did not take the subscription.</summary>
     private async Task<bool> TrySubscribeAsync(IConnectionMultiplexer connection)
