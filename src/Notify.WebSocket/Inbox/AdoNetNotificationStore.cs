@@ -31,8 +31,11 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
         }
         catch (DbException exception)
         {
-            throw new InvalidOperationException(
+            // Not an outage: retrying cannot help, so it is not reported as one.
+            throw new WebSocketNotificationException(
+                WebSocketErrorCodes.NotConfigured,
                 $"The inbox table '{sql.Notifications}' has the layout of an earlier preview of Notify.WebSocket (it has no 'seq' column). Drop the inbox tables or set another 'tablePrefix', and start again.",
+                retryable: false,
                 exception);
         }
     }

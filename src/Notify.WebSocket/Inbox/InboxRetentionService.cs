@@ -37,6 +37,8 @@ internal sealed class InboxRetentionService(NotificationJournal journal, Notific
         using var timer = new PeriodicTimer(options.RetentionInterval, timeProvider);
         try
         {
+            // A store that can never work (tables of another layout) stops the host now, with the fix in the message.
+            await journal.InitializeAtStartAsync(stoppingToken).ConfigureAwait(false);
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
                 try

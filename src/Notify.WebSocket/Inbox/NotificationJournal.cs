@@ -230,6 +230,22 @@ public sealed class NotificationJournal : IAsyncDisposable
         retryable: true,
         exception);
 
+    /// <summary>
+    /// Initializes the store now (at host start) rather than at its first use. A store that is down is only logged, and
+    /// tried again when used; a store that can never work (<see cref="WebSocketErrorCodes.NotConfigured"/>) throws.
+    /// </summary>
+    internal async Task InitializeAtStartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CallAsync(static (_, _, _) => Task.FromResult(true), 0, "initialize", cancellationToken).ConfigureAwait(false);
+        }
+        catch (WebSocketNotificationException ex) when (ex.Retryable)
+        {
+            // Logged by CallAsync (throttled); sends report it until the store is back.
+        }
+    }
+
     private Task InitializeAsync(CancellationToken cancellationToken)
     {
         Task initialized;
@@ -283,7 +299,7 @@ public sealed class NotificationJournal : IAsyncDisposable
                         Log.StoreAppendFailed(_logger, ex, _provider, batch.Count, suppressed);
                     }
 
-                    var failure = Unavailable(ex);
+                    var failure = ex as WebSocketNotificationException ?? Unavailable(ex);
                     batch.ForEach(p => p.Done.TrySetException(failure));
                     continue;
                 }

@@ -218,8 +218,10 @@ public abstract class NotificationStoreContract
         var table = database.Options.TablePrefix + "notifications";
         await database.ExecuteAsync($"CREATE TABLE {table} (tenant_id text NOT NULL, stream text NOT NULL, position bigint NOT NULL, id text NOT NULL, payload bytea NOT NULL, created_at bigint NOT NULL, PRIMARY KEY (tenant_id, stream, position))");
 
-        var refused = await Assert.ThrowsAsync<InvalidOperationException>(database.OpenAsync);
+        var refused = await Assert.ThrowsAsync<WebSocketNotificationException>(database.OpenAsync);
 
+        Assert.Equal(WebSocketErrorCodes.NotConfigured, refused.Code);
+        Assert.False(refused.Retryable);
         Assert.Contains($"'{table}'", refused.Message, StringComparison.Ordinal);
         Assert.Contains("tablePrefix", refused.Message, StringComparison.Ordinal);
     }

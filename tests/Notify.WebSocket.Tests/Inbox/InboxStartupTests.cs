@@ -1,0 +1,86 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Notify.WebSocket.Tests.Inbox;
+
+/// <summary>The store is opened when the host starts: a store that can never work stops it, one that is down does not.</summary>
+public sealed class InboxStartupTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task TablesOfAnEarlierLayout_StopTheHostAtStart_AndSendsFailNotConfigured_NamingTheTableAndTheFix()
+    {
+        var directory = Directory.CreateTempSubdirectory("notify-inbox-").FullName;
+        var path = Path.Combine(directory, "inbox.db");
+        try
+        {
+            await using (var connection = new SqliteConnection($"Data Source={path}"))
+            {
+                await connection.OpenAsync(Ct);
+                await using var command = connection.CreateCommand();
+                command.CommandText = "CREATE TABLE inbox_notifications (tenant_id TEXT NOT NULL, stream TEXT NOT NULL, position INTEGER NOT NULL, id TEXT NOT NULL, payload BLOB NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (tenant_id, stream, position))";
+                await command.ExecuteNonQueryAsync(Ct);
+            }
+
+            using var host = Build(path);
+            var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() => stopping.TrySetResult());
+
+            await host.StartAsync(Ct);
+            await stopping.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+            var refused = await Assert.ThrowsAsync<WebSocketNotificationException>(async () =>
+                await host.Services.GetRequiredService<NotificationJournal>().AppendAsync(NotificationStreamId.ForUser("1", "alice"), Payload(), Ct));
+
+            Assert.Equal(WebSocketErrorCodes.NotConfigured, refused.Code);
+            Assert.False(refused.Retryable);
+            Assert.Contains("'inbox_notifications'", refused.Message, StringComparison.Ordinal);
+            Assert.Contains("tablePrefix", refused.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task AFreshDatabase_IsReadyOnceTheHostStarted()
+    {
+        var directory = Directory.CreateTempSubdirectory("notify-inbox-").FullName;
+        var path = Path.Combine(directory, "inbox.db");
+        try
+        {
+            using var host = Build(path);
+            await host.StartAsync(Ct);
+
+            var stored = await host.Services.GetRequiredService<NotificationJournal>().AppendAsync(NotificationStreamId.ForUser("1", "alice"), Payload(), Ct);
+
+            Assert.Equal(1, stored.Position);
+            Assert.False(host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested);
+            await host.StopAsync(Ct);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static IHost Build(string databasePath)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Notifications:WebSocket:mode"] = "internal" });
+        builder.Services.AddWebSocketNotifications(builder.Configuration.GetSection("Notifications:WebSocket"))
+            .AddNotificationInbox(o => o.DatabasePath = databasePath)
+            .AddSqlite();
+        return builder.Build();
+    }
+
+    private static NotificationPayload Payload() =>
+        NotificationPayload.Create(Guid.NewGuid().ToString("N"), new NotificationRecipient { UserId = "alice" }, new NotificationContent { Subject = "hello" }, DateTimeOffset.UnixEpoch);
+}
