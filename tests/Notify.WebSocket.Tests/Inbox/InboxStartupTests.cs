@@ -12,56 +12,51 @@ public sealed class InboxStartupTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task TablesOfAnEarlierLayout_StopTheHostAtStart_AndSendsFailNotConfigured_NamingTheTableAndTheFix()
+    public Task TablesOfAnEarlierLayout_StopTheHostAtStart_AndSendsFailNotConfigured_NamingTheTableAndTheFix() => InADatabaseAsync(async path =>
     {
-        var directory = Directory.CreateTempSubdirectory("notify-inbox-").FullName;
-        var path = Path.Combine(directory, "inbox.db");
-        try
+        await using (var connection = new SqliteConnection($"Data Source={path}"))
         {
-            await using (var connection = new SqliteConnection($"Data Source={path}"))
-            {
-                await connection.OpenAsync(Ct);
-                await using var command = connection.CreateCommand();
-                command.CommandText = "CREATE TABLE inbox_notifications (tenant_id TEXT NOT NULL, stream TEXT NOT NULL, position INTEGER NOT NULL, id TEXT NOT NULL, payload BLOB NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (tenant_id, stream, position))";
-                await command.ExecuteNonQueryAsync(Ct);
-            }
-
-            using var host = Build(path);
-            var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() => stopping.TrySetResult());
-
-            await host.StartAsync(Ct);
-            await stopping.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
-            var refused = await Assert.ThrowsAsync<WebSocketNotificationException>(async () =>
-                await host.Services.GetRequiredService<NotificationJournal>().AppendAsync(NotificationStreamId.ForUser("1", "alice"), Payload(), Ct));
-
-            Assert.Equal(WebSocketErrorCodes.NotConfigured, refused.Code);
-            Assert.False(refused.Retryable);
-            Assert.Contains("'inbox_notifications'", refused.Message, StringComparison.Ordinal);
-            Assert.Contains("tablePrefix", refused.Message, StringComparison.Ordinal);
+            await connection.OpenAsync(Ct);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TABLE inbox_notifications (tenant_id TEXT NOT NULL, stream TEXT NOT NULL, position INTEGER NOT NULL, id TEXT NOT NULL, payload BLOB NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (tenant_id, stream, position))";
+            await command.ExecuteNonQueryAsync(Ct);
         }
-        finally
-        {
-            SqliteConnection.ClearAllPools();
-            Directory.Delete(directory, recursive: true);
-        }
-    }
+
+        using var host = Build(path);
+        var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() => stopping.TrySetResult());
+
+        await host.StartAsync(Ct);
+        await stopping.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        var refused = await Assert.ThrowsAsync<WebSocketNotificationException>(async () =>
+            await host.Services.GetRequiredService<NotificationJournal>().AppendAsync(NotificationStreamId.ForUser("1", "alice"), Payload(), Ct));
+
+        Assert.Equal(WebSocketErrorCodes.NotConfigured, refused.Code);
+        Assert.False(refused.Retryable);
+        Assert.Contains("'inbox_notifications'", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("tablePrefix", refused.Message, StringComparison.Ordinal);
+    });
 
     [Fact]
-    public async Task AFreshDatabase_IsReadyOnceTheHostStarted()
+    public Task AFreshDatabase_IsReadyOnceTheHostStarted() => InADatabaseAsync(async path =>
+    {
+        using var host = Build(path);
+        await host.StartAsync(Ct);
+
+        var stored = await host.Services.GetRequiredService<NotificationJournal>().AppendAsync(NotificationStreamId.ForUser("1", "alice"), Payload(), Ct);
+
+        Assert.Equal(1, stored.Position);
+        Assert.False(host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested);
+        await host.StopAsync(Ct);
+    });
+
+    /// <summary>Runs <paramref name="test"/> with the path of a SQLite file in a fresh folder, deleted afterwards.</summary>
+    private static async Task InADatabaseAsync(Func<string, Task> test)
     {
         var directory = Directory.CreateTempSubdirectory("notify-inbox-").FullName;
-        var path = Path.Combine(directory, "inbox.db");
         try
         {
-            using var host = Build(path);
-            await host.StartAsync(Ct);
-
-            var stored = await host.Services.GetRequiredService<NotificationJournal>().AppendAsync(NotificationStreamId.ForUser("1", "alice"), Payload(), Ct);
-
-            Assert.Equal(1, stored.Position);
-            Assert.False(host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested);
-            await host.StopAsync(Ct);
+            await test(Path.Combine(directory, "inbox.db"));
         }
         finally
         {
