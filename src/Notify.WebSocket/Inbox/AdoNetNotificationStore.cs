@@ -29,7 +29,7 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
         {
             await ScalarAsync(sql.LayoutCheck, cancellationToken).ConfigureAwait(false);
         }
-        catch (DbException exception)
+        catch (DbException exception) when (!exception.IsTransient)
         {
             // Not an outage: retrying cannot help, so it is not reported as one.
             throw new WebSocketNotificationException(

@@ -171,7 +171,6 @@ internal sealed class InboxSql
     /// <summary>The stream index's entries appended since the last <see cref="Settle"/>.</summary>
     public string RecentPositions { get; }
 
-
     public string Streams { get; }
 
     public string Members { get; }
