@@ -265,7 +265,10 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
                     for (var i = 0; i < trim.Statements.Length; i++)
                     {
                         var count = await statements.Bind(trim.Statements[i], [parameter, ("limit", (long)TrimChunk)]).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                        deleted = i == trim.Counted ? count : deleted;
+                        if (i == trim.Counted)
+                        {
+                            deleted = count;
+                        }
                     }
                 }, cancellationToken).ConfigureAwait(false);
                 removed += deleted;

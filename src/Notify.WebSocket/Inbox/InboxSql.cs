@@ -62,12 +62,9 @@ internal sealed class InboxSql
               PRIMARY KEY (tenant_id, user_id, stream, position));
             """;
         LayoutCheck = $"SELECT (SELECT seq FROM {Notifications} WHERE 1 = 0), (SELECT sid FROM {Streams} WHERE 1 = 0)";
+        var streamNumber = $"(SELECT sid FROM {Streams} WHERE tenant_id = @t AND stream = @s)";
         LastSequence = $"SELECT COALESCE(MAX(seq), 0) FROM {Notifications}";
-        IndexAppended = $"""
-            INSERT INTO {RecentPositions} (sid, position, seq)
-            SELECT s.sid, n.position, n.seq FROM {Notifications} n JOIN {Streams} s ON s.tenant_id = n.tenant_id AND s.stream = n.stream
-            WHERE n.seq > @after
-            """;
+        IndexAppended = IndexRows($"{Notifications} n", "WHERE n.seq > @after");
         // PostgreSQL: one statement, so entries a concurrent appender adds meanwhile are neither lost nor moved twice.
         Settle = dialect.ReturningFeedsInsert
             ? $"WITH moved AS (DELETE FROM {RecentPositions} RETURNING sid, position, seq) INSERT INTO {Positions} (sid, position, seq) SELECT sid, position, seq FROM moved"
@@ -75,7 +72,7 @@ internal sealed class InboxSql
 
         Read = $"""
             SELECT n.id, n.position, n.payload, n.created_at
-            FROM {StreamIndex($"sid = (SELECT sid FROM {Streams} WHERE tenant_id = @t AND stream = @s) AND position > @after", firstByPosition: true)} x
+            FROM {StreamIndex($"sid = {streamNumber} AND position > @after", firstByPosition: true)} x
             JOIN {Notifications} n ON n.seq = x.seq ORDER BY x.position LIMIT @limit
             """;
         // Rows as one JSON parameter (SQLite's json_each): json_extract rather than ->> keeps older SQLite builds working.
@@ -90,8 +87,8 @@ internal sealed class InboxSql
             """;
         Bounds = $"""
             SELECT (SELECT MIN(low) FROM (
-                SELECT MIN(position) AS low FROM {Positions} WHERE sid = (SELECT sid FROM {Streams} WHERE tenant_id = @t AND stream = @s)
-                UNION ALL SELECT MIN(position) FROM {RecentPositions} WHERE sid = (SELECT sid FROM {Streams} WHERE tenant_id = @t AND stream = @s)) lows),
+                SELECT MIN(position) AS low FROM {Positions} WHERE sid = {streamNumber}
+                UNION ALL SELECT MIN(position) FROM {RecentPositions} WHERE sid = {streamNumber}) lows),
               (SELECT head FROM {Streams} WHERE tenant_id = @t AND stream = @s)
             """;
         Join = $"""
@@ -262,7 +259,7 @@ internal sealed class InboxSql
     public string Insert(int rows) => Chunked("insert", rows, static (sql, i) => sql.Append(CultureInfo.InvariantCulture, $"(@t{i}, @s{i}, @p{i}, @i{i}, @b{i}, @c{i})"),
         (Dialect.ReturningFeedsInsert ? "WITH appended AS (" : string.Empty) + $"INSERT INTO {Notifications} (tenant_id, stream, position, id, payload, created_at) VALUES ",
         Dialect.ReturningFeedsInsert
-            ? $" RETURNING tenant_id, stream, position, seq) INSERT INTO {RecentPositions} (sid, position, seq) SELECT s.sid, a.position, a.seq FROM appended a JOIN {Streams} s ON s.tenant_id = a.tenant_id AND s.stream = a.stream"
+            ? " RETURNING tenant_id, stream, position, seq) " + IndexRows("appended n", where: string.Empty)
             : string.Empty);
 
     /// <summary>Which of <paramref name="rows"/> ids are in the user's inbox (@i0 …).</summary>
@@ -278,6 +275,12 @@ internal sealed class InboxSql
         mark == Storage.InboxMark.Read
             ? " ON CONFLICT (tenant_id, user_id, stream, position) DO UPDATE SET is_read = excluded.is_read"
             : " ON CONFLICT (tenant_id, user_id, stream, position) DO UPDATE SET archived = excluded.archived");
+
+    /// <summary>Adds to the recent index the log rows <paramref name="rows"/> (aliased <c>n</c>) selects, under their stream's number.</summary>
+    private string IndexRows(string rows, string where) => $"""
+        INSERT INTO {RecentPositions} (sid, position, seq)
+        SELECT s.sid, n.position, n.seq FROM {rows} JOIN {Streams} s ON s.tenant_id = n.tenant_id AND s.stream = n.stream {where}
+        """;
 
     /// <summary>
     /// Both parts of the stream index as one subquery of (sid, position, seq), each part filtered by
