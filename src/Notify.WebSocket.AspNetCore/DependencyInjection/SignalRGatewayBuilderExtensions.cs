@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -127,7 +128,11 @@ public static class SignalRGatewayBuilderExtensions
             return false;
         }
 
+        // SignalR's default payload options have no resolver yet: the serializer fills in the reflection-based one at
+        // the first write, which writes both (TryGetTypeInfo would answer false until then).
         var json = services.GetRequiredService<IOptions<JsonHubProtocolOptions>>().Value.PayloadSerializerOptions;
-        return json.TryGetTypeInfo(typeof(SerializedNotification), out _) && json.TryGetTypeInfo(typeof(Notify.WebSocket.NotificationPayload), out _);
+        return json.TypeInfoResolver is null
+            ? JsonSerializer.IsReflectionEnabledByDefault
+            : json.TryGetTypeInfo(typeof(SerializedNotification), out _) && json.TryGetTypeInfo(typeof(Notify.WebSocket.NotificationPayload), out _);
     }
 }

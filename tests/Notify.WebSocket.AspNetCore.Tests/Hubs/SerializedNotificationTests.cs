@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Notify.WebSocket.AspNetCore.Hubs;
 
@@ -38,6 +39,31 @@ public sealed class SerializedNotificationTests
         Assert.Equal(Frame(indented, Notification with { Position = 8 }), Frame(indented, shared));
     }
 
+    [Fact]
+    public void TheGatewayWithSignalRsDefaultJsonOptions_SendsTheSharedSerializedForm()
+    {
+        // SignalR's default payload options have no resolver until their first write: the gateway must not take that for
+        // "cannot write a notification" (it did, and serialized every notification once per connection).
+        Assert.IsType<SerializedNotification>(GatewayClients(configure: null).Outgoing(Notification));
+    }
+
+    [Fact]
+    public void TheGatewayWithPayloadOptionsThatCannotWriteANotification_SendsTheNotificationItself()
+    {
+        var clients = GatewayClients(s => s.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.TypeInfoResolver = UnrelatedJsonContext.Default));
+
+        Assert.Same(Notification, clients.Outgoing(Notification));
+    }
+
+    private static NotificationHubClients GatewayClients(Action<IServiceCollection>? configure)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddWebSocketNotifications(o => o.Mode = WebSocketMode.Internal).AddSignalRGateway();
+        configure?.Invoke(services);
+        return services.BuildServiceProvider().GetRequiredService<NotificationHubClients>();
+    }
+
     private static string Frame(JsonHubProtocol protocol, object argument)
     {
         var buffer = new ArrayBufferWriter<byte>();
@@ -45,3 +71,6 @@ public sealed class SerializedNotificationTests
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 }
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(int))]
+internal sealed partial class UnrelatedJsonContext : System.Text.Json.Serialization.JsonSerializerContext;
