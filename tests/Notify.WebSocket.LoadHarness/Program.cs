@@ -18,7 +18,7 @@ Scenario[] scenarios =
     new WsOneWayScenario(), new WsOneWayPrebuiltScenario(), new WsAckScenario(), new WsQueryScenario(),
     new SocketIoFireAndForgetScenario(), new SocketIoAckScenario(),
     new SignalRBroadcastScenario(), new SocketIoBroadcastScenario(), new InProcessGatewayScenario(),
-    new InboxBroadcastScenario(senders: 1), new InboxBroadcastScenario(senders: 8), new InboxBroadcastScenario(senders: 64), new InboxUserSendsScenario(senders: 512), new InboxUserSendsScenario(senders: 1024), new InboxUserSendsScenario(senders: 1024, againstBareInserts: true), new InboxReplayScenario(),
+    new InboxBroadcastScenario(senders: 1), new InboxBroadcastScenario(senders: 8), new InboxBroadcastScenario(senders: 64), new InboxBroadcastScenario(senders: 64, perRound: 1000), new InboxUserSendsScenario(senders: 512), new InboxUserSendsScenario(senders: 1024), new InboxUserSendsScenario(senders: 1024, againstBareInserts: true), new InboxReplayScenario(),
 ];
 var rows = new List<string[]>();
 using var cancel = new CancellationTokenSource();
