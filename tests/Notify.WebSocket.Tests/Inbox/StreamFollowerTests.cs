@@ -35,6 +35,29 @@ public sealed class StreamFollowerTests
         Assert.Equal([1L, 2L], output.Positions());
     }
 
+    [Fact]
+    public async Task CatchUpNow_OfAFollowerWithoutAPosition_ReadsWhatWasStoredAfterItJoined_NotTheHistoryBefore()
+    {
+        await using var database = StoreUnderTest.Sqlite();
+        await using var journal = new NotificationJournal(
+            await database.OpenAsync(), "sqlite", database.Options, WebSocketNotificationsJsonOptions.CreateDefault(), TimeProvider.System, NullLogger<NotificationJournal>.Instance);
+        var stream = NotificationStreamId.ForUser("1", "alice");
+        await journal.AppendAsync(stream, Payload("history"), TestContext.Current.CancellationToken);
+        var output = new RecordingOutput();
+        var follower = StreamFollower.Live(stream, output, journal, batchSize: 16, TimeProvider.System, NullLogger.Instance);
+        new FollowerIndex().Add(follower);
+        await follower.Joined.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        // Stored after it joined and never offered to it (the journal has no listeners), as another instance's broadcast
+        // lost while Redis was away; then the backplane, subscribed again, asks every follower to read the store.
+        await journal.AppendAsync(stream, Payload("missed"), TestContext.Current.CancellationToken);
+        follower.CatchUpNow();
+        await output.WrittenAsync(count: 1).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        // A catch-up reads in order: had it started before the join, position 1 would have come first.
+        Assert.Equal([2L], output.Positions());
+    }
+
     private static NotificationPayload Payload(string subject) => new()
     {
         Id = Guid.NewGuid().ToString("N"),
@@ -48,6 +71,7 @@ public sealed class StreamFollowerTests
     {
         private readonly Lock _gate = new();
         private readonly List<NotificationPayload> _written = [];
+        private readonly List<(int Count, TaskCompletionSource Done)> _waiters = [];
 
         public string ConnectionId => "test";
 
@@ -61,11 +85,25 @@ public sealed class StreamFollowerTests
             }
         }
 
+        /// <summary>Completes once at least <paramref name="count"/> notifications were written.</summary>
+        public Task WrittenAsync(int count)
+        {
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_gate)
+            {
+                _waiters.Add((count, done));
+                Release();
+            }
+
+            return done.Task;
+        }
+
         public bool TryWrite(NotificationPayload notification)
         {
             lock (_gate)
             {
                 _written.Add(notification);
+                Release();
             }
 
             return true;
@@ -80,6 +118,15 @@ public sealed class StreamFollowerTests
         public bool TryWriteReplayed(StreamReplay replay) => true;
 
         public ValueTask WaitForRoomAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        private void Release()
+        {
+            foreach (var waiter in _waiters.Where(w => _written.Count >= w.Count).ToList())
+            {
+                waiter.Done.TrySetResult();
+                _waiters.Remove(waiter);
+            }
+        }
     }
 
     /// <summary>A store whose next read, once it has read, waits to return until released (its result is then stale).</summary>

@@ -15,8 +15,12 @@ internal sealed class FollowerIndex
 {
     private readonly ConcurrentDictionary<NotificationStreamId, StreamFollower[]> _streams = new();
 
-    public void Add(StreamFollower follower) =>
+    /// <summary>Adds a follower, then starts it: one without a position learns where it joined only once it is offered everything newer.</summary>
+    public void Add(StreamFollower follower)
+    {
         _streams.AddOrUpdate(follower.Stream, static (_, f) => [f], static (_, existing, f) => [.. existing, f], follower);
+        follower.Start();
+    }
 
     public void Remove(StreamFollower follower)
     {

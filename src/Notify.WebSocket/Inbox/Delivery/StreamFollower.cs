@@ -27,11 +27,14 @@ internal sealed partial class StreamFollower
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly int _batchSize;
+    private readonly TaskCompletionSource _joined = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _live;
     private bool _stopped;
     private bool _readAgain;
+    private bool _catchUpWhenJoined;
     private long _lastWritten;
     private long _highestOffered;
+    private long _joinedAt = -1;
 
     private StreamFollower(NotificationStreamId stream, IFollowerOutput output, NotificationJournal journal, int batchSize, TimeProvider timeProvider, ILogger logger, bool live)
     {
@@ -55,6 +58,12 @@ internal sealed partial class StreamFollower
 
     /// <summary>Called with the number of notifications each catch-up read from the store (for metrics); set before it is offered anything.</summary>
     public Action<int>? CaughtUp { get; set; }
+
+    /// <summary>
+    /// Completes once a follower without a position knows where it joined (the stream's head once the fan-out offered
+    /// it notifications); at once for the others.
+    /// </summary>
+    public Task Joined => _joined.Task;
 
     /// <summary>A follower without a position: it delivers from the first notification offered to it on.</summary>
     public static StreamFollower Live(NotificationStreamId stream, IFollowerOutput output, NotificationJournal journal, int batchSize, TimeProvider timeProvider, ILogger logger) =>
@@ -94,6 +103,25 @@ internal sealed partial class StreamFollower
         }
 
         await CatchUpAsync(new StreamReplay { Stream = StreamId, Reset = reset, Truncated = truncated }).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Called once the fan-out offers it notifications. A follower without a position reads the stream's head now, as
+    /// where it joined: a catch-up (<see cref="CatchUpNow"/>) before anything was written to it reads after that head,
+    /// never the history from before it joined.
+    /// </summary>
+    public void Start()
+    {
+        lock (_gate)
+        {
+            if (!_live || _lastWritten >= 0)
+            {
+                _joined.TrySetResult();
+                return;
+            }
+        }
+
+        _ = JoinAsync();
     }
 
     /// <summary>A notification of this stream from the fan-out (in position order from this instance; from others, possibly not).</summary>
@@ -149,7 +177,18 @@ internal sealed partial class StreamFollower
                 return;
             }
 
-            _lastWritten = Math.Max(_lastWritten, 0);
+            if (_lastWritten < 0)
+            {
+                // Nothing written, no position: it missed only what was stored after it joined.
+                if (_joinedAt < 0)
+                {
+                    _catchUpWhenJoined = true;
+                    return;
+                }
+
+                _lastWritten = _joinedAt;
+            }
+
             _live = false;
         }
 
@@ -162,6 +201,34 @@ internal sealed partial class StreamFollower
         lock (_gate)
         {
             _stopped = true;
+        }
+    }
+
+    private async Task JoinAsync()
+    {
+        var (answered, bounds) = await RetryAsync(ct => _journal.GetBoundsAsync(Stream, ct)).ConfigureAwait(false);
+        var catchUp = false;
+        lock (_gate)
+        {
+            if (answered)
+            {
+                _joinedAt = bounds.Head;
+            }
+
+            if (_catchUpWhenJoined && answered && !_stopped && _live)
+            {
+                _lastWritten = _lastWritten < 0 ? _joinedAt : _lastWritten;
+                _live = false;
+                catchUp = true;
+            }
+
+            _catchUpWhenJoined = false;
+        }
+
+        _joined.TrySetResult();
+        if (catchUp)
+        {
+            await CatchUpAsync(replay: null).ConfigureAwait(false);
         }
     }
 
