@@ -233,6 +233,9 @@ internal sealed class GatewayInbox : INotificationJournalListener, IDisposable
     /// <summary>Every follower reads the store (the backplane may have missed broadcasts while Redis was away).</summary>
     public void CatchUpAll() => _followers.CatchUpAll();
 
+    /// <summary>The followers of one stream read the store (another instance could not publish some of its notifications).</summary>
+    public void CatchUp(NotificationStreamId stream) => _followers.CatchUp(stream);
+
     public void Dispose() => _subscription.Dispose();
 
     /// <summary>A stream a connection may give a position for: its tenant's, and of a user's streams only its own.</summary>

@@ -15,6 +15,9 @@ namespace Notify.WebSocket.AspNetCore.Inbox;
 /// received; inbox changes go the same way. Followers put what arrives out of order back in order from the store, and
 /// when the Redis connection comes back every follower reads the store, so broadcasts lost meanwhile still arrive. An
 /// instance that could not subscribe at start keeps trying, and once subscribed has every follower read the store too.
+/// A batch this instance could not publish (its own connection was down, or Redis timed out while the others stayed
+/// connected and would never learn) is announced once Redis takes a publish again: the streams it held, or all of them
+/// after <see cref="MaxMissedStreams"/>, and every instance's followers of those streams read the store.
 /// </summary>
 internal sealed class InboxBackplane(GatewayRedis redis, GatewayInbox inbox, IOptions<SignalRGatewayOptions> options, TimeProvider timeProvider, ILogger<InboxBackplane> logger)
     : IHostedService, IDisposable
@@ -22,11 +25,18 @@ internal sealed class InboxBackplane(GatewayRedis redis, GatewayInbox inbox, IOp
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
 
+    /// <summary>Beyond this many streams a failed publish announces "every stream" instead of its list.</summary>
+    internal const int MaxMissedStreams = 1024;
+
     private readonly string _instance = Guid.NewGuid().ToString("N");
     private readonly LogThrottle _failureLog = new(timeProvider, options.Value.LogThrottleInterval);
     private readonly RedisChannel _channel = RedisChannel.Literal(redis.Options.ChannelPrefix + ":inbox");
     private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _missedGate = new();
     private Task _subscribing = Task.CompletedTask;
+    private Task _announcing = Task.CompletedTask;
+    private HashSet<string>? _missed;
+    private bool _missedAll;
     private ChannelMessageQueue? _queue;
     private IConnectionMultiplexer? _connection;
 
@@ -49,6 +59,13 @@ internal sealed class InboxBackplane(GatewayRedis redis, GatewayInbox inbox, IOp
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _subscribing.ConfigureAwait(false);
+        Task announcing;
+        lock (_missedGate)
+        {
+            announcing = _announcing;
+        }
+
+        await announcing.ConfigureAwait(false);
         inbox.Backplane = null;
         if (_connection is not null)
         {
@@ -68,7 +85,10 @@ internal sealed class InboxBackplane(GatewayRedis redis, GatewayInbox inbox, IOp
         _stopping.Dispose();
     }
 
-    /// <summary>Publishes a stored batch; a failure is logged (throttled), never thrown: the notifications are stored.</summary>
+    /// <summary>
+    /// Publishes a stored batch; a failure is logged (throttled), never thrown: the notifications are stored, and their
+    /// streams are announced to the other instances once a publish goes through again.
+    /// </summary>
     public async Task PublishAsync(IReadOnlyList<JournalEntry> entries)
     {
         var message = Write(writer =>
@@ -86,7 +106,10 @@ internal sealed class InboxBackplane(GatewayRedis redis, GatewayInbox inbox, IOp
 
             writer.WriteEndArray();
         });
-        await PublishAsync(message).ConfigureAwait(false);
+        if (!await PublishAsync(message).ConfigureAwait(false))
+        {
+            Missed(entries);
+        }
     }
 
     /// <summary>Publishes an inbox change, in the background.</summary>
@@ -102,15 +125,106 @@ internal sealed class InboxBackplane(GatewayRedis redis, GatewayInbox inbox, IOp
         _ = PublishAsync(message);
     }
 
-    private async Task PublishAsync(byte[] message)
+    /// <summary>Publishes; false (logged, throttled) when Redis did not take it. A Redis timeout is a <see cref="TimeoutException"/>, not a <see cref="RedisException"/>.</summary>
+    private async Task<bool> PublishAsync(byte[] message)
     {
         try
         {
             await (_connection ?? await redis.ConnectAsync().ConfigureAwait(false)).GetSubscriber().PublishAsync(_channel, message).ConfigureAwait(false);
+            return true;
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             Failed(ex);
+            return false;
+        }
+    }
+
+    /// <summary>Notes the streams of a batch the other instances may not have; one loop announces them.</summary>
+    private void Missed(IReadOnlyList<JournalEntry> entries)
+    {
+        lock (_missedGate)
+        {
+            if (!_missedAll)
+            {
+                _missed ??= [];
+                foreach (var entry in entries)
+                {
+                    _missed.Add(entry.Notification.Stream!);
+                }
+
+                if (_missed.Count > MaxMissedStreams)
+                {
+                    _missedAll = true;
+                    _missed = null;
+                }
+            }
+
+            if (_announcing.IsCompleted)
+            {
+                _announcing = AnnounceMissedAsync(_stopping.Token);
+            }
+        }
+    }
+
+    /// <summary>Publishes the missed streams with a capped backoff until Redis takes it (or the host stops); what fails again is kept for the next attempt.</summary>
+    private async Task AnnounceMissedAsync(CancellationToken stopping)
+    {
+        var delay = FirstRetryDelay;
+        while (true)
+        {
+            try
+            {
+                await Task.Delay(delay, timeProvider, stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            HashSet<string>? streams;
+            bool all;
+            lock (_missedGate)
+            {
+                (streams, all) = (_missed, _missedAll);
+                (_missed, _missedAll) = (null, false);
+            }
+
+            var message = Write(writer =>
+            {
+                if (all)
+                {
+                    writer.WriteBoolean("m"u8, true);
+                    return;
+                }
+
+                writer.WriteStartArray("m"u8);
+                foreach (var stream in streams ?? [])
+                {
+                    writer.WriteStringValue(stream);
+                }
+
+                writer.WriteEndArray();
+            });
+            var published = await PublishAsync(message).ConfigureAwait(false);
+            lock (_missedGate)
+            {
+                if (!published)
+                {
+                    _missedAll |= all || (_missed?.Count ?? 0) + (streams?.Count ?? 0) > MaxMissedStreams;
+                    _missed = _missedAll ? null : [.. _missed ?? [], .. streams ?? []];
+                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
+                    continue;
+                }
+
+                if (_missed is null && !_missedAll)
+                {
+                    _announcing = Task.CompletedTask;
+                    return;
+                }
+
+                delay = FirstRetryDelay;
+            }
         }
     }
 
@@ -136,6 +250,10 @@ internal sealed class InboxBackplane(GatewayRedis redis, GatewayInbox inbox, IOp
                     }
                 }
             }
+            else if (root.TryGetProperty("m", out var missed))
+            {
+                CatchUp(missed);
+            }
             else if (root.GetProperty("c").Deserialize(InboxJsonContext.Default.InboxChange) is { } change)
             {
                 inbox.ChangeRemote(root.GetProperty("t").GetString()!, root.GetProperty("u").GetString()!, change);
@@ -144,6 +262,24 @@ internal sealed class InboxBackplane(GatewayRedis redis, GatewayInbox inbox, IOp
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
         {
             Failed(ex);
+        }
+    }
+
+    /// <summary>Another instance could not publish batches of these streams (true: of more streams than it lists): their followers here read the store.</summary>
+    private void CatchUp(JsonElement missed)
+    {
+        if (missed.ValueKind == JsonValueKind.True)
+        {
+            inbox.CatchUpAll();
+            return;
+        }
+
+        foreach (var id in missed.EnumerateArray())
+        {
+            if (NotificationStreamId.TryParse(id.GetString(), out var stream))
+            {
+                inbox.CatchUp(stream);
+            }
         }
     }
 

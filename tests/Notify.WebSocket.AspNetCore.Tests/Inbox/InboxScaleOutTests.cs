@@ -63,4 +63,34 @@ public sealed class InboxScaleOutTests(RedisServerFixture redis)
 
         Assert.Equal([1L, 2L], onBPositions);
     }
+
+    [Fact]
+    public async Task ABatchAnInstanceCouldNotPublish_ReachesTheOtherInstancesClients_OnceItPublishesAgain()
+    {
+        var binary = RequiredBinary.Require(redis.Binary, "redis-server", "redis-server");
+        var port = Notify.WebSocket.Testing.Loopback.FreePort();
+        var prefix = "t" + Guid.NewGuid().ToString("N");
+        using var directory = new TempDirectory();
+        var database = directory.File("inbox.db");
+        await using var server = await RedisServer.StartAsync(binary, port);
+        await using var forwarder = TcpForwarder.Start(port);
+
+        // A reaches Redis through the forwarder, B directly: cutting the forwarder partitions A alone. B's connection never
+        // drops, so no reconnect of B's has its followers read the store.
+        await using var a = await InboxGateway.StartAsync(database, x => x.AddSignalRRedisScaleOut($"127.0.0.1:{forwarder.Port},connectTimeout=500", prefix));
+        await using var b = await InboxGateway.StartAsync(database, x => x.AddSignalRRedisScaleOut(server.Configuration, prefix));
+        await using var onB = await b.ConnectAsync("alice", "1");
+        await a.SendToUserAsync("alice", "one");
+        var before = await onB.PositionsAsync(1);
+
+        var redisOfA = a.Services.GetRequiredService<GatewayRedis>().Connection;
+        forwarder.Cut();
+        await Notify.WebSocket.Testing.Eventually.TrueAsync(() => !redisOfA.IsConnected, "A lost Redis");
+        await a.SendToUserAsync("alice", "two"); // stored; its publish fails
+        forwarder.Restore();
+        var after = await onB.PositionsAsync(1);
+
+        Assert.Equal([1L], before);
+        Assert.Equal([2L], after);
+    }
 }

@@ -56,6 +56,18 @@ internal sealed class FollowerIndex
         }
     }
 
+    /// <summary>Makes the followers of one stream read the store.</summary>
+    public void CatchUp(NotificationStreamId stream)
+    {
+        if (_streams.TryGetValue(stream, out var followers))
+        {
+            foreach (var follower in followers)
+            {
+                follower.CatchUpNow();
+            }
+        }
+    }
+
     /// <summary>Calls <paramref name="action"/> with the output of each follower of a stream (for a user's stream: each of the user's connections here).</summary>
     public void ForEachOutput(NotificationStreamId stream, Action<IFollowerOutput> action)
     {
