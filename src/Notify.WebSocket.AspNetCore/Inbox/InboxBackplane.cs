@@ -26,7 +26,7 @@ internal sealed class InboxBackplane(GatewayRedis redis, GatewayInbox inbox, IOp
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
 
     /// <summary>Beyond this many streams a failed publish announces "every stream" instead of its list.</summary>
-    internal const int MaxMissedStreams = 1024;
+    private const int MaxMissedStreams = 1024;
 
     private readonly string _instance = Guid.NewGuid().ToString("N");
     private readonly LogThrottle _failureLog = new(timeProvider, options.Value.LogThrottleInterval);
@@ -145,6 +145,11 @@ internal sealed class InboxBackplane(GatewayRedis redis, GatewayInbox inbox, IOp
     {
         lock (_missedGate)
         {
+            if (_stopping.IsCancellationRequested)
+            {
+                return; // stopping: the other instances catch up when this one's clients reconnect there
+            }
+
             if (!_missedAll)
             {
                 _missed ??= [];

@@ -206,7 +206,18 @@ internal sealed partial class StreamFollower
 
     private async Task JoinAsync()
     {
-        var (answered, bounds) = await RetryAsync(ct => _journal.GetBoundsAsync(Stream, ct)).ConfigureAwait(false);
+        bool answered;
+        Notify.WebSocket.Storage.StreamBounds bounds;
+        try
+        {
+            (answered, bounds) = await RetryAsync(ct => _journal.GetBoundsAsync(Stream, ct)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or WebSocketNotificationException)
+        {
+            // The journal was disposed (the host is stopping), or refused for good: it goes on live, as before it joined.
+            (answered, bounds) = (false, default);
+        }
+
         var catchUp = false;
         lock (_gate)
         {
