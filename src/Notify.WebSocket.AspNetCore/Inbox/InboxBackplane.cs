@@ -150,21 +150,7 @@ internal sealed class InboxBackplane(GatewayRedis redis, GatewayInbox inbox, IOp
                 return; // stopping: the other instances catch up when this one's clients reconnect there
             }
 
-            if (!_missedAll)
-            {
-                _missed ??= [];
-                foreach (var entry in entries)
-                {
-                    _missed.Add(entry.Notification.Stream!);
-                }
-
-                if (_missed.Count > MaxMissedStreams)
-                {
-                    _missedAll = true;
-                    _missed = null;
-                }
-            }
-
+            Note(entries.Select(entry => entry.Notification.Stream!), all: false);
             if (_announcing.IsCompleted)
             {
                 _announcing = AnnounceMissedAsync(_stopping.Token);
@@ -216,9 +202,8 @@ internal sealed class InboxBackplane(GatewayRedis redis, GatewayInbox inbox, IOp
             {
                 if (!published)
                 {
-                    _missedAll |= all || (_missed?.Count ?? 0) + (streams?.Count ?? 0) > MaxMissedStreams;
-                    _missed = _missedAll ? null : [.. _missed ?? [], .. streams ?? []];
-                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
+                    Note(streams ?? [], all);
+                    delay = Longer(delay);
                     continue;
                 }
 
@@ -232,6 +217,25 @@ internal sealed class InboxBackplane(GatewayRedis redis, GatewayInbox inbox, IOp
             }
         }
     }
+
+    /// <summary>Adds streams to announce (under <c>_missedGate</c>); past <see cref="MaxMissedStreams"/>, or with <paramref name="all"/>, every stream.</summary>
+    private void Note(IEnumerable<string> streams, bool all)
+    {
+        _missedAll |= all;
+        if (!_missedAll)
+        {
+            _missed ??= [];
+            _missed.UnionWith(streams);
+            _missedAll = _missed.Count > MaxMissedStreams;
+        }
+
+        if (_missedAll)
+        {
+            _missed = null;
+        }
+    }
+
+    private static TimeSpan Longer(TimeSpan delay) => TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
 
     private void Receive(RedisValue message)
     {
@@ -371,7 +375,7 @@ internal sealed class InboxBackplane(GatewayRedis redis, GatewayInbox inbox, IOp
                 return;
             }
 
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
+            delay = Longer(delay);
         }
     }
 

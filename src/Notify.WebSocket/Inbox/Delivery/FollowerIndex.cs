@@ -49,10 +49,7 @@ internal sealed class FollowerIndex
     {
         foreach (var followers in _streams.Values)
         {
-            foreach (var follower in followers)
-            {
-                follower.CatchUpNow();
-            }
+            CatchUp(followers);
         }
     }
 
@@ -61,10 +58,7 @@ internal sealed class FollowerIndex
     {
         if (_streams.TryGetValue(stream, out var followers))
         {
-            foreach (var follower in followers)
-            {
-                follower.CatchUpNow();
-            }
+            CatchUp(followers);
         }
     }
 
@@ -94,5 +88,13 @@ internal sealed class FollowerIndex
         }
 
         return followers.Length;
+    }
+
+    private static void CatchUp(StreamFollower[] followers)
+    {
+        foreach (var follower in followers)
+        {
+            follower.CatchUpNow();
+        }
     }
 }
