@@ -129,6 +129,9 @@ function applyChange(change) {
         items.delete(id);
       });
       break;
+    case "refresh": // changed where this tab could not hear it (servers cut from each other): read the inbox again
+      loadHistory().catch((error) => toast("error", String(error)));
+      return;
   }
   setUnread(change.unreadCount);
 }
@@ -188,6 +191,16 @@ async function start() {
   setStatus("connected", `${me.userId} · tenant ${me.tenantId}`);
 }
 
+// Shows the newest page of the inbox, with its read state, and the unread count.
+async function loadHistory() {
+  const [page, count] = await Promise.all([api(`/api/inbox?limit=${HISTORY_PAGE}`), api("/api/inbox/unread-count")]);
+  items.clear();
+  $("notifications").replaceChildren(...page.items.map((i) => render(i.notification, i.read)));
+  $("empty").hidden = page.items.length > 0;
+  setUnread(count.unreadCount);
+  return page;
+}
+
 // Signs in, shows the inbox's history and unread count, then connects from the positions the history was read at.
 async function connect(userId, tenantId) {
   setStatus("connecting", "Connecting…");
@@ -200,12 +213,8 @@ async function connect(userId, tenantId) {
   token = (await response.json()).token;
   me = { userId, tenantId };
   sessionStorage.setItem("notify:me", JSON.stringify(me));
-  const [page, count] = await Promise.all([api(`/api/inbox?limit=${HISTORY_PAGE}`), api("/api/inbox/unread-count")]);
-  items.clear();
-  $("notifications").replaceChildren(...page.items.map((i) => render(i.notification, i.read)));
-  $("empty").hidden = page.items.length > 0;
+  const page = await loadHistory();
   positions = { ...page.positions };
-  setUnread(count.unreadCount);
   $("channels").replaceChildren();
   await start();
 }

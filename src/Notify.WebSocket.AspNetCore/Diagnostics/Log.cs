@@ -47,6 +47,9 @@ internal static partial class Log
     [LoggerMessage(3013, LogLevel.Information, "The inbox backplane subscribed to {Channel} after {Attempts} attempts; every connection reads what it missed from the store")]
     public static partial void InboxBackplaneSubscribed(ILogger logger, string channel, int attempts);
 
+    [LoggerMessage(3014, LogLevel.Warning, "Telling connections here to read their inbox again after a backplane outage failed; retried with backoff while the store is unavailable ({Suppressed} more failures not logged since the last report)")]
+    public static partial void InboxRefreshFailed(ILogger logger, Exception exception, int suppressed);
+
     [LoggerMessage(3101, LogLevel.Warning, "Socket.IO: closed or refused session {SessionId}: {Reason} ({Suppressed} more protocol errors not logged since the last report)")]
     public static partial void SocketIoProtocolError(ILogger logger, string reason, string sessionId, int suppressed);
 

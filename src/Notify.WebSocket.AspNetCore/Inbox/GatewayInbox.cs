@@ -236,6 +236,25 @@ internal sealed class GatewayInbox : INotificationJournalListener, IDisposable
     /// <summary>The followers of one stream read the store (another instance could not publish some of its notifications).</summary>
     public void CatchUp(NotificationStreamId stream) => _followers.CatchUp(stream);
 
+    /// <summary>The streams of the users with a connection here.</summary>
+    public NotificationStreamId[] UsersHere() => _followers.Streams(NotificationStreamKind.User);
+
+    /// <summary>
+    /// Tells a user's connections here to read their inbox again, with the current unread count (changes of their read
+    /// state may have passed this instance by). Nothing when none is here.
+    /// </summary>
+    /// <exception cref="WebSocketNotificationException">The store failed (<see cref="WebSocketNotificationException.Retryable"/> when it is down).</exception>
+    public async Task RefreshAsync(NotificationStreamId user, CancellationToken cancellationToken)
+    {
+        if (_followers.Count(user) == 0)
+        {
+            return;
+        }
+
+        var unread = await _inbox.GetUnreadCountAsync(user.TenantId, user.Name, cancellationToken).ConfigureAwait(false);
+        Post(user, new InboxChange { Kind = InboxChangeKind.Refresh, UnreadCount = unread });
+    }
+
     public void Dispose() => _subscription.Dispose();
 
     /// <summary>A stream a connection may give a position for: its tenant's, and of a user's streams only its own.</summary>
@@ -328,6 +347,8 @@ internal sealed class GatewayInbox : INotificationJournalListener, IDisposable
         }
     }
 
-    private void Post(string tenantId, string userId, InboxChange change) =>
-        _followers.ForEachOutput(NotificationStreamId.ForUser(tenantId, userId), output => ((GatewayOutbox)output).Post(change));
+    private void Post(string tenantId, string userId, InboxChange change) => Post(NotificationStreamId.ForUser(tenantId, userId), change);
+
+    private void Post(NotificationStreamId user, InboxChange change) =>
+        _followers.ForEachOutput(user, output => ((GatewayOutbox)output).Post(change));
 }

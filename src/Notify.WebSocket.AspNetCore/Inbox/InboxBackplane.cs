@@ -13,30 +13,33 @@ namespace Notify.WebSocket.AspNetCore.Inbox;
 /// Carries the inbox between instances over the scale-out Redis: every batch an instance stores is published (before its
 /// sends return) on <c>{channelPrefix}:inbox</c>, and every instance hands the others' to its followers, in the order
 /// received; inbox changes go the same way. Followers put what arrives out of order back in order from the store, and
-/// when the Redis connection comes back every follower reads the store, so broadcasts lost meanwhile still arrive. An
-/// instance that could not subscribe at start keeps trying, and once subscribed has every follower read the store too.
-/// A batch this instance could not publish (its own connection was down, or Redis timed out while the others stayed
-/// connected and would never learn) is announced once Redis takes a publish again: the streams it held, or all of them
-/// after <see cref="MaxMissedStreams"/>, and every instance's followers of those streams read the store.
+/// when the Redis connection comes back every follower reads the store, so broadcasts lost meanwhile still arrive, and
+/// every user connected here is told to read their inbox again (<see cref="InboxChangeKind.Refresh"/>), for the read
+/// state changed meanwhile. An instance that could not subscribe at start keeps trying, and once subscribed does both
+/// too. A batch or change this instance could not publish (its own connection was down, or Redis timed out while the
+/// others stayed connected and would never learn) is announced once Redis takes a publish again: the streams it held
+/// and the users whose read state changed, or all of them after <see cref="MaxMissedStreams"/>; every instance's
+/// followers of those streams read the store, and those users' connections are refreshed.
 /// </summary>
 internal sealed class InboxBackplane(GatewayRedis redis, GatewayInbox inbox, IOptions<SignalRGatewayOptions> options, TimeProvider timeProvider, ILogger<InboxBackplane> logger)
     : IHostedService, IDisposable
 {
-    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
-
     /// <summary>Beyond this many streams a failed publish announces "every stream" instead of its list.</summary>
-    private const int MaxMissedStreams = 1024;
+    internal const int MaxMissedStreams = 1024;
+
+    internal static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
 
     private readonly string _instance = Guid.NewGuid().ToString("N");
     private readonly LogThrottle _failureLog = new(timeProvider, options.Value.LogThrottleInterval);
     private readonly RedisChannel _channel = RedisChannel.Literal(redis.Options.ChannelPrefix + ":inbox");
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _missedGate = new();
+    private readonly InboxRefresher _refresher = new(inbox.UsersHere, inbox.RefreshAsync, timeProvider, logger, options.Value.LogThrottleInterval);
+    private readonly CappedStreamSet _missed = new(MaxMissedStreams);
+    private readonly CappedStreamSet _missedChanges = new(MaxMissedStreams);
     private Task _subscribing = Task.CompletedTask;
     private Task _announcing = Task.CompletedTask;
-    private HashSet<string>? _missed;
-    private bool _missedAll;
     private ChannelMessageQueue? _queue;
     private IConnectionMultiplexer? _connection;
 
@@ -66,6 +69,7 @@ internal sealed class InboxBackplane(GatewayRedis redis, GatewayInbox inbox, IOp
         }
 
         await announcing.ConfigureAwait(false);
+        await _refresher.StopAsync().ConfigureAwait(false);
         inbox.Backplane = null;
         if (_connection is not null)
         {
@@ -83,6 +87,7 @@ internal sealed class InboxBackplane(GatewayRedis redis, GatewayInbox inbox, IOp
         // Also ends the subscribing when the host never stopped this backplane (a later service failed to start).
         _stopping.Cancel();
         _stopping.Dispose();
+        _refresher.Dispose();
     }
 
     /// <summary>
@@ -108,12 +113,14 @@ internal sealed class InboxBackplane(GatewayRedis redis, GatewayInbox inbox, IOp
         });
         if (!await PublishAsync(message).ConfigureAwait(false))
         {
-            Missed(entries);
+            Missed(_missed, entries.Select(entry => entry.Notification.Stream!));
         }
     }
 
-    /// <summary>Publishes an inbox change, in the background.</summary>
-    public void PublishChange(string tenantId, string userId, InboxChange change)
+    /// <summary>Publishes an inbox change, in the background; one that fails is announced like a batch (its user's connections elsewhere are refreshed).</summary>
+    public void PublishChange(string tenantId, string userId, InboxChange change) => _ = PublishChangeAsync(tenantId, userId, change);
+
+    private async Task PublishChangeAsync(string tenantId, string userId, InboxChange change)
     {
         var message = Write(writer =>
         {
@@ -122,7 +129,10 @@ internal sealed class InboxBackplane(GatewayRedis redis, GatewayInbox inbox, IOp
             writer.WritePropertyName("c"u8);
             JsonSerializer.Serialize(writer, change, InboxJsonContext.Default.InboxChange);
         });
-        _ = PublishAsync(message);
+        if (!await PublishAsync(message).ConfigureAwait(false))
+        {
+            Missed(_missedChanges, [NotificationStreamId.ForUser(tenantId, userId).ToString()]);
+        }
     }
 
     /// <summary>Publishes; false (logged, throttled) when Redis did not take it. A Redis timeout is a <see cref="TimeoutException"/>, not a <see cref="RedisException"/>.</summary>
@@ -140,8 +150,8 @@ internal sealed class InboxBackplane(GatewayRedis redis, GatewayInbox inbox, IOp
         }
     }
 
-    /// <summary>Notes the streams of a batch the other instances may not have; one loop announces them.</summary>
-    private void Missed(IReadOnlyList<JournalEntry> entries)
+    /// <summary>Notes streams the other instances may have missed a batch or a change of (in <paramref name="set"/>); one loop announces them.</summary>
+    private void Missed(CappedStreamSet set, IEnumerable<string> streams)
     {
         lock (_missedGate)
         {
@@ -150,7 +160,7 @@ internal sealed class InboxBackplane(GatewayRedis redis, GatewayInbox inbox, IOp
                 return; // stopping: the other instances catch up when this one's clients reconnect there
             }
 
-            Note(entries.Select(entry => entry.Notification.Stream!), all: false);
+            set.Add(streams);
             if (_announcing.IsCompleted)
             {
                 _announcing = AnnounceMissedAsync(_stopping.Token);
@@ -173,41 +183,33 @@ internal sealed class InboxBackplane(GatewayRedis redis, GatewayInbox inbox, IOp
                 return;
             }
 
-            HashSet<string>? streams;
-            bool all;
+            (IReadOnlyCollection<string> Streams, bool All) streams, changes;
             lock (_missedGate)
             {
-                (streams, all) = (_missed, _missedAll);
-                (_missed, _missedAll) = (null, false);
+                (streams, changes) = (_missed.Take(), _missedChanges.Take());
             }
 
+            // "m" is always written: an instance of the version before "r" then reads the announcement as it did.
             var message = Write(writer =>
             {
-                if (all)
+                WriteStreams(writer, "m"u8, streams);
+                if (changes.All || changes.Streams.Count > 0)
                 {
-                    writer.WriteBoolean("m"u8, true);
-                    return;
+                    WriteStreams(writer, "r"u8, changes);
                 }
-
-                writer.WriteStartArray("m"u8);
-                foreach (var stream in streams ?? [])
-                {
-                    writer.WriteStringValue(stream);
-                }
-
-                writer.WriteEndArray();
             });
             var published = await PublishAsync(message).ConfigureAwait(false);
             lock (_missedGate)
             {
                 if (!published)
                 {
-                    Note(streams ?? [], all);
+                    _missed.Add(streams);
+                    _missedChanges.Add(changes);
                     delay = Longer(delay);
                     continue;
                 }
 
-                if (_missed is null && !_missedAll)
+                if (_missed.IsEmpty && _missedChanges.IsEmpty)
                 {
                     _announcing = Task.CompletedTask;
                     return;
@@ -218,24 +220,25 @@ internal sealed class InboxBackplane(GatewayRedis redis, GatewayInbox inbox, IOp
         }
     }
 
-    /// <summary>Adds streams to announce (under <c>_missedGate</c>); past <see cref="MaxMissedStreams"/>, or with <paramref name="all"/>, every stream.</summary>
-    private void Note(IEnumerable<string> streams, bool all)
+    /// <summary>Writes a property: the stream ids, or true for every stream.</summary>
+    private static void WriteStreams(Utf8JsonWriter writer, ReadOnlySpan<byte> name, (IReadOnlyCollection<string> Streams, bool All) streams)
     {
-        _missedAll |= all;
-        if (!_missedAll)
+        if (streams.All)
         {
-            _missed ??= [];
-            _missed.UnionWith(streams);
-            _missedAll = _missed.Count > MaxMissedStreams;
+            writer.WriteBoolean(name, true);
+            return;
         }
 
-        if (_missedAll)
+        writer.WriteStartArray(name);
+        foreach (var stream in streams.Streams)
         {
-            _missed = null;
+            writer.WriteStringValue(stream);
         }
+
+        writer.WriteEndArray();
     }
 
-    private static TimeSpan Longer(TimeSpan delay) => TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
+    internal static TimeSpan Longer(TimeSpan delay) => TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
 
     private void Receive(RedisValue message)
     {
@@ -262,6 +265,10 @@ internal sealed class InboxBackplane(GatewayRedis redis, GatewayInbox inbox, IOp
             else if (root.TryGetProperty("m", out var missed))
             {
                 CatchUp(missed);
+                if (root.TryGetProperty("r", out var changed))
+                {
+                    Refresh(changed);
+                }
             }
             else if (root.GetProperty("c").Deserialize(InboxJsonContext.Default.InboxChange) is { } change)
             {
@@ -292,6 +299,26 @@ internal sealed class InboxBackplane(GatewayRedis redis, GatewayInbox inbox, IOp
         }
     }
 
+    /// <summary>Another instance could not publish read-state changes of these users (true: of more users than it lists): their connections here are refreshed.</summary>
+    private void Refresh(JsonElement changed)
+    {
+        if (changed.ValueKind == JsonValueKind.True)
+        {
+            _refresher.RefreshAll();
+        }
+        else
+        {
+            _refresher.Refresh(changed.EnumerateArray().Select(id => id.GetString() ?? string.Empty).ToList());
+        }
+    }
+
+    /// <summary>This instance may have missed any broadcast and any change: every follower reads the store, every user here is refreshed.</summary>
+    private void CatchUpEverything()
+    {
+        inbox.CatchUpAll();
+        _refresher.RefreshAll();
+    }
+
     private void OnRestored(object? sender, ConnectionFailedEventArgs e) => _ = CatchUpAfterRestoreAsync(e.ConnectionType);
 
     /// <summary>
@@ -314,7 +341,7 @@ internal sealed class InboxBackplane(GatewayRedis redis, GatewayInbox inbox, IOp
             }
         }
 
-        inbox.CatchUpAll();
+        CatchUpEverything();
     }
 
     /// <summary>Subscribes to the other instances' broadcasts; false (logged, throttled) when Redis did not take the subscription.</summary>
@@ -371,7 +398,7 @@ internal sealed class InboxBackplane(GatewayRedis redis, GatewayInbox inbox, IOp
             if (await TrySubscribeAsync(connection).ConfigureAwait(false))
             {
                 Log.InboxBackplaneSubscribed(logger, _channel.ToString(), attempts);
-                inbox.CatchUpAll();
+                CatchUpEverything();
                 return;
             }
 

@@ -12,7 +12,7 @@ public sealed record InboxChange
     [JsonPropertyName("kind")]
     public required InboxChangeKind Kind { get; init; }
 
-    /// <summary>The notifications changed by id (those in the inbox); empty for <see cref="InboxChangeKind.ReadThrough"/> and <see cref="InboxChangeKind.ReadAll"/>.</summary>
+    /// <summary>The notifications changed by id (those in the inbox); empty for <see cref="InboxChangeKind.ReadThrough"/>, <see cref="InboxChangeKind.ReadAll"/> and <see cref="InboxChangeKind.Refresh"/>.</summary>
     [JsonPropertyName("ids")]
     public IReadOnlyList<string> Ids { get; init; } = [];
 

@@ -29,4 +29,11 @@ public enum InboxChangeKind
     /// <summary>Everything in the inbox marked read.</summary>
     [JsonStringEnumMemberName("readAll")]
     ReadAll,
+
+    /// <summary>
+    /// The read state may have changed in ways this connection was not told about (changes made on another instance while
+    /// the instances could not reach each other through Redis): read the inbox again. Carries only the current unread count.
+    /// </summary>
+    [JsonStringEnumMemberName("refresh")]
+    Refresh,
 }

@@ -93,4 +93,65 @@ public sealed class InboxScaleOutTests(RedisServerFixture redis)
         Assert.Equal([1L], before);
         Assert.Equal([2L], after);
     }
+
+    [Fact]
+    public async Task AReadStateChangeAnInstanceCouldNotPublish_RefreshesTheUsersConnectionsElsewhere_OnceItPublishesAgain()
+    {
+        var binary = RequiredBinary.Require(redis.Binary, "redis-server", "redis-server");
+        var port = Notify.WebSocket.Testing.Loopback.FreePort();
+        var prefix = "t" + Guid.NewGuid().ToString("N");
+        using var directory = new TempDirectory();
+        var database = directory.File("inbox.db");
+        await using var server = await RedisServer.StartAsync(binary, port);
+        await using var forwarder = TcpForwarder.Start(port);
+
+        // A alone is partitioned (as above): B's connection never drops, so nothing of B's own tells it to refresh.
+        await using var a = await InboxGateway.StartAsync(database, x => x.AddSignalRRedisScaleOut($"127.0.0.1:{forwarder.Port},connectTimeout=500", prefix));
+        await using var b = await InboxGateway.StartAsync(database, x => x.AddSignalRRedisScaleOut(server.Configuration, prefix));
+        await using var onB = await b.ConnectAsync("alice", "1");
+        var one = await a.SendToUserAsync("alice", "one");
+        await onB.NotificationAsync("one");
+        await a.SendToUserAsync("alice", "two");
+        await onB.NotificationAsync("two");
+
+        var redisOfA = a.Services.GetRequiredService<GatewayRedis>().Connection;
+        forwarder.Cut();
+        await Notify.WebSocket.Testing.Eventually.TrueAsync(() => !redisOfA.IsConnected, "A lost Redis");
+        await a.Inbox().MarkReadAsync("1", "alice", [one.MessageId], TestContext.Current.CancellationToken); // stored; its publish fails
+        forwarder.Restore();
+        var change = await onB.NextAsync("inbox:updated");
+
+        Assert.Equal("refresh", change.GetProperty("kind").GetString());
+        Assert.Equal(1, change.GetProperty("unreadCount").GetInt64());
+        Assert.Empty(change.GetProperty("ids").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task ReadStateChangedWhileAnInstanceWasCutFromRedis_RefreshesItsUsersConnections_WhenItIsBack()
+    {
+        var binary = RequiredBinary.Require(redis.Binary, "redis-server", "redis-server");
+        var port = Notify.WebSocket.Testing.Loopback.FreePort();
+        var prefix = "t" + Guid.NewGuid().ToString("N");
+        using var directory = new TempDirectory();
+        var database = directory.File("inbox.db");
+        await using var server = await RedisServer.StartAsync(binary, port);
+        await using var forwarder = TcpForwarder.Start(port);
+
+        // B alone is partitioned: A publishes its change, and Redis has no subscriber of B's to give it to.
+        await using var a = await InboxGateway.StartAsync(database, x => x.AddSignalRRedisScaleOut(server.Configuration, prefix));
+        await using var b = await InboxGateway.StartAsync(database, x => x.AddSignalRRedisScaleOut($"127.0.0.1:{forwarder.Port},connectTimeout=500", prefix));
+        await using var onB = await b.ConnectAsync("alice", "1");
+        await a.SendToUserAsync("alice", "one");
+        await onB.NotificationAsync("one");
+
+        var redisOfB = b.Services.GetRequiredService<GatewayRedis>().Connection;
+        forwarder.Cut();
+        await Notify.WebSocket.Testing.Eventually.TrueAsync(() => !redisOfB.IsConnected, "B lost Redis");
+        await a.Inbox().MarkAllReadAsync("1", "alice", TestContext.Current.CancellationToken);
+        forwarder.Restore();
+        var change = await onB.NextAsync("inbox:updated");
+
+        Assert.Equal("refresh", change.GetProperty("kind").GetString());
+        Assert.Equal(0, change.GetProperty("unreadCount").GetInt64());
+    }
 }

@@ -44,6 +44,9 @@ internal sealed class FollowerIndex
     /// <summary>How many followers a stream has here.</summary>
     public int Count(NotificationStreamId stream) => _streams.TryGetValue(stream, out var followers) ? followers.Length : 0;
 
+    /// <summary>A snapshot of the streams of one kind with followers here (of user streams: the users connected here).</summary>
+    public NotificationStreamId[] Streams(NotificationStreamKind kind) => [.. _streams.Keys.Where(stream => stream.Kind == kind)];
+
     /// <summary>Makes every follower read the store (after the fan-out may have missed notifications).</summary>
     public void CatchUpAll()
     {
