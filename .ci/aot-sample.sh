@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Publishes the Native AOT sample and runs it: internal mode in-process, then external mode against the reference
+# Publishes the Native AOT sample and runs it: internal mode in-process (also with the durable inbox on SQLite: replay
+# on connect, read state), then external mode against the reference
 # Node `ws` server (tests/peers/ws-server.mjs, which sends 3 events on connect for the app's own handling strategy), each
 # with a typed Data payload. Fails on any trim/AOT warning (warnings are errors) or a non-zero exit. Needs `npm ci` in
 # tests/peers first.

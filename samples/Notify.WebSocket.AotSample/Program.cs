@@ -1,7 +1,8 @@
 // Notify.WebSocket under Native AOT: configuration bound from appsettings (and the command line), notifications with a
 // typed Data payload, in internal mode through the in-process gateway and, when an external server's url is given, in
 // external mode over native WebSocket with acknowledgments, a typed query and incoming messages counted by a handling
-// strategy of the app's own (its options bound by the configuration binding generator). Exits 0 when everything arrived.
+// strategy of the app's own (its options bound by the configuration binding generator), and the durable inbox on SQLite
+// (a send to an offline user replayed on connect, read state). Exits 0 when everything arrived.
 //   dotnet publish samples/Notify.WebSocket.AotSample -c Release -o out/aot
 //   out/aot/Notify.WebSocket.AotSample [--Notifications:External:url ws://127.0.0.1:PORT/ws]
 using Microsoft.Extensions.Configuration;
@@ -36,6 +37,8 @@ await using (var connection = gateway.Connect(tenantId: "default", userId: "aot-
     Console.WriteLine($"internal: success={sent.Success} connections={sent.Metadata.GetValueOrDefault("deliveredConnections")} received={received} error={sent.Error?.Code}");
     failures += sent.Success && received ? 0 : 1;
 }
+
+failures += await InboxSample.RunAsync(args);
 
 // External mode: the Data goes through System.Text.Json with the app's source-generated context, acknowledged by the server.
 if (externalUrl is not null)
