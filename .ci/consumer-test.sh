@@ -4,7 +4,9 @@
 # block marked `<!-- consumer: … -->`, taken verbatim), with warnings as errors. Then it publishes both and checks:
 # - the web app (every package) carries no Microsoft.Extensions.* / Microsoft.AspNetCore.* assembly of its own that the
 #   shared framework has (deps.json and the publish folder),
-# - an app on the core package alone carries no native binary (no runtimes/ folder).
+# - an app on the core package alone carries no native binary (no runtimes/ folder),
+# - at run time, a web app on the packages (.ci/consumer-run/Program.cs: SignalR gateway, inbox on SQLite, JWT bearer)
+#   does what README says when the Node SignalR client drives it (.ci/consumer-run/client.mjs).
 # Our packages come from the folder feed only (package source mapping); their dependencies from nuget.org as the SDK
 # restores them (on this machine, through the copy of nuget.org served here).
 set -euo pipefail
@@ -136,6 +138,21 @@ node -e '
   if (local.length) { console.log("FAIL: deps.json carries Microsoft.Extensions.* assemblies: " + local.join(", ")); process.exit(1); }
   console.log("deps.json: no Microsoft.Extensions.* assembly of its own");
 ' "$work/web-out/web.deps.json" || status=1
+
+echo "::: the packed packages at run time: a web app with the SignalR gateway and the inbox on SQLite, driven by the Node SignalR client"
+dotnet new web -o "$work/run" --no-restore >/dev/null
+cp "$work/nuget.config" "$work/run/"
+add_refs "$work/run" "Notify.WebSocket.AspNetCore@$version" "Notify.WebSocket.Sqlite@$version" "Microsoft.AspNetCore.Authentication.JwtBearer@10.0.15"
+cp .ci/consumer-run/Program.cs "$work/run/Program.cs"
+dotnet build "$work/run" -c Release -warnaserror --nologo -v quiet
+port=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
+key=$(node -e 'console.log(require("crypto").randomBytes(32).toString("base64"))')
+dotnet "$work/run/bin/Release/net10.0/run.dll" --urls "http://127.0.0.1:$port" --Run:SigningKey "$key" --Run:Database "$work/run-inbox.db" > "$work/run.log" 2>&1 &
+run_pid=$!
+for _ in $(seq 120); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.5; done
+node .ci/consumer-run/client.mjs "http://127.0.0.1:$port" "$key" tests/peers || { echo "FAIL: the run-time check; the app's log:"; cat "$work/run.log"; status=1; }
+kill "$run_pid"
+wait "$run_pid" 2>/dev/null || true
 
 echo "::: an app on the core package alone: no native binaries"
 dotnet new console -o "$work/core-only" --no-restore >/dev/null
