@@ -5,8 +5,8 @@
 # - the web app (every package) carries no Microsoft.Extensions.* / Microsoft.AspNetCore.* assembly of its own that the
 #   shared framework has (deps.json and the publish folder),
 # - an app on the core package alone carries no native binary (no runtimes/ folder),
-# - at run time, a web app on the packages (.ci/consumer-run/Program.cs: SignalR gateway, inbox on SQLite, JWT bearer)
-#   does what README says when the Node SignalR client drives it (.ci/consumer-run/client.mjs).
+# - at run time, a web app on the packages (.ci/consumer-run/Program.cs: SignalR and Socket.IO gateways, inbox on SQLite,
+#   JWT bearer) does what README says when the Node SignalR and Socket.IO clients drive it (.ci/consumer-run/client.mjs).
 # Our packages come from the folder feed only (package source mapping); their dependencies from nuget.org as the SDK
 # restores them (on this machine, through the copy of nuget.org served here).
 set -euo pipefail
@@ -139,7 +139,7 @@ node -e '
   console.log("deps.json: no Microsoft.Extensions.* assembly of its own");
 ' "$work/web-out/web.deps.json" || status=1
 
-echo "::: the packed packages at run time: a web app with the SignalR gateway and the inbox on SQLite, driven by the Node SignalR client"
+echo "::: the packed packages at run time: a web app with the SignalR and Socket.IO gateways and the inbox on SQLite, driven by the Node clients"
 dotnet new web -o "$work/run" --no-restore >/dev/null
 cp "$work/nuget.config" "$work/run/"
 add_refs "$work/run" "Notify.WebSocket.AspNetCore@$version" "Notify.WebSocket.Sqlite@$version" "Microsoft.AspNetCore.Authentication.JwtBearer@10.0.15"

@@ -1,5 +1,6 @@
-// The packed packages at run time (.ci/consumer-test.sh): a user's web app with the SignalR gateway and the durable
-// inbox on SQLite, behind JWT bearer authentication, driven by the Node SignalR client (client.mjs). Settings come from
+// The packed packages at run time (.ci/consumer-test.sh): a user's web app with the SignalR and Socket.IO gateways and
+// the durable inbox on SQLite, behind JWT bearer authentication, driven by the Node SignalR and Socket.IO clients
+// (client.mjs). Settings come from
 // the command line: --Run:SigningKey (base64, 32 bytes), --Run:Database (the SQLite file), --urls.
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -34,6 +35,7 @@ builder.Configuration["Notifications:WebSocket:mode"] = "internal";
 builder.Configuration["Notifications:WebSocket:defaultChannels:0"] = "system";
 builder.Services.AddWebSocketNotifications(builder.Configuration.GetSection("Notifications:WebSocket"))
     .AddSignalRGateway()
+    .AddSocketIoGateway()
     .AddNotificationInbox(o => o.DatabasePath = builder.Configuration["Run:Database"])
     .AddSqlite();
 
@@ -41,6 +43,7 @@ var app = builder.Build();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapNotificationGateway("/notifications");
+app.MapSocketIoGateway("/socket.io");
 app.MapNotificationInbox("/api/inbox");
 app.MapPost("/send/{userId}", async (string userId, string subject, ClaimsPrincipal user, ProviderRegistry registry, CancellationToken ct) =>
 {
