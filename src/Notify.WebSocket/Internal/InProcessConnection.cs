@@ -15,19 +15,23 @@ public sealed class InProcessConnection : IAsyncDisposable, IFollowerOutput
 {
     private readonly InProcessNotificationGateway _gateway;
     private readonly InProcessInbox? _inbox;
+    private static readonly ChannelReader<StreamReplay> NoReplays = CompletedReader<StreamReplay>();
+    private static readonly ChannelReader<InboxChange> NoChanges = CompletedReader<InboxChange>();
+
     private readonly Channel<NotificationPayload> _buffer;
-    private readonly Channel<StreamReplay> _replays = Channel.CreateUnbounded<StreamReplay>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Channel<InboxChange> _changes = Channel.CreateBounded<InboxChange>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
     private readonly ConcurrentDictionary<string, byte> _channels = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<NotificationStreamId, StreamFollower> _followers = new();
     private readonly IReadOnlyDictionary<NotificationStreamId, long> _positions;
-    private readonly CancellationTokenSource _closed = new();
+
+    // With the inbox only: a gateway may hold connections by the ten thousand, and these would more than double the
+    // memory of each one that has no inbox to follow.
+    private readonly InboxSide? _side;
     private int _disposed;
 
     internal InProcessConnection(InProcessNotificationGateway gateway, string tenantId, string userId, int capacity, InProcessInbox? inbox, IReadOnlyDictionary<NotificationStreamId, long> positions)
     {
         _gateway = gateway;
         _inbox = inbox;
+        _side = inbox is null ? null : new InboxSide();
         _positions = positions;
         TenantId = tenantId;
         UserId = userId;
@@ -61,16 +65,20 @@ public sealed class InProcessConnection : IAsyncDisposable, IFollowerOutput
 
     /// <summary>
     /// With the inbox: one entry per stream replayed (streams given a position), written once every missed notification
-    /// of the stream is in <see cref="Notifications"/> and before any live one of it.
+    /// of the stream is in <see cref="Notifications"/> and before any live one of it. Without it: empty and completed.
     /// </summary>
-    public ChannelReader<StreamReplay> Replays => _replays.Reader;
+    public ChannelReader<StreamReplay> Replays => _side?.Replays.Reader ?? NoReplays;
 
-    /// <summary>With the inbox: changes of the user's read and archived state, made on any device, with the unread count after each.</summary>
-    public ChannelReader<InboxChange> InboxChanges => _changes.Reader;
+    /// <summary>
+    /// With the inbox: changes of the user's read and archived state, made on any device, with the unread count after
+    /// each. Without it: empty and completed.
+    /// </summary>
+    public ChannelReader<InboxChange> InboxChanges => _side?.Changes.Reader ?? NoChanges;
 
-    CancellationToken IFollowerOutput.Closed => _closed.Token;
+    CancellationToken IFollowerOutput.Closed => Closed;
 
-    internal CancellationToken Closed => _closed.Token;
+    /// <summary>Cancelled when the connection is disposed (only followers, that is with the inbox, wait on it).</summary>
+    internal CancellationToken Closed => _side?.ClosedToken ?? CancellationToken.None;
 
     internal bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
@@ -120,7 +128,7 @@ public sealed class InProcessConnection : IAsyncDisposable, IFollowerOutput
 
         _gateway.RemoveFromChannel(this, channel);
         var stream = NotificationStreamId.ForChannel(TenantId, channel);
-        if (_inbox is not null && _followers.TryRemove(stream, out var follower))
+        if (_inbox is not null && _side!.Followers.TryRemove(stream, out var follower))
         {
             _inbox.Unfollow(follower);
             _inbox.Leave(stream, UserId);
@@ -135,19 +143,20 @@ public sealed class InProcessConnection : IAsyncDisposable, IFollowerOutput
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            foreach (var follower in _followers.Values)
+            if (_side is { } side)
             {
-                _inbox!.Unfollow(follower);
+                foreach (var follower in side.Followers.Values)
+                {
+                    _inbox!.Unfollow(follower);
+                }
+
+                side.Followers.Clear();
+                side.Dispose();
             }
 
-            _followers.Clear();
-            _closed.Cancel();
             _gateway.Disconnect(this, [.. _channels.Keys]);
             _channels.Clear();
             _buffer.Writer.TryComplete();
-            _replays.Writer.TryComplete();
-            _changes.Writer.TryComplete();
-            _closed.Dispose();
         }
 
         return ValueTask.CompletedTask;
@@ -157,21 +166,21 @@ public sealed class InProcessConnection : IAsyncDisposable, IFollowerOutput
 
     ValueTask IFollowerOutput.WriteAsync(NotificationPayload notification, CancellationToken cancellationToken) => _buffer.Writer.WriteAsync(notification, cancellationToken);
 
-    bool IFollowerOutput.TryWriteReplayed(StreamReplay replay) => _replays.Writer.TryWrite(replay);
+    bool IFollowerOutput.TryWriteReplayed(StreamReplay replay) => _side?.Replays.Writer.TryWrite(replay) == true;
 
     async ValueTask IFollowerOutput.WaitForRoomAsync(CancellationToken cancellationToken) =>
         await _buffer.Writer.WaitToWriteAsync(cancellationToken).ConfigureAwait(false);
 
     internal bool Deliver(NotificationPayload payload) => _buffer.Writer.TryWrite(payload);
 
-    internal void PostInboxChange(InboxChange change) => _changes.Writer.TryWrite(change);
+    internal void PostInboxChange(InboxChange change) => _side?.Changes.Writer.TryWrite(change);
 
     /// <summary>With the inbox, starts following a stream (its own user stream at connect).</summary>
     internal void Follow(NotificationStreamId stream)
     {
         if (_inbox is not null)
         {
-            _followers[stream] = _inbox.Follow(this, stream, _positions.TryGetValue(stream, out var position) ? position : null);
+            _side!.Followers[stream] = _inbox.Follow(this, stream, _positions.TryGetValue(stream, out var position) ? position : null);
         }
     }
 
@@ -186,10 +195,43 @@ public sealed class InProcessConnection : IAsyncDisposable, IFollowerOutput
         var stream = NotificationStreamId.ForChannel(TenantId, channel);
         if (_inbox is not null)
         {
-            _followers[stream] = _inbox.Follow(this, stream, position);
+            _side!.Followers[stream] = _inbox.Follow(this, stream, position);
         }
 
         _gateway.AddToChannel(this, channel);
         return true;
+    }
+
+    private static ChannelReader<T> CompletedReader<T>()
+    {
+        var channel = Channel.CreateUnbounded<T>();
+        channel.Writer.Complete();
+        return channel.Reader;
+    }
+
+    /// <summary>What a connection needs to follow streams of the inbox.</summary>
+    private sealed class InboxSide : IDisposable
+    {
+        private readonly CancellationTokenSource _closed = new();
+
+        public InboxSide() => ClosedToken = _closed.Token;
+
+        public Channel<StreamReplay> Replays { get; } = Channel.CreateUnbounded<StreamReplay>(new UnboundedChannelOptions { SingleReader = true });
+
+        public Channel<InboxChange> Changes { get; } = Channel.CreateBounded<InboxChange>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+
+        public ConcurrentDictionary<NotificationStreamId, StreamFollower> Followers { get; } = new();
+
+        /// <summary>Taken at creation: a follower still finishing after the close reads it without touching the disposed source.</summary>
+        public CancellationToken ClosedToken { get; }
+
+        /// <summary>Closes: cancels <see cref="ClosedToken"/> and completes both readers.</summary>
+        public void Dispose()
+        {
+            _closed.Cancel();
+            Replays.Writer.TryComplete();
+            Changes.Writer.TryComplete();
+            _closed.Dispose();
+        }
     }
 }

@@ -61,6 +61,21 @@ public sealed class InProcessNotificationGatewayTests
     }
 
     [Fact]
+    public async Task WithoutTheInbox_ReplaysAndInboxChangesAreEmptyAndCompleted_NotificationsStillFlow()
+    {
+        var gateway = new InProcessNotificationGateway();
+        await using var connection = gateway.Connect("t", "u");
+        connection.JoinChannel("c");
+
+        await gateway.SendToChannelAsync("t", "c", Payload("1"), TestContext.Current.CancellationToken);
+
+        Assert.False(await connection.Replays.WaitToReadAsync(TestContext.Current.CancellationToken));
+        Assert.False(await connection.InboxChanges.WaitToReadAsync(TestContext.Current.CancellationToken));
+        Assert.True(connection.Notifications.TryRead(out var delivered));
+        Assert.Equal("1", delivered.Id);
+    }
+
+    [Fact]
     public async Task FullBuffer_DropsTheOldest()
     {
         var gateway = new InProcessNotificationGateway(new InProcessGatewayOptions { ConnectionBufferCapacity = 2 });
