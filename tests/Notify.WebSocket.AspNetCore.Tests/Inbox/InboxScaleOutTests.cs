@@ -67,27 +67,15 @@ public sealed class InboxScaleOutTests(RedisServerFixture redis)
     [Fact]
     public async Task ABatchAnInstanceCouldNotPublish_ReachesTheOtherInstancesClients_OnceItPublishesAgain()
     {
-        var binary = RequiredBinary.Require(redis.Binary, "redis-server", "redis-server");
-        var port = Notify.WebSocket.Testing.Loopback.FreePort();
-        var prefix = "t" + Guid.NewGuid().ToString("N");
-        using var directory = new TempDirectory();
-        var database = directory.File("inbox.db");
-        await using var server = await RedisServer.StartAsync(binary, port);
-        await using var forwarder = TcpForwarder.Start(port);
-
-        // A reaches Redis through the forwarder, B directly: cutting the forwarder partitions A alone. B's connection never
-        // drops, so no reconnect of B's has its followers read the store.
-        await using var a = await InboxGateway.StartAsync(database, x => x.AddSignalRRedisScaleOut($"127.0.0.1:{forwarder.Port},connectTimeout=500", prefix));
-        await using var b = await InboxGateway.StartAsync(database, x => x.AddSignalRRedisScaleOut(server.Configuration, prefix));
-        await using var onB = await b.ConnectAsync("alice", "1");
-        await a.SendToUserAsync("alice", "one");
+        // A alone is partitioned: B's connection never drops, so no reconnect of B's has its followers read the store.
+        await using var pair = await PartitionablePair.StartAsync(redis, partitioned: Instance.A);
+        await using var onB = await pair.B.ConnectAsync("alice", "1");
+        await pair.A.SendToUserAsync("alice", "one");
         var before = await onB.PositionsAsync(1);
 
-        var redisOfA = a.Services.GetRequiredService<GatewayRedis>().Connection;
-        forwarder.Cut();
-        await Notify.WebSocket.Testing.Eventually.TrueAsync(() => !redisOfA.IsConnected, "A lost Redis");
-        await a.SendToUserAsync("alice", "two"); // stored; its publish fails
-        forwarder.Restore();
+        await pair.CutAsync();
+        await pair.A.SendToUserAsync("alice", "two"); // stored; its publish fails
+        pair.Restore();
         var after = await onB.PositionsAsync(1);
 
         Assert.Equal([1L], before);
@@ -97,28 +85,17 @@ public sealed class InboxScaleOutTests(RedisServerFixture redis)
     [Fact]
     public async Task AReadStateChangeAnInstanceCouldNotPublish_RefreshesTheUsersConnectionsElsewhere_OnceItPublishesAgain()
     {
-        var binary = RequiredBinary.Require(redis.Binary, "redis-server", "redis-server");
-        var port = Notify.WebSocket.Testing.Loopback.FreePort();
-        var prefix = "t" + Guid.NewGuid().ToString("N");
-        using var directory = new TempDirectory();
-        var database = directory.File("inbox.db");
-        await using var server = await RedisServer.StartAsync(binary, port);
-        await using var forwarder = TcpForwarder.Start(port);
-
-        // A alone is partitioned (as above): B's connection never drops, so nothing of B's own tells it to refresh.
-        await using var a = await InboxGateway.StartAsync(database, x => x.AddSignalRRedisScaleOut($"127.0.0.1:{forwarder.Port},connectTimeout=500", prefix));
-        await using var b = await InboxGateway.StartAsync(database, x => x.AddSignalRRedisScaleOut(server.Configuration, prefix));
-        await using var onB = await b.ConnectAsync("alice", "1");
-        var one = await a.SendToUserAsync("alice", "one");
+        // A alone is partitioned: B's connection never drops, so nothing of B's own tells it to refresh.
+        await using var pair = await PartitionablePair.StartAsync(redis, partitioned: Instance.A);
+        await using var onB = await pair.B.ConnectAsync("alice", "1");
+        var one = await pair.A.SendToUserAsync("alice", "one");
         await onB.NotificationAsync("one");
-        await a.SendToUserAsync("alice", "two");
+        await pair.A.SendToUserAsync("alice", "two");
         await onB.NotificationAsync("two");
 
-        var redisOfA = a.Services.GetRequiredService<GatewayRedis>().Connection;
-        forwarder.Cut();
-        await Notify.WebSocket.Testing.Eventually.TrueAsync(() => !redisOfA.IsConnected, "A lost Redis");
-        await a.Inbox().MarkReadAsync("1", "alice", [one.MessageId], TestContext.Current.CancellationToken); // stored; its publish fails
-        forwarder.Restore();
+        await pair.CutAsync();
+        await pair.A.Inbox().MarkReadAsync("1", "alice", [one.MessageId], TestContext.Current.CancellationToken); // stored; its publish fails
+        pair.Restore();
         var change = await onB.NextAsync("inbox:updated");
 
         Assert.Equal("refresh", change.GetProperty("kind").GetString());
@@ -129,29 +106,96 @@ public sealed class InboxScaleOutTests(RedisServerFixture redis)
     [Fact]
     public async Task ReadStateChangedWhileAnInstanceWasCutFromRedis_RefreshesItsUsersConnections_WhenItIsBack()
     {
-        var binary = RequiredBinary.Require(redis.Binary, "redis-server", "redis-server");
-        var port = Notify.WebSocket.Testing.Loopback.FreePort();
-        var prefix = "t" + Guid.NewGuid().ToString("N");
-        using var directory = new TempDirectory();
-        var database = directory.File("inbox.db");
-        await using var server = await RedisServer.StartAsync(binary, port);
-        await using var forwarder = TcpForwarder.Start(port);
-
         // B alone is partitioned: A publishes its change, and Redis has no subscriber of B's to give it to.
-        await using var a = await InboxGateway.StartAsync(database, x => x.AddSignalRRedisScaleOut(server.Configuration, prefix));
-        await using var b = await InboxGateway.StartAsync(database, x => x.AddSignalRRedisScaleOut($"127.0.0.1:{forwarder.Port},connectTimeout=500", prefix));
-        await using var onB = await b.ConnectAsync("alice", "1");
-        await a.SendToUserAsync("alice", "one");
+        await using var pair = await PartitionablePair.StartAsync(redis, partitioned: Instance.B);
+        await using var onB = await pair.B.ConnectAsync("alice", "1");
+        await pair.A.SendToUserAsync("alice", "one");
         await onB.NotificationAsync("one");
 
-        var redisOfB = b.Services.GetRequiredService<GatewayRedis>().Connection;
-        forwarder.Cut();
-        await Notify.WebSocket.Testing.Eventually.TrueAsync(() => !redisOfB.IsConnected, "B lost Redis");
-        await a.Inbox().MarkAllReadAsync("1", "alice", TestContext.Current.CancellationToken);
-        forwarder.Restore();
+        await pair.CutAsync();
+        await pair.A.Inbox().MarkAllReadAsync("1", "alice", TestContext.Current.CancellationToken);
+        pair.Restore();
         var change = await onB.NextAsync("inbox:updated");
 
         Assert.Equal("refresh", change.GetProperty("kind").GetString());
         Assert.Equal(0, change.GetProperty("unreadCount").GetInt64());
+    }
+
+    private enum Instance
+    {
+        A,
+        B,
+    }
+
+    /// <summary>
+    /// Two instances on one store and one Redis server of their own; one of them reaches Redis through a forwarder, so
+    /// cutting it partitions that instance alone.
+    /// </summary>
+    private sealed class PartitionablePair : IAsyncDisposable
+    {
+        private readonly TempDirectory _directory;
+        private readonly RedisServer _server;
+        private readonly TcpForwarder _forwarder;
+        private readonly Instance _partitioned;
+        private GatewayServer? _a;
+        private GatewayServer? _b;
+
+        private PartitionablePair(TempDirectory directory, RedisServer server, TcpForwarder forwarder, Instance partitioned)
+        {
+            (_directory, _server, _forwarder, _partitioned) = (directory, server, forwarder, partitioned);
+        }
+
+        public GatewayServer A => _a!;
+
+        public GatewayServer B => _b!;
+
+        public static async Task<PartitionablePair> StartAsync(RedisServerFixture redis, Instance partitioned)
+        {
+            var binary = RequiredBinary.Require(redis.Binary, "redis-server", "redis-server");
+            var port = Notify.WebSocket.Testing.Loopback.FreePort();
+            var directory = new TempDirectory();
+            var server = await RedisServer.StartAsync(binary, port);
+            var pair = new PartitionablePair(directory, server, TcpForwarder.Start(port), partitioned);
+            var prefix = "t" + Guid.NewGuid().ToString("N");
+            var database = directory.File("inbox.db");
+            var throughForwarder = $"127.0.0.1:{pair._forwarder.Port},connectTimeout=500";
+            try
+            {
+                pair._a = await InboxGateway.StartAsync(database, x => x.AddSignalRRedisScaleOut(partitioned == Instance.A ? throughForwarder : server.Configuration, prefix));
+                pair._b = await InboxGateway.StartAsync(database, x => x.AddSignalRRedisScaleOut(partitioned == Instance.B ? throughForwarder : server.Configuration, prefix));
+                return pair;
+            }
+            catch
+            {
+                await pair.DisposeAsync();
+                throw;
+            }
+        }
+
+        /// <summary>Cuts the partitioned instance off Redis and waits until it knows.</summary>
+        public async Task CutAsync()
+        {
+            var redisOfCut = (_partitioned == Instance.A ? A : B).Services.GetRequiredService<GatewayRedis>().Connection;
+            _forwarder.Cut();
+            await Notify.WebSocket.Testing.Eventually.TrueAsync(() => !redisOfCut.IsConnected, $"{_partitioned} lost Redis");
+        }
+
+        public void Restore() => _forwarder.Restore();
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_a is not null)
+            {
+                await _a.DisposeAsync();
+            }
+
+            if (_b is not null)
+            {
+                await _b.DisposeAsync();
+            }
+            await _forwarder.DisposeAsync();
+            await _server.DisposeAsync();
+            _directory.Dispose();
+        }
     }
 }
