@@ -7,7 +7,8 @@ namespace Notify.WebSocket.AspNetCore.Tests.SocketIo;
 /// <summary>
 /// The Engine.IO v4 protocol document, case by case (handshake, message, heartbeat, close, upgrade, on both
 /// transports), against the conformance host: on <c>/engine.io</c> (an echo server) and, where the Socket.IO protocol's
-/// own suite repeats them, on <c>/socket.io</c>. Ping interval 300 ms, ping timeout 200 ms, max payload 1,000,000.
+/// own suite repeats them, on <c>/socket.io</c>. Ping interval 300 ms, ping timeout 200 ms, max payload 1,000,000. The
+/// heartbeat's cases are in <see cref="EngineIoHeartbeatTests"/>, with the same settings on a fake clock.
 /// </summary>
 [Collection(TimingSensitiveTests.Name)]
 public sealed class EngineIoConformanceTests(ConformanceHostFixture fixture) : IClassFixture<ConformanceHostFixture>
@@ -177,65 +178,6 @@ public sealed class EngineIoConformanceTests(ConformanceHostFixture fixture) : I
 
         await RawEngineIo.SendTextAsync(socket, "abc");
 
-        await RawEngineIo.ClosedAsync(socket);
-    }
-
-    [Theory]
-    [InlineData("/engine.io")]
-    [InlineData("/socket.io")]
-    public async Task Heartbeat_Polling_ServerPings_ClientPongs_ThreeTimes(string path)
-    {
-        using var client = Client(path);
-        var sid = await client.OpenPollingAsync();
-
-        for (var i = 0; i < 3; i++)
-        {
-            Assert.Equal((HttpStatusCode.OK, "2"), await client.PollAsync(sid));
-            Assert.Equal(HttpStatusCode.OK, (await client.PostAsync(sid, "3")).Status);
-        }
-    }
-
-    [Theory]
-    [InlineData("/engine.io")]
-    [InlineData("/socket.io")]
-    public async Task Heartbeat_Polling_WithoutPong_TheSessionIsClosedAfterIntervalPlusTimeout(string path)
-    {
-        using var client = Client(path);
-        var sid = await client.OpenPollingAsync();
-
-        // The GET returns the ping; no pong is sent.
-        Assert.Equal((HttpStatusCode.OK, "2"), await client.PollAsync(sid));
-        await Notify.WebSocket.Testing.Eventually.TrueAsync(() => !fixture.Host.HasSession(path, sid), "the session is closed for the missing pong", timeoutMs: 2_000);
-
-        Assert.Equal(HttpStatusCode.BadRequest, (await client.PollAsync(sid)).Status);
-    }
-
-    [Theory]
-    [InlineData("/engine.io")]
-    [InlineData("/socket.io")]
-    public async Task Heartbeat_WebSocket_ServerPings_ClientPongs_ThreeTimes(string path)
-    {
-        using var client = Client(path);
-        var (socket, _) = await client.OpenWebSocketAsync();
-        using var _s = socket;
-
-        for (var i = 0; i < 3; i++)
-        {
-            Assert.Equal("2", await RawEngineIo.ReceiveTextAsync(socket));
-            await RawEngineIo.SendTextAsync(socket, "3");
-        }
-    }
-
-    [Theory]
-    [InlineData("/engine.io")]
-    [InlineData("/socket.io")]
-    public async Task Heartbeat_WebSocket_WithoutPong_TheConnectionCloses(string path)
-    {
-        using var client = Client(path);
-        var (socket, _) = await client.OpenWebSocketAsync();
-        using var _s = socket;
-
-        Assert.Equal("2", await RawEngineIo.ReceiveTextAsync(socket));
         await RawEngineIo.ClosedAsync(socket);
     }
 

@@ -47,6 +47,18 @@ internal sealed partial class EngineIoSession
     /// </summary>
     public Lock Gate => _gate;
 
+    /// <summary>Whether a ping went out and its pong has not come yet.</summary>
+    public bool AwaitingPong
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _awaitingPong;
+            }
+        }
+    }
+
     public bool IsClosed
     {
         get
