@@ -142,6 +142,22 @@ public sealed class EngineIoServerCloseTests : IAsyncDisposable
         Assert.False(Host.HasSession(Path, sid));
     }
 
+    [Fact]
+    public async Task Polling_APostWhileTheClosedSessionWaitsForItsGets_IsAnsweredOk_AndIgnored()
+    {
+        // The client's send crossed the server's close: the reference server answers it (its socket is "closing", still
+        // known), and engine.io-client would take an HTTP 400 for a transport error, not the server's close.
+        using var client = await StartAsync();
+        var sid = await client.OpenPollingAsync();
+        SendLastThenClose(sid);
+
+        Assert.Equal((HttpStatusCode.OK, "ok"), await client.PostAsync(sid, "4hello"));
+
+        // Not echoed: the message came after the close.
+        Assert.Equal(["4last", "1"], await PollUntilCloseAsync(client, sid, client.PollAsync(sid)));
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsync(sid, "4late")).Status);
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

@@ -158,7 +158,16 @@ internal sealed partial class EngineIoSession
     /// </summary>
     public async Task PostAsync(HttpContext context)
     {
-        if (!CheckAlive())
+        // Closed by the server and waiting for the GETs that take its last packets and the close: a POST that crossed the
+        // close is answered "ok" and its packets are dropped, as the reference server does while its socket is closing
+        // (engine.io-client would take a 400 for a transport error instead of the server's close).
+        bool lingering;
+        lock (_gate)
+        {
+            lingering = _isClosed && _lingering;
+        }
+
+        if (!lingering && !CheckAlive())
         {
             await EngineIoServer.RefuseAsync(context, EngineIoError.UnknownSid).ConfigureAwait(false);
             return;
@@ -180,7 +189,7 @@ internal sealed partial class EngineIoSession
 
         try
         {
-            await ReadAndHandleAsync(context).ConfigureAwait(false);
+            await ReadAndHandleAsync(context, discard: lingering).ConfigureAwait(false);
         }
         finally
         {
@@ -191,7 +200,7 @@ internal sealed partial class EngineIoSession
         }
     }
 
-    private async Task ReadAndHandleAsync(HttpContext context)
+    private async Task ReadAndHandleAsync(HttpContext context, bool discard)
     {
         var max = _server.Settings.MaxPayload;
         if (context.Request.ContentLength > max)
@@ -226,7 +235,7 @@ internal sealed partial class EngineIoSession
         {
             read.Buffer.CopyTo(body);
             reader.AdvanceTo(read.Buffer.End);
-            if (!await HandlePayloadAsync(body.AsMemory(0, length)).ConfigureAwait(false))
+            if (!discard && !await HandlePayloadAsync(body.AsMemory(0, length)).ConfigureAwait(false))
             {
                 if (!IsClosed)
                 {
