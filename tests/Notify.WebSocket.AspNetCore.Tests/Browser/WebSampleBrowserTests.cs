@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Notify.WebSocket.AspNetCore.Tests.TestSupport;
 
@@ -6,7 +7,7 @@ using Notify.WebSocket.AspNetCore.Tests.TestSupport;
 namespace Notify.WebSocket.AspNetCore.Tests.Browser;
 
 /// <summary>The web sample's page in real headless Chromium, with @microsoft/signalr from npm.</summary>
-public sealed class WebSampleBrowserTests(ChromiumFixture chromium)
+public sealed class WebSampleBrowserTests(ChromiumFixture chromium, RedisServerFixture redis)
 {
     private const float Timeout = 15_000;
 
@@ -222,6 +223,44 @@ public sealed class WebSampleBrowserTests(ChromiumFixture chromium)
         {
             await first.CloseAsync();
             await second.CloseAsync();
+        }
+    }
+
+    [Fact]
+    public async Task ReadStateChangedWhileItsServerWasCutFromTheOthers_TheTabReadsItsInboxAgain_OnceItIsBack()
+    {
+        var browser = chromium.RequireContext();
+        var binary = RequiredBinary.Require(redis.Binary, "redis-server", "redis-server");
+        var port = Notify.WebSocket.Testing.Loopback.FreePort();
+        using var directory = new TempDirectory();
+        await using var server = await RedisServer.StartAsync(binary, port);
+        await using var forwarder = TcpForwarder.Start(port);
+
+        // Two instances of the sample on one inbox; B reaches Redis through the forwarder, so cutting it partitions B alone.
+        await using var a = await WebSampleServer.StartAsync(directory.File("inbox.db"), server.Configuration);
+        await using var b = await WebSampleServer.StartAsync(directory.File("inbox.db"), $"127.0.0.1:{forwarder.Port},connectTimeout=500");
+        var page = await browser.NewPageAsync();
+        try
+        {
+            await SignInAsync(page, b, "grace", "1");
+            var provider = await a.ProviderAsync("1");
+            await provider.SendToUserAsync("grace", new NotificationContent { Subject = "one" });
+            await provider.SendToUserAsync("grace", new NotificationContent { Subject = "two" });
+            await BadgeAsync(page, "2");
+
+            var redisOfB = b.Services.GetRequiredService<Notify.WebSocket.AspNetCore.ScaleOut.GatewayRedis>().Connection;
+            forwarder.Cut();
+            await Notify.WebSocket.Testing.Eventually.TrueAsync(() => !redisOfB.IsConnected, "B lost Redis");
+            await a.Services.GetRequiredService<INotificationInbox>().MarkAllReadAsync("1", "grace", TestContext.Current.CancellationToken);
+            forwarder.Restore();
+
+            await page.Locator("#badge").WaitForAsync(new() { State = WaitForSelectorState.Hidden, Timeout = Timeout });
+            await UnreadItemsAsync(page, 0);
+            Assert.Equal(["two", "one"], await SubjectsAsync(page));
+        }
+        finally
+        {
+            await page.CloseAsync();
         }
     }
 

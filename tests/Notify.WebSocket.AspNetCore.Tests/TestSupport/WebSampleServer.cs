@@ -21,14 +21,20 @@ internal sealed class WebSampleServer : IAsyncDisposable
 
     public Uri BaseAddress => new(_app.Urls.First());
 
-    public static async Task<WebSampleServer> StartAsync()
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Starts the sample on a free port.</summary>
+    /// <param name="databasePath">The inbox's SQLite file (for instances that share one); a file of its own when null.</param>
+    /// <param name="redis">The Redis configuration of its scale-out (<c>Notifications:Redis</c>); none when null.</param>
+    public static async Task<WebSampleServer> StartAsync(string? databasePath = null, string? redis = null)
     {
         var directory = new TempDirectory();
+        string[] args = ["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default", "Warning", "--Notifications:Inbox:DatabasePath", databasePath ?? directory.File("inbox.db")];
         var app = WebSampleApp.Build(new WebApplicationOptions
         {
             EnvironmentName = "Development",
             ContentRootPath = SampleDirectory(),
-            Args = ["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default", "Warning", "--Notifications:Inbox:DatabasePath", directory.File("inbox.db")],
+            Args = redis is null ? args : [.. args, "--Notifications:Redis", redis],
         });
         await app.StartAsync();
         return new WebSampleServer(app, directory);
