@@ -43,6 +43,9 @@ internal sealed class InboxBackplane(GatewayRedis redis, GatewayInbox inbox, IOp
     private ChannelMessageQueue? _queue;
     private IConnectionMultiplexer? _connection;
 
+    /// <summary>Whether the subscription to the other instances is in place (for tests that wait for it).</summary>
+    internal bool IsSubscribed => Volatile.Read(ref _queue) is not null;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         _connection = await redis.ConnectAsync().ConfigureAwait(false);
@@ -352,7 +355,7 @@ internal sealed class InboxBackplane(GatewayRedis redis, GatewayInbox inbox, IOp
         {
             var queue = await subscriber.SubscribeAsync(_channel).ConfigureAwait(false);
             queue.OnMessage(message => Receive(message.Message));
-            _queue = queue;
+            Volatile.Write(ref _queue, queue);
             return true;
         }
         catch (RedisException ex)

@@ -41,6 +41,16 @@ internal static class InboxGateway
 
     public static INotificationInbox Inbox(this GatewayServer server) => server.Services.GetRequiredService<INotificationInbox>();
 
+    /// <summary>
+    /// Waits until the server's inbox backplane has subscribed to the other instances. Redis can take the subscription
+    /// after the host has started, and then every user connected at that moment gets an <c>inbox:updated</c> refresh:
+    /// tests that count inbox changes connect their clients after this.
+    /// </summary>
+    public static Task BackplaneSubscribedAsync(this GatewayServer server) =>
+        Notify.WebSocket.Testing.Eventually.TrueAsync(
+            () => server.Services.GetRequiredService<Notify.WebSocket.AspNetCore.Inbox.GatewayInboxSlot>().Inbox?.Backplane?.IsSubscribed == true,
+            "the inbox backplane subscribed");
+
     /// <summary>The next <c>count</c> notifications' positions.</summary>
     public static async Task<long[]> PositionsAsync(this GatewayClient client, int count)
     {

@@ -18,6 +18,8 @@ public sealed class InboxScaleOutTests(RedisServerFixture redis)
         var database = directory.File("inbox.db");
         await using var a = await InboxGateway.StartAsync(database, b => b.AddSignalRRedisScaleOut(configuration, prefix));
         await using var b = await InboxGateway.StartAsync(database, b => b.AddSignalRRedisScaleOut(configuration, prefix));
+        await a.BackplaneSubscribedAsync();
+        await b.BackplaneSubscribedAsync();
         await using var onA = await a.ConnectAsync("alice", "1");
         await using var onB = await b.ConnectAsync("alice", "1");
         await b.SendToUserAsync("alice", "warm-up");
@@ -27,7 +29,7 @@ public sealed class InboxScaleOutTests(RedisServerFixture redis)
         var onBPositions = await onB.PositionsAsync(51);
         var onAPositions = await onA.PositionsAsync(50);
         await onB.Connection.InvokeAsync("inbox:read", new { ids = new[] { sends[0].MessageId } });
-        var change = await onA.NextAsync("inbox:updated");
+        var change = await onA.NextAsync("inbox:updated", e => e.GetProperty("kind").GetString() == "read");
 
         Assert.Equal(Enumerable.Range(1, 51).Select(p => (long)p), onBPositions);
         Assert.Equal(Enumerable.Range(2, 50).Select(p => (long)p), onAPositions);
@@ -163,6 +165,8 @@ public sealed class InboxScaleOutTests(RedisServerFixture redis)
             {
                 pair._a = await InboxGateway.StartAsync(database, x => x.AddSignalRRedisScaleOut(partitioned == Instance.A ? throughForwarder : server.Configuration, prefix));
                 pair._b = await InboxGateway.StartAsync(database, x => x.AddSignalRRedisScaleOut(partitioned == Instance.B ? throughForwarder : server.Configuration, prefix));
+                await pair.A.BackplaneSubscribedAsync();
+                await pair.B.BackplaneSubscribedAsync();
                 return pair;
             }
             catch
