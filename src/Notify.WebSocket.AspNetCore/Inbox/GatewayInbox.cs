@@ -221,7 +221,12 @@ internal sealed class GatewayInbox : INotificationJournalListener, IDisposable
     public void OnInboxChanged(string tenantId, string userId, InboxChange change)
     {
         Post(tenantId, userId, change);
-        Backplane?.PublishChange(tenantId, userId, change);
+
+        // A refresh is this instance's own catching up; the others make theirs.
+        if (change.Kind != InboxChangeKind.Refresh)
+        {
+            Backplane?.PublishChange(tenantId, userId, change);
+        }
     }
 
     /// <summary>A notification another instance stored.</summary>
@@ -251,8 +256,7 @@ internal sealed class GatewayInbox : INotificationJournalListener, IDisposable
             return;
         }
 
-        var unread = await _inbox.GetUnreadCountAsync(user.TenantId, user.Name, cancellationToken).ConfigureAwait(false);
-        Post(user, new InboxChange { Kind = InboxChangeKind.Refresh, UnreadCount = unread });
+        await _journal.RefreshAsync(user.TenantId, user.Name, cancellationToken).ConfigureAwait(false);
     }
 
     public void Dispose() => _subscription.Dispose();

@@ -15,7 +15,11 @@ public interface INotificationJournalListener
     /// <returns>A task that completes when the entries are handed on.</returns>
     ValueTask OnStoredAsync(IReadOnlyList<JournalEntry> entries, CancellationToken cancellationToken);
 
-    /// <summary>Called when a user's inbox state changed (read, unread, archived), for the user's connections to follow.</summary>
+    /// <summary>
+    /// Called when a user's inbox state changed (read, unread, archived), for the user's connections to follow; one
+    /// user's changes are called in order. A <see cref="InboxChangeKind.Refresh"/> (from <see cref="NotificationJournal.RefreshAsync"/>)
+    /// is for this process's connections only: do not forward it to other instances.
+    /// </summary>
     /// <param name="tenantId">The tenant.</param>
     /// <param name="userId">The user.</param>
     /// <param name="change">The change, with the unread count after it.</param>

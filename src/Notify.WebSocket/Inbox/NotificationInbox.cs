@@ -38,7 +38,7 @@ internal sealed class NotificationInbox(NotificationJournal journal) : INotifica
     public Task<long> GetUnreadCountAsync(string tenantId, string userId, CancellationToken cancellationToken = default)
     {
         CheckUser(tenantId, userId);
-        return CountAsync(tenantId, userId, cancellationToken);
+        return journal.CountUnreadAsync(tenantId, userId, cancellationToken);
     }
 
     public Task<InboxChange> MarkReadAsync(string tenantId, string userId, IReadOnlyCollection<string> notificationIds, CancellationToken cancellationToken = default) =>
@@ -113,13 +113,6 @@ internal sealed class NotificationInbox(NotificationJournal journal) : INotifica
         return await PublishAsync(tenantId, userId, new InboxChange { Kind = kind, Ids = changed }, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<InboxChange> PublishAsync(string tenantId, string userId, InboxChange change, CancellationToken cancellationToken)
-    {
-        change = change with { UnreadCount = await CountAsync(tenantId, userId, cancellationToken).ConfigureAwait(false) };
-        journal.PublishChange(tenantId, userId, change);
-        return change;
-    }
-
-    private Task<long> CountAsync(string tenantId, string userId, CancellationToken cancellationToken) =>
-        journal.CallAsync(static (store, a, ct) => store.CountUnreadAsync(a.tenantId, a.userId, ct), (tenantId, userId), "inbox read", cancellationToken);
+    private Task<InboxChange> PublishAsync(string tenantId, string userId, InboxChange change, CancellationToken cancellationToken) =>
+        journal.PublishCountedAsync(tenantId, userId, change, cancellationToken);
 }

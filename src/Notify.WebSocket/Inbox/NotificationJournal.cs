@@ -29,6 +29,7 @@ public sealed class NotificationJournal : IAsyncDisposable
     private readonly Channel<(List<Pending> Batch, IReadOnlyList<AppendOutcome> Outcomes)> _stored =
         Channel.CreateBounded<(List<Pending>, IReadOnlyList<AppendOutcome>)>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly LoopWakeup _pendingWakeup = new();
+    private readonly InboxChangeOrder _changeOrder = new();
     private readonly Task _loop;
     private readonly Task _handOff;
     private Task? _initialized;
@@ -52,6 +53,9 @@ public sealed class NotificationJournal : IAsyncDisposable
 
     /// <summary>The store underneath.</summary>
     internal INotificationStore Store { get; }
+
+    /// <summary>How many inbox changes wait for an earlier change of their user to be published (for tests).</summary>
+    internal int ChangesWaiting => _changeOrder.Waiting;
 
     /// <summary>
     /// Stores a notification in its stream and returns it stamped with its position, once the batch holding it has
@@ -182,8 +186,48 @@ public sealed class NotificationJournal : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Tells the listeners to have a user's connections read their inbox again (<see cref="InboxChangeKind.Refresh"/>),
+    /// with the current unread count. For a gateway that learns that changes of the user's read state passed it by
+    /// (its scale-out was away): the listeners of this journal hear it, and should not forward it to other instances.
+    /// The count is read in order with the user's other changes, so no connection ends on an older count.
+    /// </summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="userId">The user.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The change the listeners heard.</returns>
+    /// <exception cref="ArgumentException">An empty tenant or user.</exception>
+    /// <exception cref="WebSocketNotificationException"><see cref="WebSocketErrorCodes.StoreUnavailable"/> (retryable) when the store failed; nothing was told.</exception>
+    public Task<InboxChange> RefreshAsync(string tenantId, string userId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(userId);
+        return PublishCountedAsync(tenantId, userId, new InboxChange { Kind = InboxChangeKind.Refresh }, cancellationToken);
+    }
+
+    /// <summary>How many notifications of a user's inbox are unread.</summary>
+    internal Task<long> CountUnreadAsync(string tenantId, string userId, CancellationToken cancellationToken) =>
+        CallAsync(static (store, a, ct) => store.CountUnreadAsync(a.tenantId, a.userId, ct), (tenantId, userId), "inbox read", cancellationToken);
+
+    /// <summary>
+    /// Tells the listeners that a user's inbox changed, with the unread count after it. One user's changes count and
+    /// publish one at a time: each counts after its own write, and two made together could otherwise publish their
+    /// counts in the opposite order.
+    /// </summary>
+    internal Task<InboxChange> PublishCountedAsync(string tenantId, string userId, InboxChange change, CancellationToken cancellationToken) =>
+        _changeOrder.RunAsync(
+            tenantId,
+            userId,
+            async ct =>
+            {
+                var counted = change with { UnreadCount = await CountUnreadAsync(tenantId, userId, ct).ConfigureAwait(false) };
+                PublishChange(tenantId, userId, counted);
+                return counted;
+            },
+            cancellationToken);
+
     /// <summary>Tells the listeners that a user's inbox changed.</summary>
-    internal void PublishChange(string tenantId, string userId, InboxChange change)
+    private void PublishChange(string tenantId, string userId, InboxChange change)
     {
         foreach (var listener in Volatile.Read(ref _listeners))
         {

@@ -130,15 +130,15 @@ public sealed class StreamFollowerTests
     }
 
     /// <summary>A store whose next read, once it has read, waits to return until released (its result is then stale).</summary>
-    private sealed class HeldReadStore(INotificationStore inner) : INotificationStore
+    private sealed class HeldReadStore(INotificationStore inner) : DelegatingStore(inner)
     {
         private Hold? _hold;
 
         public Hold HoldNextRead() => _hold = new Hold();
 
-        public async Task<IReadOnlyList<StoredNotification>> ReadAsync(NotificationStreamId stream, long afterPosition, int limit, CancellationToken cancellationToken = default)
+        public override async Task<IReadOnlyList<StoredNotification>> ReadAsync(NotificationStreamId stream, long afterPosition, int limit, CancellationToken cancellationToken = default)
         {
-            var read = await inner.ReadAsync(stream, afterPosition, limit, cancellationToken);
+            var read = await Inner.ReadAsync(stream, afterPosition, limit, cancellationToken);
             if (Interlocked.Exchange(ref _hold, null) is { } hold)
             {
                 hold.Reached();
@@ -147,50 +147,5 @@ public sealed class StreamFollowerTests
 
             return read;
         }
-
-        public Task InitializeAsync(CancellationToken cancellationToken = default) => inner.InitializeAsync(cancellationToken);
-
-        public Task<IReadOnlyList<AppendOutcome>> AppendAsync(IReadOnlyList<NotificationRecord> records, CancellationToken cancellationToken = default) =>
-            inner.AppendAsync(records, cancellationToken);
-
-        public Task<StreamBounds> GetBoundsAsync(NotificationStreamId stream, CancellationToken cancellationToken = default) => inner.GetBoundsAsync(stream, cancellationToken);
-
-        public Task<long> JoinAsync(NotificationStreamId stream, string userId, CancellationToken cancellationToken = default) => inner.JoinAsync(stream, userId, cancellationToken);
-
-        public Task LeaveAsync(NotificationStreamId stream, string userId, CancellationToken cancellationToken = default) => inner.LeaveAsync(stream, userId, cancellationToken);
-
-        public Task<long?> GetMembershipAsync(NotificationStreamId stream, string userId, CancellationToken cancellationToken = default) =>
-            inner.GetMembershipAsync(stream, userId, cancellationToken);
-
-        public Task<IReadOnlyList<StreamPosition>> GetHeadsAsync(string tenantId, string userId, CancellationToken cancellationToken = default) =>
-            inner.GetHeadsAsync(tenantId, userId, cancellationToken);
-
-        public Task<StoredInboxPage> ListAsync(string tenantId, string userId, InboxQuery query, CancellationToken cancellationToken = default) =>
-            inner.ListAsync(tenantId, userId, query, cancellationToken);
-
-        public Task<long> CountUnreadAsync(string tenantId, string userId, CancellationToken cancellationToken = default) => inner.CountUnreadAsync(tenantId, userId, cancellationToken);
-
-        public Task<IReadOnlyList<string>> SetMarkAsync(string tenantId, string userId, IReadOnlyCollection<string> ids, InboxMark mark, bool value, CancellationToken cancellationToken = default) =>
-            inner.SetMarkAsync(tenantId, userId, ids, mark, value, cancellationToken);
-
-        public Task MarkReadThroughAsync(string tenantId, string userId, StreamPosition? through, CancellationToken cancellationToken = default) =>
-            inner.MarkReadThroughAsync(tenantId, userId, through, cancellationToken);
-
-        public Task<long> TrimAsync(DateTimeOffset createdBefore, int maxPerStream, CancellationToken cancellationToken = default) => inner.TrimAsync(createdBefore, maxPerStream, cancellationToken);
-    }
-
-    private sealed class Hold
-    {
-        private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        /// <summary>Completes when the held read has read the store.</summary>
-        public Task Read => _reached.Task;
-
-        public Task Released => _released.Task;
-
-        public void Reached() => _reached.TrySetResult();
-
-        public void Release() => _released.TrySetResult();
     }
 }
