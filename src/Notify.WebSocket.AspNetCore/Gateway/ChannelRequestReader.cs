@@ -37,20 +37,34 @@ internal static class ChannelRequestReader
     }
 
     /// <summary>
-    /// The optional <c>position</c> of a join, with the inbox: the last position of the channel's stream the client has
-    /// seen. Null when absent or not a whole number (then the join is live only).
+    /// Reads the optional <c>position</c> of a join, with the inbox: the last position of the channel's stream the client
+    /// has seen; null when absent (or JSON null), then the join is live only.
     /// </summary>
-    public static long? ReadPosition(object? argument) => argument switch
+    /// <returns>False when a position is there but is not a whole number.</returns>
+    public static bool TryReadPosition(object? argument, out long? position)
     {
-        JsonElement { ValueKind: JsonValueKind.Object } json when json.TryGetProperty(PositionProperty, out var p) && p.ValueKind == JsonValueKind.Number && p.TryGetInt64(out var position) => position,
-        IDictionary map when map.Contains(PositionProperty) => map[PositionProperty] switch
+        position = null;
+        switch (argument)
         {
-            long l => l,
-            int i => i,
-            _ => null,
-        },
-        _ => null,
-    };
+            case JsonElement { ValueKind: JsonValueKind.Object } json when json.TryGetProperty(PositionProperty, out var p):
+                if (p.ValueKind == JsonValueKind.Number && p.TryGetInt64(out var number))
+                {
+                    position = number;
+                }
+
+                return position is not null || p.ValueKind == JsonValueKind.Null;
+            case IDictionary map when map.Contains(PositionProperty):
+                var value = map[PositionProperty];
+                if (WholeNumber.TryRead(value, out var whole))
+                {
+                    position = whole;
+                }
+
+                return position is not null || value is null;
+            default:
+                return true;
+        }
+    }
 
     private static string? FromJson(JsonElement json)
     {

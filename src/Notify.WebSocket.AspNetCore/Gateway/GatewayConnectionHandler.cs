@@ -174,6 +174,14 @@ internal sealed class GatewayConnectionHandler
         }
 
         var state = session!;
+        long? position = null;
+        if (_inbox is not null && !ChannelRequestReader.TryReadPosition(request, out position))
+        {
+            await _responder.RefuseAsync(state, JoinRequest, RefusalReasons.InvalidRequest, new GatewayError(
+                $"Invalid request: {JoinRequest}'s position is the last position of the channel's stream seen, a whole number; leave it out to join live.", GatewayErrorCodes.InvalidRequest, name)).ConfigureAwait(false);
+            return;
+        }
+
         bool member;
         int count;
         lock (state.Gate)
@@ -211,10 +219,13 @@ internal sealed class GatewayConnectionHandler
             return;
         }
 
-        await AddToChannelAsync(state, name, ChannelRequestReader.ReadPosition(request)).ConfigureAwait(false);
+        await AddToChannelAsync(state, name, position).ConfigureAwait(false);
     }
 
-    /// <summary><c>channel:leave</c>: leaves a channel (answered with <c>channel:left</c> even when not a member).</summary>
+    /// <summary>
+    /// <c>channel:leave</c>: leaves a channel (answered with <c>channel:left</c> even when not a member), and with the inbox
+    /// ends the user's membership, whichever of their connections joined.
+    /// </summary>
     public async Task LeaveAsync(IGatewayConnection connection, GatewaySession? session, object? request)
     {
         if (await AdmitAsync(connection, session, LeaveRequest, request).ConfigureAwait(false) is not { } name)
@@ -223,10 +234,11 @@ internal sealed class GatewayConnectionHandler
         }
 
         var state = session!;
-        bool removed;
+        bool open, removed;
         lock (state.Gate)
         {
-            removed = !state.Closed && state.Channels.Remove(name);
+            open = !state.Closed;
+            removed = open && state.Channels.Remove(name);
         }
 
         if (removed)
@@ -235,10 +247,13 @@ internal sealed class GatewayConnectionHandler
             await connection.RemoveFromGroupAsync(group, connection.Closed).ConfigureAwait(false);
             await _presence.RemoveAsync(group, CancellationToken.None).ConfigureAwait(false);
             _metrics.Left(state.Identity.TenantId);
-            if (_inbox is not null)
-            {
-                await _inbox.UnfollowChannelAsync(state, name).ConfigureAwait(false);
-            }
+        }
+
+        // The membership is the user's, not the connection's: a leave from another device, or after a reconnect that did
+        // not join again, ends it too.
+        if (open && _inbox is not null)
+        {
+            await _inbox.UnfollowChannelAsync(state, name).ConfigureAwait(false);
         }
 
         await _responder.SendAsync(connection, GatewayEvents.Left, new ChannelEvent(name)).ConfigureAwait(false);

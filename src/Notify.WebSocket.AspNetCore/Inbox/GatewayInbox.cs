@@ -60,7 +60,13 @@ internal sealed class GatewayInbox : INotificationJournalListener, IDisposable
 
         foreach (var (id, position) in raw)
         {
-            if (NotificationStreamId.TryParse(id, out var stream) && MayFollow(identity.TenantId, identity.UserId, stream))
+            if (!NotificationStreamId.TryParse(id, out var stream))
+            {
+                await _responder.RefuseAsync(session, "connect", RefusalReasons.InvalidRequest, new GatewayError(
+                    $"Invalid positions: {id} is not a stream id; stream ids are t:<tenant>:user:<user> or t:<tenant>:channel:<channel>, as the notifications' stream says.",
+                    GatewayErrorCodes.InvalidRequest)).ConfigureAwait(false);
+            }
+            else if (MayFollow(identity.TenantId, identity.UserId, stream))
             {
                 positions[stream] = position;
             }
@@ -175,7 +181,7 @@ internal sealed class GatewayInbox : INotificationJournalListener, IDisposable
         {
             return (RefusalReasons.InvalidRequest, new GatewayError(
                 isRead
-                    ? $"Invalid request: {requestName} takes {{ \"ids\": [..] }} (1 to {InboxRequestReader.MaxIds}), {{ \"all\": true }} or {{ \"stream\": \"<id>\", \"position\": <n> }}."
+                    ? $"Invalid request: {requestName} takes {{ \"ids\": [..] }} (1 to {InboxRequestReader.MaxIds}), {{ \"all\": true }} or {{ \"stream\": \"<stream id>\", \"position\": <n from 0> }}."
                     : $"Invalid request: {requestName} takes {{ \"ids\": [..] }} (1 to {InboxRequestReader.MaxIds}).",
                 GatewayErrorCodes.InvalidRequest));
         }
@@ -188,7 +194,7 @@ internal sealed class GatewayInbox : INotificationJournalListener, IDisposable
             {
                 GatewayEvents.InboxRead when request.All => await _inbox.MarkAllReadAsync(tenantId, userId, ct).ConfigureAwait(false),
                 GatewayEvents.InboxRead when request.Ids is { } ids => await _inbox.MarkReadAsync(tenantId, userId, ids, ct).ConfigureAwait(false),
-                GatewayEvents.InboxRead => await ReadThroughAsync(tenantId, userId, request.Stream!, request.Position!.Value, ct).ConfigureAwait(false),
+                GatewayEvents.InboxRead => await _inbox.MarkReadThroughAsync(tenantId, userId, request.Stream!.Value, request.Position!.Value, ct).ConfigureAwait(false),
                 GatewayEvents.InboxUnread => await _inbox.MarkUnreadAsync(tenantId, userId, request.Ids!, ct).ConfigureAwait(false),
                 GatewayEvents.InboxArchive => await _inbox.ArchiveAsync(tenantId, userId, request.Ids!, ct).ConfigureAwait(false),
                 _ => await _inbox.UnarchiveAsync(tenantId, userId, request.Ids!, ct).ConfigureAwait(false),
@@ -264,11 +270,6 @@ internal sealed class GatewayInbox : INotificationJournalListener, IDisposable
     /// <summary>A stream a connection may give a position for: its tenant's, and of a user's streams only its own.</summary>
     private static bool MayFollow(string tenantId, string? userId, NotificationStreamId stream) =>
         stream.TenantId == tenantId && (stream.Kind == NotificationStreamKind.Channel || stream.Name == userId);
-
-    private Task<InboxChange> ReadThroughAsync(string tenantId, string userId, string stream, long position, CancellationToken cancellationToken) =>
-        NotificationStreamId.TryParse(stream, out var id)
-            ? _inbox.MarkReadThroughAsync(tenantId, userId, id, position, cancellationToken)
-            : throw new ArgumentException("Not a stream id.", nameof(stream));
 
     private Task RefusePositionAsync(GatewaySession session, string stream) =>
         _responder.RefuseAsync(session, "connect", RefusalReasons.PositionRefused, new GatewayError(

@@ -67,18 +67,26 @@ internal static class InboxEndpoints
         if (request is null)
         {
             await ProblemAsync(context, StatusCodes.Status400BadRequest, requestName == GatewayEvents.InboxRead
-                ? "The body must be { \"ids\": [..] }, { \"all\": true } or { \"stream\": \"<id>\", \"position\": <n> }."
+                ? "The body must be { \"ids\": [..] }, { \"all\": true } or { \"stream\": \"<stream id>\", \"position\": <n from 0> }."
                 : "The body must be { \"ids\": [..] }.").ConfigureAwait(false);
+            return;
+        }
+
+        if (request.Stream is { } stream)
+        {
+            // As over the gateway: a stream that is not the user's is refused, not malformed.
+            await AnswerAsync(
+                context,
+                ct => inbox.MarkReadThroughAsync(tenantId, userId, stream, request.Position!.Value, ct),
+                InboxJsonContext.Default.InboxChange,
+                _ => (StatusCodes.Status403Forbidden, new GatewayError($"The stream {stream} is not in your inbox.", GatewayErrorCodes.PositionRefused))).ConfigureAwait(false);
             return;
         }
 
         await AnswerAsync(context, ct => requestName switch
         {
             GatewayEvents.InboxRead when request.All => inbox.MarkAllReadAsync(tenantId, userId, ct),
-            GatewayEvents.InboxRead when request.Ids is { } ids => inbox.MarkReadAsync(tenantId, userId, ids, ct),
-            GatewayEvents.InboxRead => NotificationStreamId.TryParse(request.Stream, out var stream)
-                ? inbox.MarkReadThroughAsync(tenantId, userId, stream, request.Position!.Value, ct)
-                : throw new ArgumentException($"\"{request.Stream}\" is not a stream id."),
+            GatewayEvents.InboxRead => inbox.MarkReadAsync(tenantId, userId, request.Ids!, ct),
             GatewayEvents.InboxUnread => inbox.MarkUnreadAsync(tenantId, userId, request.Ids!, ct),
             GatewayEvents.InboxArchive => inbox.ArchiveAsync(tenantId, userId, request.Ids!, ct),
             _ => inbox.UnarchiveAsync(tenantId, userId, request.Ids!, ct),
@@ -135,7 +143,12 @@ internal static class InboxEndpoints
         return true;
     }
 
-    private static async Task AnswerAsync<T>(HttpContext context, Func<CancellationToken, Task<T>> call, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
+    /// <summary>Answers with the call's result; a refused argument with <paramref name="refused"/>'s answer (400 and its message by default), a store outage with 503.</summary>
+    private static async Task AnswerAsync<T>(
+        HttpContext context,
+        Func<CancellationToken, Task<T>> call,
+        System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo,
+        Func<ArgumentException, (int Status, GatewayError Error)>? refused = null)
     {
         T result;
         try
@@ -144,7 +157,8 @@ internal static class InboxEndpoints
         }
         catch (ArgumentException ex)
         {
-            await ProblemAsync(context, StatusCodes.Status400BadRequest, ex.Message).ConfigureAwait(false);
+            var (status, error) = refused?.Invoke(ex) ?? (StatusCodes.Status400BadRequest, new GatewayError(WithoutParameterName(ex), GatewayErrorCodes.InvalidRequest));
+            await ErrorAsync(context, status, error).ConfigureAwait(false);
             return;
         }
         catch (WebSocketNotificationException ex) when (ex.Code == WebSocketErrorCodes.StoreUnavailable)
@@ -157,9 +171,20 @@ internal static class InboxEndpoints
         await context.Response.WriteAsJsonAsync(result, typeInfo, contentType: null, context.RequestAborted).ConfigureAwait(false);
     }
 
-    private static Task ProblemAsync(HttpContext context, int status, string message)
+    /// <summary>The message for the caller: the parameter name the framework appends means nothing over HTTP.</summary>
+    private static string WithoutParameterName(ArgumentException exception)
+    {
+        var message = exception.Message;
+        var suffix = $" (Parameter '{exception.ParamName}')";
+        return exception.ParamName is not null && message.EndsWith(suffix, StringComparison.Ordinal) ? message[..^suffix.Length] : message;
+    }
+
+    private static Task ProblemAsync(HttpContext context, int status, string message) =>
+        ErrorAsync(context, status, new GatewayError(message, status == StatusCodes.Status503ServiceUnavailable ? GatewayErrorCodes.InboxUnavailable : GatewayErrorCodes.InvalidRequest));
+
+    private static Task ErrorAsync(HttpContext context, int status, GatewayError error)
     {
         context.Response.StatusCode = status;
-        return context.Response.WriteAsJsonAsync(new GatewayError(message, status == StatusCodes.Status503ServiceUnavailable ? GatewayErrorCodes.InboxUnavailable : GatewayErrorCodes.InvalidRequest), InboxJsonContext.Default.GatewayError, contentType: null, context.RequestAborted);
+        return context.Response.WriteAsJsonAsync(error, InboxJsonContext.Default.GatewayError, contentType: null, context.RequestAborted);
     }
 }

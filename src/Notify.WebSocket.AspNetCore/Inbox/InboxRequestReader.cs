@@ -1,12 +1,14 @@
 using System.Collections;
 using System.Text.Json;
 
+using Notify.WebSocket.AspNetCore.Gateway;
+
 namespace Notify.WebSocket.AspNetCore.Inbox;
 
 /// <summary>
 /// Reads an inbox request from the raw argument a transport bound (a <see cref="JsonElement"/>, or a map with
-/// MessagePack): <c>{ ids: [..] }</c>, and for <c>inbox:read</c> also <c>{ all: true }</c> or <c>{ stream, position }</c>.
-/// Exactly one form; anything else is malformed.
+/// MessagePack): <c>{ ids: [..] }</c>, and for <c>inbox:read</c> also <c>{ all: true }</c> or <c>{ stream, position }</c>
+/// (a stream id and a position from 0). Exactly one form; anything else is malformed.
 /// </summary>
 internal static class InboxRequestReader
 {
@@ -37,11 +39,11 @@ internal static class InboxRequestReader
         return true;
     }
 
-    private static (IReadOnlyList<string>? Ids, bool All, string? Stream, long? Position, bool Valid)? FromJson(JsonElement json)
+    private static (IReadOnlyList<string>? Ids, bool All, NotificationStreamId? Stream, long? Position, bool Valid)? FromJson(JsonElement json)
     {
         IReadOnlyList<string>? ids = null;
         var all = false;
-        string? stream = null;
+        NotificationStreamId? stream = null;
         long? position = null;
         foreach (var property in json.EnumerateObject())
         {
@@ -64,8 +66,8 @@ internal static class InboxRequestReader
                 case "all" when property.Value.ValueKind == JsonValueKind.True:
                     all = true;
                     break;
-                case "stream" when property.Value.ValueKind == JsonValueKind.String:
-                    stream = property.Value.GetString();
+                case "stream" when property.Value.ValueKind == JsonValueKind.String && NotificationStreamId.TryParse(property.Value.GetString(), out var id):
+                    stream = id;
                     break;
                 case "position" when property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetInt64(out var p) && p >= 0:
                     position = p;
@@ -78,11 +80,11 @@ internal static class InboxRequestReader
         return (ids, all, stream, position, true);
     }
 
-    private static (IReadOnlyList<string>? Ids, bool All, string? Stream, long? Position, bool Valid)? FromMap(IDictionary map)
+    private static (IReadOnlyList<string>? Ids, bool All, NotificationStreamId? Stream, long? Position, bool Valid)? FromMap(IDictionary map)
     {
         IReadOnlyList<string>? ids = null;
         var all = false;
-        string? stream = null;
+        NotificationStreamId? stream = null;
         long? position = null;
         foreach (DictionaryEntry entry in map)
         {
@@ -94,14 +96,11 @@ internal static class InboxRequestReader
                 case ("all", true):
                     all = true;
                     break;
-                case ("stream", string s):
-                    stream = s;
+                case ("stream", string s) when NotificationStreamId.TryParse(s, out var id):
+                    stream = id;
                     break;
-                case ("position", long p) when p >= 0:
-                    position = p;
-                    break;
-                case ("position", int p) when p >= 0:
-                    position = p;
+                case ("position", var p) when WholeNumber.TryRead(p, out var whole) && whole >= 0:
+                    position = whole;
                     break;
                 case ("ids" or "all" or "stream" or "position", _):
                     return (null, false, null, null, false);

@@ -1,6 +1,8 @@
 using System.Collections;
 using System.Text.Json;
 
+using Notify.WebSocket.AspNetCore.Gateway;
+
 namespace Notify.WebSocket.AspNetCore.Inbox;
 
 /// <summary>
@@ -76,20 +78,12 @@ internal static class PositionsReader
                 return false;
             }
 
-            switch (entry.Value)
+            if (!WholeNumber.TryRead(entry.Value, out var position))
             {
-                case long l:
-                    positions[stream] = l;
-                    break;
-                case int i:
-                    positions[stream] = i;
-                    break;
-                case byte or sbyte or short or ushort or uint:
-                    positions[stream] = Convert.ToInt64(entry.Value, System.Globalization.CultureInfo.InvariantCulture);
-                    break;
-                default:
-                    return false;
+                return false;
             }
+
+            positions[stream] = position;
         }
 
         return true;

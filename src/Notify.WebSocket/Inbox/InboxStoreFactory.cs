@@ -39,5 +39,8 @@ internal static class InboxStoreFactory
         return new DbConnectionStringBuilder { ["Data Source"] = path, ["Default Timeout"] = SqliteBusyTimeoutSeconds }.ConnectionString;
     }
 
-    public static string SqlitePath(NotificationInboxOptions options) => Path.GetFullPath(options.DatabasePath ?? DefaultSqlitePath);
+    /// <summary>The SQLite file: <see cref="NotificationInboxOptions.DatabasePath"/>, or the default when it is not set or empty.</summary>
+    /// <exception cref="ArgumentException">The path has characters no path may have (validation reports it at start).</exception>
+    public static string SqlitePath(NotificationInboxOptions options) =>
+        Path.GetFullPath(string.IsNullOrWhiteSpace(options.DatabasePath) ? DefaultSqlitePath : options.DatabasePath);
 }

@@ -21,9 +21,9 @@ public sealed class NotificationInboxOptions
     public string DatabaseProvider { get; set; } = "sqlite";
 
     /// <summary>
-    /// <c>databasePath</c>: the SQLite file. Default <see cref="DefaultFileName"/> in the application's data folder,
-    /// <c>{LocalApplicationData}/Notify.WebSocket/{application}</c> (on Linux <c>~/.local/share/…</c>), checked for
-    /// writing at start.
+    /// <c>databasePath</c>: the SQLite file. Default (also when empty) <see cref="DefaultFileName"/> in the application's
+    /// data folder, <c>{LocalApplicationData}/Notify.WebSocket/{application}</c> (on Linux <c>~/.local/share/…</c>).
+    /// Checked for writing at start.
     /// </summary>
     public string? DatabasePath { get; set; }
 

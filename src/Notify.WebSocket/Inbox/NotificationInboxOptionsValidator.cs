@@ -57,16 +57,32 @@ internal sealed class NotificationInboxOptionsValidator(IEnumerable<DatabaseProv
             errors.Add($"{path}:connectionString is required when databaseProvider is \"postgresql\"; set it to the database's connection string (Host=…;Database=…).");
         }
 
-        if (dialect == InboxDialect.Sqlite && string.IsNullOrWhiteSpace(options.ConnectionString)
-            && ApplicationDataFolder.WritableProblem(Path.GetDirectoryName(InboxStoreFactory.SqlitePath(options))!) is { } problem)
+        if (dialect == InboxDialect.Sqlite && string.IsNullOrWhiteSpace(options.ConnectionString) && SqliteFileProblem(options) is { } problem)
         {
-            errors.Add($"{path}:databasePath: {problem}; set it to a file in a writable folder.");
+            errors.Add($"{path}:databasePath: {problem}; set it to a file in a writable folder, such as \"data/inbox.db\", or remove it for the default.");
         }
 
         if (!InboxSql.IsValidPrefix(options.TablePrefix))
         {
             errors.Add($"{path}:tablePrefix is \"{options.TablePrefix}\"; use letters, digits and _ (starting with a letter or _), with at most one schema dot, such as \"inbox_\".");
         }
+    }
+
+    private static string? SqliteFileProblem(NotificationInboxOptions options)
+    {
+        string file;
+        try
+        {
+            file = InboxStoreFactory.SqlitePath(options);
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            return "it is not a valid file path";
+        }
+
+        return Path.GetFileName(file).Length == 0
+            ? "it names a folder, not a file"
+            : ApplicationDataFolder.WritableProblem(Path.GetDirectoryName(file)!);
     }
 
     private static void Range(List<string> errors, string path, string key, int value, int min, int max)

@@ -114,27 +114,34 @@ public sealed class InProcessConnection : IAsyncDisposable, IFollowerOutput
         return Join(channel, position);
     }
 
-    /// <summary>Leaves a channel (with the inbox, the user's membership ends: the channel leaves their inbox).</summary>
+    /// <summary>
+    /// Leaves a channel. With the inbox, the user's membership ends (the channel leaves their inbox) even when this
+    /// connection had not joined it: the membership is the user's, whichever of their connections joined.
+    /// </summary>
     /// <param name="channel">The channel name.</param>
-    /// <returns>False when not a member.</returns>
+    /// <returns>False when this connection was not in the channel.</returns>
     /// <exception cref="ArgumentException"><paramref name="channel"/> is empty.</exception>
     public bool LeaveChannel(string channel)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(channel);
-        if (!_channels.TryRemove(channel, out _))
+        var joined = _channels.TryRemove(channel, out _);
+        if (joined)
         {
-            return false;
+            _gateway.RemoveFromChannel(this, channel);
         }
 
-        _gateway.RemoveFromChannel(this, channel);
-        var stream = NotificationStreamId.ForChannel(TenantId, channel);
-        if (_inbox is not null && _side!.Followers.TryRemove(stream, out var follower))
+        if (_inbox is not null)
         {
-            _inbox.Unfollow(follower);
+            var stream = NotificationStreamId.ForChannel(TenantId, channel);
+            if (_side!.Followers.TryRemove(stream, out var follower))
+            {
+                _inbox.Unfollow(follower);
+            }
+
             _inbox.Leave(stream, UserId);
         }
 
-        return true;
+        return joined;
     }
 
     /// <summary>Disconnects: leaves every channel and completes <see cref="Notifications"/>.</summary>

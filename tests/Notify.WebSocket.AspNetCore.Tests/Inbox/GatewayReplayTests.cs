@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
 using Notify.WebSocket.AspNetCore.Tests.TestSupport;
 
@@ -55,6 +56,30 @@ public sealed class GatewayReplayTests
     }
 
     [Fact]
+    public async Task ChannelLeave_FromAConnectionThatDidNotJoin_StillEndsTheUsersMembership()
+    {
+        using var directory = new TempDirectory();
+        await using var server = await InboxGateway.StartAsync(directory.File("inbox.db"));
+        var provider = await server.ProviderAsync("1");
+        var ct = TestContext.Current.CancellationToken;
+        await using (var phone = await server.ConnectAsync("bob", "1"))
+        {
+            await phone.JoinedAsync("alerts");
+        }
+
+        await provider.SendToChannelAsync("alerts", new NotificationContent { Subject = "while a member" });
+        Assert.Equal(1, await server.Inbox().GetUnreadCountAsync("1", "bob", ct));
+        await using var laptop = await server.ConnectAsync("bob", "1");
+        await laptop.LeaveAsync("alerts");
+        await laptop.NextAsync("channel:left", e => e.GetProperty("channelName").GetString() == "alerts");
+        await provider.SendToChannelAsync("alerts", new NotificationContent { Subject = "after leaving" });
+
+        // The channel left bob's inbox, what was stored while he was a member included.
+        Assert.Empty((await server.Inbox().ListAsync("1", "bob", cancellationToken: ct)).Items);
+        Assert.Equal(0, await server.Inbox().GetUnreadCountAsync("1", "bob", ct));
+    }
+
+    [Fact]
     public async Task FuturePosition_ReplaysFromTheOldestRetained_FlaggedReset()
     {
         using var directory = new TempDirectory();
@@ -73,7 +98,6 @@ public sealed class GatewayReplayTests
     [InlineData("t:1:user:bob")]
     [InlineData("t:2:user:alice")]
     [InlineData("t:2:channel:system")]
-    [InlineData("system")]
     public async Task PositionsOfAnotherUserOrTenant_AreRefused_WithAnErrorEvent_AndNotReplayed(string stream)
     {
         using var directory = new TempDirectory();
@@ -91,13 +115,15 @@ public sealed class GatewayReplayTests
         Assert.Equal(["marker"], alice.NotificationSubjects());
     }
 
-    [Fact]
-    public async Task MalformedPositions_AreAnsweredWithInvalidRequest_AndTheConnectionStaysUsable()
+    [Theory]
+    [InlineData("""{"t:1:user:alice":"seven"}""", "Invalid positions: give one JSON object")]
+    [InlineData("""{"system":1}""", "Invalid positions: system is not a stream id")]
+    public async Task MalformedPositions_AreAnsweredWithInvalidRequest_AndTheConnectionStaysUsable(string positions, string message)
     {
         using var directory = new TempDirectory();
         await using var server = await InboxGateway.StartAsync(directory.File("inbox.db"));
 
-        var client = await GatewayClient.ConnectAsync(new Uri(server.HubUrl + "?positions=" + Uri.EscapeDataString("{\"t:1:user:alice\":\"seven\"}")), TestTokens.For("alice", "1"));
+        var client = await GatewayClient.ConnectAsync(new Uri(server.HubUrl + "?positions=" + Uri.EscapeDataString(positions)), TestTokens.For("alice", "1"));
         await using (client)
         {
             var error = await client.NextAsync("error");
@@ -105,6 +131,45 @@ public sealed class GatewayReplayTests
             await client.NotificationAsync("still live");
 
             Assert.Equal("INVALID_REQUEST", error.GetProperty("code").GetString());
+            Assert.StartsWith(message, error.GetProperty("message").GetString(), StringComparison.Ordinal);
         }
+    }
+
+    [Theory]
+    [InlineData("\"x\"")]
+    [InlineData("1.5")]
+    [InlineData("true")]
+    public async Task ChannelJoin_WithAMalformedPosition_IsRefusedWithInvalidRequest_AndNotJoined(string position)
+    {
+        using var directory = new TempDirectory();
+        await using var server = await InboxGateway.StartAsync(directory.File("inbox.db"));
+        await using var bob = await server.ConnectAsync("bob", "1");
+
+        await bob.Connection.InvokeAsync("channel:join", JsonDocument.Parse($$"""{ "channelName": "public.x", "position": {{position}} }""").RootElement);
+        var error = await bob.NextAsync("error");
+        await bob.JoinedAsync("public.y");
+        await (await server.ProviderAsync("1")).SendToChannelAsync("public.x", new NotificationContent { Subject = "not for bob" });
+        await (await server.ProviderAsync("1")).SendToChannelAsync("public.y", new NotificationContent { Subject = "marker" });
+        await bob.NotificationAsync("marker");
+
+        Assert.Equal("INVALID_REQUEST", error.GetProperty("code").GetString());
+        Assert.Equal("public.x", error.GetProperty("channelName").GetString());
+        Assert.Equal(["marker"], bob.NotificationSubjects());
+        var inbox = await server.Inbox().ListAsync("1", "bob", cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal(["marker"], inbox.Items.Select(i => i.Notification.Subject));
+    }
+
+    [Fact]
+    public async Task ChannelJoin_WithANullPosition_JoinsLive()
+    {
+        using var directory = new TempDirectory();
+        await using var server = await InboxGateway.StartAsync(directory.File("inbox.db"));
+        await using var bob = await server.ConnectAsync("bob", "1");
+
+        await bob.Connection.InvokeAsync("channel:join", JsonDocument.Parse("""{ "channelName": "public.x", "position": null }""").RootElement);
+        await bob.NextAsync("channel:joined", e => e.GetProperty("channelName").GetString() == "public.x");
+        await (await server.ProviderAsync("1")).SendToChannelAsync("public.x", new NotificationContent { Subject = "live" });
+
+        await bob.NotificationAsync("live");
     }
 }

@@ -45,6 +45,8 @@ public sealed class ReadStateTests
     [InlineData("inbox:read", """{"ids":[]}""")]
     [InlineData("inbox:read", """{"ids":["a"],"all":true}""")]
     [InlineData("inbox:read", """{"stream":"t:1:user:alice"}""")]
+    [InlineData("inbox:read", """{"stream":"junk","position":1}""")]
+    [InlineData("inbox:read", """{"stream":"t:1:user:alice","position":-1}""")]
     [InlineData("inbox:archive", """{"all":true}""")]
     [InlineData("inbox:unread", "42")]
     public async Task MalformedInboxRequests_AreAnsweredWithInvalidRequest(string request, string body)
@@ -68,6 +70,29 @@ public sealed class ReadStateTests
         await alice.Connection.InvokeAsync("inbox:read", new { stream = "t:1:user:bob", position = 5 });
 
         Assert.Equal("POSITION_REFUSED", (await alice.NextAsync("error")).GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task OverHttp_ReadThroughAStreamOfAnotherUser_IsRefusedAsOverTheGateway_AndMessagesNameNoParameter()
+    {
+        using var directory = new TempDirectory();
+        await using var server = await InboxGateway.StartAsync(directory.File("inbox.db"));
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+
+        using var refused = await SendAsync(http, HttpMethod.Post, "/inbox/read", new { stream = "t:1:user:bob", position = 5 }, "alice", "1");
+        using var junk = await SendAsync(http, HttpMethod.Post, "/inbox/read", new { stream = "junk", position = 5 }, "alice", "1");
+        using var badCursor = await SendAsync(http, HttpMethod.Get, "/inbox?cursor=not-ours", null, "alice", "1");
+        var refusal = await refused.Content.ReadFromJsonAsync<JsonElement>();
+        var cursorError = await badCursor.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal("POSITION_REFUSED", refusal.GetProperty("code").GetString());
+        Assert.Equal("The stream t:1:user:bob is not in your inbox.", refusal.GetProperty("message").GetString());
+        Assert.False(refusal.TryGetProperty("channelName", out _));
+        Assert.Equal(HttpStatusCode.BadRequest, junk.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, badCursor.StatusCode);
+        Assert.Equal("INVALID_REQUEST", cursorError.GetProperty("code").GetString());
+        Assert.DoesNotContain("(Parameter", cursorError.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -157,6 +157,25 @@ public sealed class InProcessReplayTests
     }
 
     [Fact]
+    public async Task LeaveChannel_OnAConnectionThatDidNotJoin_StillEndsTheUsersMembership()
+    {
+        await using var host = await InboxHost.StartAsync();
+        var alerts = NotificationStreamId.ForChannel("1", "alerts");
+        await using (var phone = host.Gateway.Connect("1", "alice"))
+        {
+            phone.JoinChannel("alerts");
+            await Eventually.TrueAsync(async () => await host.Journal.GetMembershipAsync(alerts, "alice", Ct) is not null, "the membership is recorded");
+        }
+
+        await using var laptop = host.Gateway.Connect("1", "alice");
+        Assert.False(laptop.LeaveChannel("alerts"));
+
+        await Eventually.TrueAsync(async () => await host.Journal.GetMembershipAsync(alerts, "alice", Ct) is null, "the membership ends");
+        await host.Provider.SendToChannelAsync("alerts", new NotificationContent { Subject = "after leaving" }, Ct);
+        Assert.Equal(0, await host.Inbox.GetUnreadCountAsync("1", "alice", Ct));
+    }
+
+    [Fact]
     public async Task SlowReader_FallsBackToTheStore_AndMissesNothing()
     {
         await using var host = await InboxHost.StartAsync(connectionBuffer: 16);

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Notify.WebSocket.Inbox;
+using Notify.WebSocket.Tests.TestSupport;
+
+namespace Notify.WebSocket.Tests.Inbox;
+
+/// <summary>The <c>Notifications:Inbox</c> section as a host reads it: what is wrong is named by key path, with the fix.</summary>
+public sealed class InboxOptionsValidationTests
+{
+    [Theory]
+    [InlineData("""{ "databasePath": "/tmp/" }""", "Notifications:Inbox:databasePath: it names a folder, not a file")]
+    [InlineData("""{ "databasePath": "bad\u0000name.db" }""", "Notifications:Inbox:databasePath: it is not a valid file path")]
+    [InlineData("""{ "databasePath": "/proc/inbox.db" }""", "Notifications:Inbox:databasePath: ")]
+    [InlineData("""{ "databaseProvider": "mysql" }""", "Notifications:Inbox:databaseProvider is \"mysql\"; use \"sqlite\" or \"postgresql\".")]
+    [InlineData("""{ "databaseProvider": "postgresql" }""", "Notifications:Inbox:connectionString is required when databaseProvider is \"postgresql\"")]
+    [InlineData("""{ "tablePrefix": "a-b" }""", "Notifications:Inbox:tablePrefix is \"a-b\"; use letters, digits and _")]
+    [InlineData("""{ "maxAge": "-1" }""", "Notifications:Inbox:maxAge is -1.00:00:00; it must be a positive duration")]
+    [InlineData("""{ "maxPerStream": 0 }""", "Notifications:Inbox:maxPerStream is 0; it must be between 1 and")]
+    [InlineData("""{ "replayBatchSize": "many" }""", "Notifications:Inbox:replayBatchSize")]
+    public void ABadSetting_FailsValidation_NamingItsKeyPathAndTheFix(string section, string expected)
+    {
+        using var services = Services(section);
+
+        var failure = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<NotificationInboxOptions>>().Value);
+
+        Assert.Contains(failure.Failures, f => f.StartsWith(expected, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("""{ "databasePath": "" }""")]
+    [InlineData("""{ "databasePath": "  " }""")]
+    public void AnEmptyDatabasePath_MeansTheDefaultFile(string section)
+    {
+        using var services = Services(section);
+
+        var options = services.GetRequiredService<IOptions<NotificationInboxOptions>>().Value;
+
+        Assert.Equal(Path.GetFullPath(InboxStoreFactory.DefaultSqlitePath), InboxStoreFactory.SqlitePath(options));
+    }
+
+    private static ServiceProvider Services(string inboxSection)
+    {
+        var configuration = TestServices.Configuration($$"""{ "Notifications": { "WebSocket": { "mode": "internal" }, "Inbox": {{inboxSection}} } }""");
+        var collection = new ServiceCollection();
+        collection.AddSingleton<IConfiguration>(configuration);
+        collection.AddLogging();
+        collection.AddWebSocketNotifications(configuration.GetSection("Notifications:WebSocket")).AddNotificationInbox().AddSqlite();
+        return collection.BuildServiceProvider();
+    }
+}
