@@ -50,6 +50,8 @@ public static class SignalRGatewayBuilderExtensions
         // Hub options of this hub start from the global ones; ConfigureNotificationHub's settings are applied after.
         services.AddSignalR().AddHubOptions<THub>(_ => { });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<HubOptions<THub>>, GatewayHubOptionsSetup<THub>>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HubOptions<THub>>, GatewayHubOptionsSetup<THub>>());
+        services.AddOptions<HubOptions<THub>>().ValidateOnStart();
         services.AddAuthorization();
         GatewayServices.AddShared(builder, configure);
         services.RemoveAll<GatewayRegistration>();
@@ -65,8 +67,9 @@ public static class SignalRGatewayBuilderExtensions
     }
 
     /// <summary>
-    /// Sets SignalR hub options (<see cref="HubOptions"/>: message size, timeouts, detailed errors, protocols …) for the
-    /// notification hub, whichever hub type <c>AddSignalRGateway</c> registered; other hubs keep the global options.
+    /// Sets SignalR hub options (<see cref="HubOptions"/>: message size, timeouts, detailed errors …) for the notification
+    /// hub, whichever hub type <c>AddSignalRGateway</c> registered; other hubs keep the global options. The hub speaks
+    /// JSON only (its events are the spec's JSON objects): adding another protocol to it stops the host at start.
     /// Connection options (<c>HttpConnectionDispatcherOptions</c>) are given to <c>MapNotificationGateway</c>.
     /// </summary>
     /// <param name="builder">The builder, after <c>AddSignalRGateway</c>.</param>

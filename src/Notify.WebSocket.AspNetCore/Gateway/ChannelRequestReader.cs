@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Text.Json;
 
 namespace Notify.WebSocket.AspNetCore.Gateway;
@@ -6,7 +5,7 @@ namespace Notify.WebSocket.AspNetCore.Gateway;
 /// <summary>
 /// Reads the <c>{ channelName }</c> of a <c>channel:join</c> / <c>channel:leave</c> from the raw argument a transport
 /// bound, whatever its shape: the hub takes the argument as <see cref="object"/> so that binding never fails and the
-/// gateway answers every request itself. JSON arrives as a <see cref="JsonElement"/>, MessagePack as a map.
+/// gateway answers every request itself. The gateway speaks JSON, so it arrives as a <see cref="JsonElement"/>.
 /// Properties other than <c>channelName</c> (and a join's optional <c>position</c>, with the inbox) are ignored.
 /// </summary>
 internal static class ChannelRequestReader
@@ -21,13 +20,7 @@ internal static class ChannelRequestReader
     public static bool TryRead(object? argument, out string channelName)
     {
         channelName = string.Empty;
-        string? found = argument switch
-        {
-            JsonElement json => FromJson(json),
-            IDictionary map => FromMap(map),
-            _ => null,
-        };
-        if (found is null)
+        if ((argument is JsonElement json ? FromJson(json) : null) is not { } found)
         {
             return false;
         }
@@ -53,14 +46,6 @@ internal static class ChannelRequestReader
                 }
 
                 return position is not null || p.ValueKind == JsonValueKind.Null;
-            case IDictionary map when map.Contains(PositionProperty):
-                var value = map[PositionProperty];
-                if (WholeNumber.TryRead(value, out var whole))
-                {
-                    position = whole;
-                }
-
-                return position is not null || value is null;
             default:
                 return true;
         }
@@ -97,25 +82,6 @@ internal static class ChannelRequestReader
             {
                 // Escaped lone surrogates or invalid UTF-8: not text.
                 return null;
-            }
-        }
-
-        return name;
-    }
-
-    private static string? FromMap(IDictionary map)
-    {
-        string? name = null;
-        foreach (DictionaryEntry entry in map)
-        {
-            if (entry.Key is string key && string.Equals(key, ChannelNameProperty, StringComparison.Ordinal))
-            {
-                if (entry.Value is not string value)
-                {
-                    return null;
-                }
-
-                name = value;
             }
         }
 

@@ -1,14 +1,11 @@
-using System.Collections;
 using System.Text.Json;
-
-using Notify.WebSocket.AspNetCore.Gateway;
 
 namespace Notify.WebSocket.AspNetCore.Inbox;
 
 /// <summary>
-/// Reads an inbox request from the raw argument a transport bound (a <see cref="JsonElement"/>, or a map with
-/// MessagePack): <c>{ ids: [..] }</c>, and for <c>inbox:read</c> also <c>{ all: true }</c> or <c>{ stream, position }</c>
-/// (a stream id and a position from 0). Exactly one form; anything else is malformed.
+/// Reads an inbox request from the raw argument a transport bound (a <see cref="JsonElement"/>): <c>{ ids: [..] }</c>,
+/// and for <c>inbox:read</c> also <c>{ all: true }</c> or <c>{ stream, position }</c> (a stream id and a position from
+/// 0). Exactly one form; anything else is malformed.
 /// </summary>
 internal static class InboxRequestReader
 {
@@ -18,12 +15,7 @@ internal static class InboxRequestReader
     public static bool TryRead(object? argument, bool allowAllAndThrough, out InboxRequest request)
     {
         request = new InboxRequest(null, All: false, Stream: null, Position: null);
-        var fields = argument switch
-        {
-            JsonElement { ValueKind: JsonValueKind.Object } json => FromJson(json),
-            IDictionary map => FromMap(map),
-            _ => null,
-        };
+        var fields = argument is JsonElement { ValueKind: JsonValueKind.Object } json ? FromJson(json) : null;
         if (fields is not var (ids, all, stream, position, valid) || !valid)
         {
             return false;
@@ -73,36 +65,6 @@ internal static class InboxRequestReader
                     position = p;
                     break;
                 case "ids" or "all" or "stream" or "position":
-                    return (null, false, null, null, false);
-            }
-        }
-
-        return (ids, all, stream, position, true);
-    }
-
-    private static (IReadOnlyList<string>? Ids, bool All, NotificationStreamId? Stream, long? Position, bool Valid)? FromMap(IDictionary map)
-    {
-        IReadOnlyList<string>? ids = null;
-        var all = false;
-        NotificationStreamId? stream = null;
-        long? position = null;
-        foreach (DictionaryEntry entry in map)
-        {
-            switch (entry.Key, entry.Value)
-            {
-                case ("ids", object[] { Length: > 0 and <= MaxIds } values) when values.All(v => v is string { Length: > 0 and <= MaxIdLength }):
-                    ids = [.. values.Cast<string>()];
-                    break;
-                case ("all", true):
-                    all = true;
-                    break;
-                case ("stream", string s) when NotificationStreamId.TryParse(s, out var id):
-                    stream = id;
-                    break;
-                case ("position", var p) when WholeNumber.TryRead(p, out var whole) && whole >= 0:
-                    position = whole;
-                    break;
-                case ("ids" or "all" or "stream" or "position", _):
                     return (null, false, null, null, false);
             }
         }

@@ -1,14 +1,11 @@
-using System.Collections;
 using System.Text.Json;
-
-using Notify.WebSocket.AspNetCore.Gateway;
 
 namespace Notify.WebSocket.AspNetCore.Inbox;
 
 /// <summary>
 /// Reads the positions a client gives when it connects: one JSON object of stream ids and the last position seen in
 /// each, <c>{ "t:1:user:alice": 41, "t:1:channel:alerts": 17 }</c>, as text (SignalR's <c>positions</c> query
-/// parameter), a <see cref="JsonElement"/> or a map (a handshake payload). Whether each stream may be followed is
+/// parameter) or a <see cref="JsonElement"/> (Socket.IO's handshake payload). Whether each stream may be followed is
 /// checked afterwards.
 /// </summary>
 internal static class PositionsReader
@@ -42,8 +39,6 @@ internal static class PositionsReader
 
             case JsonElement json:
                 return FromJson(json, positions);
-            case IDictionary map:
-                return FromMap(map, positions);
             default:
                 return false;
         }
@@ -64,26 +59,6 @@ internal static class PositionsReader
             }
 
             positions[property.Name] = position;
-        }
-
-        return true;
-    }
-
-    private static bool FromMap(IDictionary map, Dictionary<string, long> positions)
-    {
-        foreach (DictionaryEntry entry in map)
-        {
-            if (positions.Count == MaxStreams || entry.Key is not string stream)
-            {
-                return false;
-            }
-
-            if (!WholeNumber.TryRead(entry.Value, out var position))
-            {
-                return false;
-            }
-
-            positions[stream] = position;
         }
 
         return true;

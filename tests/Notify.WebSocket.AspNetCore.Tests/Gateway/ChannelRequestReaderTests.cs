@@ -39,12 +39,24 @@ public sealed class ChannelRequestReaderTests
         Assert.False(ChannelRequestReader.TryRead(JsonDocument.Parse(bytes).RootElement, out _));
     }
 
-    [Fact]
-    public void TryRead_AMessagePackMap_GivesTheName_AndNullOrOtherTypesAreMalformed()
+    [Theory]
+    [InlineData("""{"channelName":"a"}""", true, null)]
+    [InlineData("""{"channelName":"a","position":null}""", true, null)]
+    [InlineData("""{"channelName":"a","position":0}""", true, 0L)]
+    [InlineData("""{"channelName":"a","position":-3}""", true, -3L)]
+    [InlineData("""{"channelName":"a","position":"5"}""", false, null)]
+    [InlineData("""{"channelName":"a","position":1.5}""", false, null)]
+    [InlineData("""{"channelName":"a","position":1e30}""", false, null)]
+    [InlineData("""{"channelName":"a","position":{}}""", false, null)]
+    public void TryReadPosition_AWholeNumberOrNothing_ElseMalformed(string json, bool valid, long? expected)
     {
-        Assert.True(ChannelRequestReader.TryRead(new Dictionary<object, object> { ["channelName"] = "alerts" }, out var name));
-        Assert.Equal("alerts", name);
-        Assert.False(ChannelRequestReader.TryRead(new Dictionary<object, object> { ["channelName"] = 3 }, out _));
+        Assert.Equal(valid, ChannelRequestReader.TryReadPosition(Parse(json), out var position));
+        Assert.Equal(expected, position);
+    }
+
+    [Fact]
+    public void TryRead_NotJson_IsMalformed()
+    {
         Assert.False(ChannelRequestReader.TryRead(null, out _));
         Assert.False(ChannelRequestReader.TryRead(42L, out _));
     }
