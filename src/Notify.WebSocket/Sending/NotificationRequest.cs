@@ -20,6 +20,10 @@ public sealed record NotificationRequest
     /// <summary>Which named configuration to use. Default <c>websocket</c>.</summary>
     public string ProviderName { get; init; } = WebSocketProviderDefaults.ProviderName;
 
-    /// <summary>An optional notification id (for receivers to deduplicate retries).</summary>
+    /// <summary>
+    /// An optional notification id (for receivers to deduplicate retries). With the notification inbox on, ids are
+    /// unique per tenant: a send with the id of a notification already stored is taken as a retry of it, whoever it is
+    /// addressed to, and stores and delivers nothing again. Give every distinct notification its own id.
+    /// </summary>
     public string? Id { get; init; }
 }
