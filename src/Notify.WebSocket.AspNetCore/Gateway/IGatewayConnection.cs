@@ -14,7 +14,9 @@ internal interface IGatewayConnection
 
     /// <summary>
     /// The gateway accepted the connection (identity, expiry and limits passed), before it joins any group or sends
-    /// anything: a transport whose handshake waits for the server's answer (Socket.IO's CONNECT) answers now.
+    /// anything. A transport whose handshake waits for the server's answer (Socket.IO's CONNECT) may keep that answer,
+    /// and what is sent meanwhile, until the connection is set up, so that a client that sees itself connected is
+    /// already reached by every send.
     /// </summary>
     Task AcceptAsync();
 

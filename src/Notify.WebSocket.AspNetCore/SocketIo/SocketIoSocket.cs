@@ -19,6 +19,7 @@ internal sealed class SocketIoSocket
     private ConcurrentDictionary<long, TaskCompletionSource<SocketIoAck>>? _acks;
     private long _nextAckId;
     private int _state; // 0 connecting, 1 connected, 2 refused, 3 disconnected
+    private List<EngineFrame[]>? _held;
 
     public SocketIoSocket(SocketIoClient client, SocketIoNamespace @namespace)
     {
@@ -64,6 +65,9 @@ internal sealed class SocketIoSocket
 
     public bool IsConnected => Volatile.Read(ref _state) == 1;
 
+    /// <summary>Accepted with its CONNECT answer held, and not opened yet.</summary>
+    internal bool IsHeld => Volatile.Read(ref _held) is not null;
+
     /// <summary>The rooms the socket is in (a copy).</summary>
     public string[] Rooms
     {
@@ -77,22 +81,57 @@ internal sealed class SocketIoSocket
     }
 
     /// <summary>Accepts the connection: the CONNECT answer <c>{"sid":…}</c> goes out, and the socket joins the namespace.</summary>
-    public void Accept()
+    /// <param name="holdUntilOpened">
+    /// Keeps the CONNECT answer, and everything sent to the socket after it, until <see cref="Open"/>: the socket can join
+    /// rooms and be sent to while the server sets it up, and the client's <c>connect</c> comes only once that is done.
+    /// </param>
+    public void Accept(bool holdUntilOpened = false)
     {
         if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
         {
             return;
         }
 
-        var packet = SocketIoPacketWriter.Build(SocketIoPacketType.Connect, Namespace.Name, id: null, attachments: 0, Id, static (w, id) =>
+        // Before the socket is in any room, so nothing reaches it ahead of its CONNECT.
+        if (holdUntilOpened)
         {
-            w.WriteStartObject();
-            w.WriteString("sid"u8, id);
-            w.WriteEndObject();
-        });
-        Client.Session.Send(EngineFrame.Text(packet));
+            lock (_gate)
+            {
+                _held = [];
+            }
+        }
+        else
+        {
+            Client.Session.Send(EngineFrame.Text(ConnectPacket()));
+        }
+
         Namespace.Rooms.Connected(this);
         Client.Connected(this);
+    }
+
+    /// <summary>Sends the CONNECT answer of a socket accepted with <c>holdUntilOpened</c>, then what was sent to it meanwhile, in order.</summary>
+    public void Open()
+    {
+        // The session's gate: nothing sent to the socket can come between the held frames.
+        lock (_gate)
+        {
+            if (_held is not { } held)
+            {
+                return;
+            }
+
+            _held = null;
+            if (!IsConnected)
+            {
+                return;
+            }
+
+            Client.Session.Send(EngineFrame.Text(ConnectPacket()));
+            foreach (var frames in held)
+            {
+                Client.Session.Send(frames);
+            }
+        }
     }
 
     /// <summary>Refuses the connection with CONNECT_ERROR <c>{"message":…,"data":…}</c> (socket.io-client's <c>connect_error</c>).</summary>
@@ -124,10 +163,24 @@ internal sealed class SocketIoSocket
     /// <summary>Writes packets to the client (one Socket.IO packet and its attachments, kept together).</summary>
     public void Send(ReadOnlySpan<EngineFrame> frames)
     {
-        if (IsConnected)
+        if (!IsConnected)
         {
-            Client.Session.Send(frames);
+            return;
         }
+
+        if (Volatile.Read(ref _held) is not null)
+        {
+            lock (_gate)
+            {
+                if (_held is { } held)
+                {
+                    held.Add(frames.ToArray());
+                    return;
+                }
+            }
+        }
+
+        Client.Session.Send(frames);
     }
 
     /// <summary>Emits an event whose payload array (the name first) <paramref name="writePayload"/> writes.</summary>
@@ -190,10 +243,21 @@ internal sealed class SocketIoSocket
         Namespace.Rooms.Leave(room, this);
     }
 
-    /// <summary>The server ends the socket: a DISCONNECT packet (the client does not reconnect), then, with <paramref name="closeConnection"/>, the whole connection.</summary>
+    /// <summary>
+    /// The server ends the socket: a DISCONNECT packet (the client does not reconnect; none while the socket is still
+    /// held, what was held is dropped), then, with <paramref name="closeConnection"/>, the whole connection.
+    /// </summary>
     public async ValueTask DisconnectAsync(bool closeConnection)
     {
-        if (IsConnected)
+        bool opened;
+        lock (_gate)
+        {
+            opened = _held is null;
+            _held = null;
+        }
+
+        // A socket still held never told its client it connected: nothing to take back.
+        if (IsConnected && opened)
         {
             Client.Session.Send(EngineFrame.Text(SocketIoPacketWriter.Packet(SocketIoPacketType.Disconnect, Namespace.Name, [])));
         }
@@ -254,6 +318,14 @@ internal sealed class SocketIoSocket
 
         disconnected?.Cancel();
     }
+
+    private byte[] ConnectPacket() =>
+        SocketIoPacketWriter.Build(SocketIoPacketType.Connect, Namespace.Name, id: null, attachments: 0, Id, static (w, id) =>
+        {
+            w.WriteStartObject();
+            w.WriteString("sid"u8, id);
+            w.WriteEndObject();
+        });
 
     /// <summary>
     /// The frames of a packet: the text packet, then the attachments. The payload is written with placeholders

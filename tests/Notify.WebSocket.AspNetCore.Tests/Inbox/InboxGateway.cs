@@ -8,9 +8,15 @@ namespace Notify.WebSocket.AspNetCore.Tests.Inbox;
 /// <summary>The test gateway server with the inbox on a SQLite file, and clients that connect with positions.</summary>
 internal static class InboxGateway
 {
-    public static Task<GatewayServer> StartAsync(string databasePath, Action<IWebSocketNotificationsBuilder>? notifications = null, Action<SignalRGatewayOptions>? gateway = null, Action<SocketIoGatewayOptions>? socketIo = null) =>
+    public static Task<GatewayServer> StartAsync(
+        string databasePath,
+        Action<IWebSocketNotificationsBuilder>? notifications = null,
+        Action<SignalRGatewayOptions>? gateway = null,
+        Action<SocketIoGatewayOptions>? socketIo = null,
+        Action<IServiceCollection>? services = null) =>
         GatewayServer.StartAsync(
             gateway: gateway,
+            services: services,
             socketIo: socketIo,
             notifications: b =>
             {

@@ -1,5 +1,13 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Notify.WebSocket.AspNetCore.Gateway;
+using Notify.WebSocket.AspNetCore.SocketIo.Gateway;
 using Notify.WebSocket.AspNetCore.Tests.TestSupport;
+using Notify.WebSocket.Handling.Database;
+using Notify.WebSocket.Inbox;
+using Notify.WebSocket.Storage;
+using Notify.WebSocket.Testing;
 
 namespace Notify.WebSocket.AspNetCore.Tests.Inbox;
 
@@ -7,6 +15,26 @@ namespace Notify.WebSocket.AspNetCore.Tests.Inbox;
 public sealed class SocketIoInboxTests
 {
     private static Task<GatewayServer> StartAsync(TempDirectory directory) => InboxGateway.StartAsync(directory.File("inbox.db"), socketIo: _ => { });
+
+    /// <summary>A store whose next membership join, once it has joined, waits to return until released.</summary>
+    private sealed class HeldJoinStore(INotificationStore inner) : DelegatingStore(inner)
+    {
+        private Hold? _hold;
+
+        public Hold HoldNextJoin() => _hold = new Hold();
+
+        public override async Task<long> JoinAsync(NotificationStreamId stream, string userId, CancellationToken cancellationToken = default)
+        {
+            var floor = await Inner.JoinAsync(stream, userId, cancellationToken);
+            if (Interlocked.Exchange(ref _hold, null) is { } hold)
+            {
+                hold.Reached();
+                await hold.Released;
+            }
+
+            return floor;
+        }
+    }
 
     private static string Auth(string userId, object positions) =>
         JsonSerializer.Serialize(new { token = TestTokens.For(userId, "1"), positions });
@@ -42,6 +70,38 @@ public sealed class SocketIoInboxTests
         var system = await alice.EventAsync("notification:replayed", b => b.GetProperty("stream").GetString() == "t:1:channel:system");
         Assert.Equal(0, system.GetProperty("count").GetInt32());
         Assert.DoesNotContain("before alice was a member", alice.NotificationSubjects());
+    }
+
+    [Fact]
+    public async Task TheClientsConnect_ComesOnlyOnceTheConnectionIsSetUp_WithWhatWasSentMeanwhile_InOrder()
+    {
+        using var directory = new TempDirectory();
+        HeldJoinStore? store = null;
+        await using var server = await InboxGateway.StartAsync(directory.File("inbox.db"), socketIo: _ => { }, services: s => s.AddSingleton<INotificationStore>(sp =>
+            store = new HeldJoinStore(InboxStoreFactory.Create(sp.GetRequiredService<IOptions<NotificationInboxOptions>>().Value, sp.GetServices<DatabaseProviderRegistration>()))));
+        using var raw = new RawEngineIo(server.BaseAddress, "/socket.io");
+        var (socket, _) = await raw.OpenWebSocketAsync();
+        using var _socket = socket;
+
+        // The connection is accepted; setting it up stops at the default channel's membership.
+        var hold = store!.HoldNextJoin();
+        await RawEngineIo.SendTextAsync(socket, "40{\"token\":\"" + TestTokens.For("alice", "1") + "\"}");
+        await hold.Read;
+        var sent = await server.SendToUserAsync("alice", "while setting up");
+
+        // The socket is in alice's group, so the send reached it, but it holds its CONNECT answer and that send.
+        var alice = server.Services.GetRequiredService<SocketIoGatewayNamespace>().Rooms.Members(GroupNames.User("1", "alice")).Single();
+        Assert.True(alice.IsHeld);
+        hold.Release();
+        var connect = await RawEngineIo.ReceiveTextAsync(socket, skipPings: true);
+        var notification = await RawEngineIo.ReceiveTextAsync(socket, skipPings: true);
+        var joined = await RawEngineIo.ReceiveTextAsync(socket, skipPings: true);
+
+        Assert.StartsWith("40{\"sid\":", connect, StringComparison.Ordinal);
+        Assert.StartsWith("42[\"notification:new\"", notification, StringComparison.Ordinal);
+        Assert.Contains("while setting up", notification, StringComparison.Ordinal);
+        Assert.Equal("42[\"channel:joined\",{\"channelName\":\"system\"}]", joined);
+        Assert.Equal(1, sent.Metadata["deliveredConnections"]);
     }
 
     [Fact]

@@ -5,7 +5,8 @@ namespace Notify.WebSocket.AspNetCore.SocketIo.Gateway;
 
 /// <summary>
 /// A Socket.IO socket of the default namespace as the gateway sees it. Groups are the socket's rooms; the gateway's
-/// acceptance is the CONNECT answer and its refusal CONNECT_ERROR <c>{ message, data: { code } }</c>; closing from the
+/// acceptance is the CONNECT answer, sent once the connection is set up (<see cref="Open"/>), and its refusal
+/// CONNECT_ERROR <c>{ message, data: { code } }</c>; closing from the
 /// server is a DISCONNECT (the client does not reconnect by itself) and the end of the connection. A request the
 /// client sent with an acknowledgment callback is acknowledged with the gateway's answer too.
 /// </summary>
@@ -41,9 +42,12 @@ internal sealed class SocketIoGatewayConnection(SocketIoSocket socket, JsonSeria
 
     public Task AcceptAsync()
     {
-        Socket.Accept();
+        Socket.Accept(holdUntilOpened: true);
         return Task.CompletedTask;
     }
+
+    /// <summary>The gateway set the connection up: the held CONNECT answer goes out, then what was sent meanwhile.</summary>
+    public void Open() => Socket.Open();
 
     public Task RefuseAsync(GatewayError error)
     {

@@ -42,7 +42,15 @@ internal sealed class SocketIoGatewayNamespace(
             : opening?.Positions;
         var connection = new SocketIoGatewayConnection(socket, _payloadOptions);
         socket.State = connection;
-        connection.Session = await handler.ConnectAsync(connection, authentication.User, authentication.ExpiresAt, positions).ConfigureAwait(false);
+        try
+        {
+            connection.Session = await handler.ConnectAsync(connection, authentication.User, authentication.ExpiresAt, positions).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The client's connect only now: its groups, presence, inbox followers and default channels are in place.
+            connection.Open();
+        }
     }
 
     public override async ValueTask OnEventAsync(SocketIoSocket socket, SocketIoEvent message)

@@ -1,9 +1,9 @@
 using Notify.WebSocket.Storage;
 
-namespace Notify.WebSocket.Tests.Inbox;
+namespace Notify.WebSocket.Testing;
 
 /// <summary>A real store underneath, with the calls a test needs to hold overridden.</summary>
-internal abstract class DelegatingStore(INotificationStore inner) : INotificationStore
+public abstract class DelegatingStore(INotificationStore inner) : INotificationStore
 {
     protected INotificationStore Inner => inner;
 
@@ -17,7 +17,7 @@ internal abstract class DelegatingStore(INotificationStore inner) : INotificatio
 
     public Task<StreamBounds> GetBoundsAsync(NotificationStreamId stream, CancellationToken cancellationToken = default) => inner.GetBoundsAsync(stream, cancellationToken);
 
-    public Task<long> JoinAsync(NotificationStreamId stream, string userId, CancellationToken cancellationToken = default) => inner.JoinAsync(stream, userId, cancellationToken);
+    public virtual Task<long> JoinAsync(NotificationStreamId stream, string userId, CancellationToken cancellationToken = default) => inner.JoinAsync(stream, userId, cancellationToken);
 
     public Task LeaveAsync(NotificationStreamId stream, string userId, CancellationToken cancellationToken = default) => inner.LeaveAsync(stream, userId, cancellationToken);
 

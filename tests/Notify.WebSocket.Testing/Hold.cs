@@ -1,7 +1,7 @@
-namespace Notify.WebSocket.Tests.Inbox;
+namespace Notify.WebSocket.Testing;
 
 /// <summary>A store call held by a test: it signals when it has reached the store, and returns once released.</summary>
-internal sealed class Hold
+public sealed class Hold
 {
     private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
