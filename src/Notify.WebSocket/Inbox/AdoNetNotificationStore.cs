@@ -305,26 +305,27 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
     }
 
     /// <summary>
-    /// Records whose id the tenant already has get the stored position; returns the indexes of the others. A second copy
-    /// of an id within the batch is a duplicate of the first (<paramref name="copies"/>: copy index, first index).
+    /// Records whose id their stream already has get the stored position; returns the indexes of the others. A second
+    /// copy of an id in one stream within the batch is a duplicate of the first (<paramref name="copies"/>: copy index,
+    /// first index).
     /// </summary>
     private async Task<List<int>> SkipDuplicatesAsync(Statements statements, IReadOnlyList<NotificationRecord> records, AppendOutcome[] outcomes, List<(int Copy, int First)> copies, CancellationToken cancellationToken)
     {
-        var stored = new Dictionary<(string Tenant, string Id), AppendOutcome>();
+        var stored = new Dictionary<(string Tenant, string Stream, string Id), AppendOutcome>();
         var rows = new object[records.Count][];
         for (var i = 0; i < rows.Length; i++)
         {
-            rows[i] = [records[i].Stream.TenantId, records[i].Id];
+            rows[i] = [records[i].Stream.TenantId, InboxSql.Key(records[i].Stream), records[i].Id];
         }
 
-        await ReadForRowsAsync(statements, rows, ["t", "i"], sql.ExistingIds, sql.ExistingIdsOfJson, reader =>
-            stored[(reader.GetString(0), reader.GetString(1))] = new AppendOutcome(reader.GetInt64(3), Duplicate: true), cancellationToken).ConfigureAwait(false);
+        await ReadForRowsAsync(statements, rows, ["t", "s", "i"], sql.ExistingIds, sql.ExistingIdsOfJson, reader =>
+            stored[(reader.GetString(0), reader.GetString(2), reader.GetString(1))] = new AppendOutcome(reader.GetInt64(3), Duplicate: true), cancellationToken).ConfigureAwait(false);
 
         var fresh = new List<int>(records.Count);
-        var firsts = new Dictionary<(string Tenant, string Id), int>();
+        var firsts = new Dictionary<(string Tenant, string Stream, string Id), int>();
         for (var i = 0; i < records.Count; i++)
         {
-            var key = (records[i].Stream.TenantId, records[i].Id);
+            var key = (records[i].Stream.TenantId, InboxSql.Key(records[i].Stream), records[i].Id);
             if (stored.TryGetValue(key, out var outcome))
             {
                 outcomes[i] = outcome;

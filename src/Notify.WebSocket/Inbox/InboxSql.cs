@@ -34,6 +34,9 @@ internal sealed class InboxSql
         Cursors = prefix + "cursors";
         Marks = prefix + "marks";
         var index = prefix.Replace('.', '_');
+
+        // Ids were unique per tenant before they were unique per stream: databases made then lose that index.
+        var schema = prefix.Contains('.', StringComparison.Ordinal) ? prefix[..(prefix.IndexOf('.', StringComparison.Ordinal) + 1)] : string.Empty;
         var (t, i, b) = (dialect.Text, dialect.Integer, dialect.Bytes);
         Positions = prefix + "positions";
         RecentPositions = prefix + "positions_recent";
@@ -42,7 +45,8 @@ internal sealed class InboxSql
             CREATE TABLE IF NOT EXISTS {Notifications} (
               seq {dialect.SequenceKey}, tenant_id {t} NOT NULL, stream {t} NOT NULL, position {i} NOT NULL, id {t} NOT NULL,
               payload {b} NOT NULL, created_at {i} NOT NULL);
-            CREATE UNIQUE INDEX IF NOT EXISTS {index}notifications_id ON {Notifications} (tenant_id, id);
+            CREATE UNIQUE INDEX IF NOT EXISTS {index}notifications_stream_id ON {Notifications} (tenant_id, stream, id);
+            DROP INDEX IF EXISTS {schema}{index}notifications_id;
             CREATE INDEX IF NOT EXISTS {index}notifications_created ON {Notifications} (created_at);
             CREATE TABLE IF NOT EXISTS {Streams} (
               sid {dialect.SequenceKey}, tenant_id {t} NOT NULL, stream {t} NOT NULL, head {i} NOT NULL, UNIQUE (tenant_id, stream));
@@ -78,7 +82,7 @@ internal sealed class InboxSql
         // Rows as one JSON parameter (SQLite's json_each): json_extract rather than ->> keeps older SQLite builds working.
         ExistingIdsOfJson = $"""
             SELECT n.tenant_id, n.id, n.stream, n.position FROM json_each(@rows) j
-            JOIN {Notifications} n ON n.tenant_id = json_extract(j.value, '$[0]') AND n.id = json_extract(j.value, '$[1]')
+            JOIN {Notifications} n ON n.tenant_id = json_extract(j.value, '$[0]') AND n.stream = json_extract(j.value, '$[1]') AND n.id = json_extract(j.value, '$[2]')
             """;
         AdvanceHeadsOfJson = $"""
             INSERT INTO {Streams} AS h (tenant_id, stream, head)
@@ -237,16 +241,16 @@ internal sealed class InboxSql
             ? NotificationStreamId.ForUser(tenantId, key[5..])
             : NotificationStreamId.ForChannel(tenantId, key[8..]);
 
-    /// <summary>The ids of a tenant already stored, among <paramref name="rows"/> (tenant, id) pairs.</summary>
-    public string ExistingIds(int rows) => Chunked("existing", rows, static (sql, i) => sql.Append(CultureInfo.InvariantCulture, $"(@t{i}, @i{i})"),
-        $"SELECT tenant_id, id, stream, position FROM {Notifications} WHERE (tenant_id, id) IN (VALUES ", ")");
+    /// <summary>The ids already stored in their streams, among <paramref name="rows"/> (tenant, stream, id) rows.</summary>
+    public string ExistingIds(int rows) => Chunked("existing", rows, static (sql, i) => sql.Append(CultureInfo.InvariantCulture, $"(@t{i}, @s{i}, @i{i})"),
+        $"SELECT tenant_id, id, stream, position FROM {Notifications} WHERE (tenant_id, stream, id) IN (VALUES ", ")");
 
     /// <summary>Adds to the heads of <paramref name="rows"/> streams; returns each one's new head.</summary>
     public string AdvanceHeads(int rows) => Chunked("heads", rows, static (sql, i) => sql.Append(CultureInfo.InvariantCulture, $"(@t{i}, @s{i}, @n{i})"),
         $"INSERT INTO {Streams} AS h (tenant_id, stream, head) VALUES ",
         " ON CONFLICT (tenant_id, stream) DO UPDATE SET head = h.head + excluded.head RETURNING tenant_id, stream, head");
 
-    /// <summary>The ids of a tenant already stored, among the rows of @rows, a JSON array of [tenant, id].</summary>
+    /// <summary>The ids already stored in their streams, among the rows of @rows, a JSON array of [tenant, stream, id].</summary>
     public string ExistingIdsOfJson { get; }
 
     /// <summary>Adds to the heads of the streams in @rows, a JSON array of [tenant, stream, count]; returns each one's new head.</summary>

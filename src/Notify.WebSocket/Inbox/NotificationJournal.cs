@@ -59,7 +59,7 @@ public sealed class NotificationJournal : IAsyncDisposable
 
     /// <summary>
     /// Stores a notification in its stream and returns it stamped with its position, once the batch holding it has
-    /// committed and the listeners have had it. A notification whose id the tenant already has is not stored again: the
+    /// committed and the listeners have had it. A notification whose id its stream already has is not stored again: the
     /// stored position comes back.
     /// </summary>
     /// <param name="stream">The stream (the user or channel it is sent to).</param>

@@ -19,7 +19,9 @@ public sealed record NotificationMessage
     public NotificationContent Content { get; init; }
 
     /// <summary>
-    /// An optional id; a new one is generated when absent. Reusing an id lets receivers deduplicate a retried send.
+    /// An optional id; a new one is generated when absent. Reusing an id lets receivers deduplicate a retried send; with
+    /// the notification inbox on, a send with the id of a notification already stored in the same stream (the user's or
+    /// the channel's) is that retry, and is not stored or delivered again.
     /// </summary>
     public string? Id { get; init; }
 }

@@ -21,9 +21,9 @@ public sealed record NotificationRequest
     public string ProviderName { get; init; } = WebSocketProviderDefaults.ProviderName;
 
     /// <summary>
-    /// An optional notification id (for receivers to deduplicate retries). With the notification inbox on, ids are
-    /// unique per tenant: a send with the id of a notification already stored is taken as a retry of it, whoever it is
-    /// addressed to, and stores and delivers nothing again. Give every distinct notification its own id.
+    /// An optional notification id (for receivers to deduplicate retries). With the notification inbox on, a send with
+    /// the id of a notification already stored in the same stream (the user's, or the channel's) is taken as a retry of
+    /// it and stores and delivers nothing again; the same id sent to another user or channel is another notification.
     /// </summary>
     public string? Id { get; init; }
 }

@@ -22,7 +22,7 @@ public interface INotificationStore
 
     /// <summary>
     /// Stores notifications in one transaction, each at the next position of its stream (in list order within a
-    /// stream). A record whose id the tenant already has is not stored again: its outcome carries the stored position.
+    /// stream). A record whose id its stream already has is not stored again: its outcome carries the stored position.
     /// </summary>
     /// <param name="records">The notifications.</param>
     /// <param name="cancellationToken">Cancels the call (before the commit).</param>

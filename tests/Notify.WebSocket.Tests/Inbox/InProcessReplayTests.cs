@@ -176,6 +176,31 @@ public sealed class InProcessReplayTests
     }
 
     [Fact]
+    public async Task OneId_SentToTwoUsers_ReachesBoth_AndARetryToOneIsNotDeliveredAgain()
+    {
+        await using var host = await InboxHost.StartAsync();
+        await using var alice = host.Gateway.Connect("1", "alice");
+        await using var bob = host.Gateway.Connect("1", "bob");
+        SendResult Sent(SendResult result)
+        {
+            Assert.True(result.Success, result.Error?.Message);
+            return result;
+        }
+
+        var toAlice = Sent(await host.Provider.SendAsync(new NotificationMessage(NotificationRecipient.ForUser("alice"), new NotificationContent { Subject = "order 42 shipped" }) { Id = "order-42" }, Ct));
+        var toBob = Sent(await host.Provider.SendAsync(new NotificationMessage(NotificationRecipient.ForUser("bob"), new NotificationContent { Subject = "order 42 shipped" }) { Id = "order-42" }, Ct));
+        Sent(await host.Provider.SendAsync(new NotificationMessage(NotificationRecipient.ForUser("alice"), new NotificationContent { Subject = "order 42 shipped" }) { Id = "order-42" }, Ct));
+        await host.SendAsync("alice", "marker");
+
+        Assert.Equal("order-42", (await bob.Notifications.NextAsync()).Id);
+        Assert.Equal(["order 42 shipped", "marker"], (await alice.Notifications.NextAsync(2)).Select(n => n.Subject));
+        Assert.Equal(1, toAlice.Metadata["deliveredConnections"]);
+        Assert.Equal(1, toBob.Metadata["deliveredConnections"]);
+        Assert.Single((await host.Inbox.ListAsync("1", "bob", cancellationToken: Ct)).Items);
+        Assert.Equal(2, (await host.Inbox.ListAsync("1", "alice", cancellationToken: Ct)).Items.Count);
+    }
+
+    [Fact]
     public async Task SlowReader_FallsBackToTheStore_AndMissesNothing()
     {
         await using var host = await InboxHost.StartAsync(connectionBuffer: 16);

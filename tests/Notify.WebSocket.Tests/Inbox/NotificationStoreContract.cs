@@ -37,17 +37,33 @@ public abstract class NotificationStoreContract
     }
 
     [Fact]
-    public async Task Append_AnIdTheTenantHas_IsNotStoredAgain_WithinABatchOrLater_OtherTenantsAreSeparate()
+    public async Task Append_AnIdItsStreamHas_IsNotStoredAgain_WithinABatchOrLater_OtherStreamsAndTenantsAreSeparate()
     {
         await using var database = Create();
         var store = await database.OpenAsync();
+        var bob = NotificationStreamId.ForUser("1", "bob");
 
-        var first = await store.AppendAsync([Record("x", Alice), Record("x", Alice), Record("y", Alice)], Ct);
-        var again = await store.AppendAsync([Record("x", Alice), Record("x", NotificationStreamId.ForUser("2", "alice"))], Ct);
+        var first = await store.AppendAsync([Record("x", Alice), Record("x", Alice), Record("y", Alice), Record("x", bob)], Ct);
+        var again = await store.AppendAsync([Record("x", Alice), Record("x", NotificationStreamId.ForUser("2", "alice")), Record("x", Alerts), Record("x", bob)], Ct);
 
-        Assert.Equal([new AppendOutcome(1, false), new AppendOutcome(1, true), new AppendOutcome(2, false)], first);
-        Assert.Equal([new AppendOutcome(1, true), new AppendOutcome(1, false)], again);
+        Assert.Equal([new AppendOutcome(1, false), new AppendOutcome(1, true), new AppendOutcome(2, false), new AppendOutcome(1, false)], first);
+        Assert.Equal([new AppendOutcome(1, true), new AppendOutcome(1, false), new AppendOutcome(1, false), new AppendOutcome(1, true)], again);
         Assert.Equal(2, (await store.ReadAsync(Alice, 0, 10, Ct)).Count);
+        Assert.Equal(["x"], (await store.ReadAsync(bob, 0, 10, Ct)).Select(n => n.Id));
+    }
+
+    [Fact]
+    public async Task ADatabaseWhoseIdsWereUniquePerTenant_TakesOneIdInTwoStreams_OnceOpenedAgain()
+    {
+        await using var database = Create();
+        await (await database.OpenAsync()).AppendAsync([Record("x", Alice)], Ct);
+        var prefix = database.Options.TablePrefix;
+        await database.ExecuteAsync($"CREATE UNIQUE INDEX {prefix.Replace('.', '_')}notifications_id ON {prefix}notifications (tenant_id, id)");
+
+        var store = await database.OpenAsync();
+        var outcomes = await store.AppendAsync([Record("x", NotificationStreamId.ForUser("1", "bob")), Record("x", Alice)], Ct);
+
+        Assert.Equal([new AppendOutcome(1, false), new AppendOutcome(1, true)], outcomes);
     }
 
     [Fact]
