@@ -35,7 +35,8 @@ internal sealed class InboxSql
         Marks = prefix + "marks";
         var index = prefix.Replace('.', '_');
 
-        // Ids were unique per tenant before they were unique per stream: databases made then lose that index.
+        // Ids are unique per stream; the id leads the index so that time-ordered ids (the default) append to it rather
+        // than land all over it. Databases made while ids were unique per tenant lose that index.
         var schema = prefix.Contains('.', StringComparison.Ordinal) ? prefix[..(prefix.IndexOf('.', StringComparison.Ordinal) + 1)] : string.Empty;
         var (t, i, b) = (dialect.Text, dialect.Integer, dialect.Bytes);
         Positions = prefix + "positions";
@@ -45,7 +46,7 @@ internal sealed class InboxSql
             CREATE TABLE IF NOT EXISTS {Notifications} (
               seq {dialect.SequenceKey}, tenant_id {t} NOT NULL, stream {t} NOT NULL, position {i} NOT NULL, id {t} NOT NULL,
               payload {b} NOT NULL, created_at {i} NOT NULL);
-            CREATE UNIQUE INDEX IF NOT EXISTS {index}notifications_stream_id ON {Notifications} (tenant_id, stream, id);
+            CREATE UNIQUE INDEX IF NOT EXISTS {index}notifications_id_stream ON {Notifications} (tenant_id, id, stream);
             DROP INDEX IF EXISTS {schema}{index}notifications_id;
             CREATE INDEX IF NOT EXISTS {index}notifications_created ON {Notifications} (created_at);
             CREATE TABLE IF NOT EXISTS {Streams} (
