@@ -18,7 +18,7 @@ internal static class InboxEndpoints
 
     public static async Task ListAsync(HttpContext context)
     {
-        if (Caller(context) is not var (inbox, tenantId, userId))
+        if (await CallerAsync(context).ConfigureAwait(false) is not var (inbox, tenantId, userId))
         {
             return;
         }
@@ -35,7 +35,7 @@ internal static class InboxEndpoints
 
     public static async Task UnreadCountAsync(HttpContext context)
     {
-        if (Caller(context) is var (inbox, tenantId, userId))
+        if (await CallerAsync(context).ConfigureAwait(false) is var (inbox, tenantId, userId))
         {
             await AnswerAsync(context, async ct => new InboxUnreadCount(await inbox.GetUnreadCountAsync(tenantId, userId, ct).ConfigureAwait(false)), InboxJsonContext.Default.InboxUnreadCount).ConfigureAwait(false);
         }
@@ -46,7 +46,7 @@ internal static class InboxEndpoints
 
     private static async Task ChangeAsync(HttpContext context, string requestName)
     {
-        if (Caller(context) is not var (inbox, tenantId, userId))
+        if (await CallerAsync(context).ConfigureAwait(false) is not var (inbox, tenantId, userId))
         {
             return;
         }
@@ -94,7 +94,7 @@ internal static class InboxEndpoints
     }
 
     /// <summary>The inbox and the caller's tenant and user, as the gateway identifies connections; otherwise answers 401 or 403 and returns null.</summary>
-    private static (INotificationInbox Inbox, string TenantId, string UserId)? Caller(HttpContext context)
+    private static async Task<(INotificationInbox Inbox, string TenantId, string UserId)?> CallerAsync(HttpContext context)
     {
         var identity = context.RequestServices.GetRequiredService<ConnectionIdentityResolver>().Resolve(context.User, context.TraceIdentifier);
         if (identity?.UserId is { } userId)
@@ -102,7 +102,11 @@ internal static class InboxEndpoints
             return (context.RequestServices.GetRequiredService<INotificationInbox>(), identity.TenantId, userId);
         }
 
-        context.Response.StatusCode = identity is null ? StatusCodes.Status401Unauthorized : StatusCodes.Status403Forbidden;
+        await ErrorAsync(context, identity is null ? StatusCodes.Status401Unauthorized : StatusCodes.Status403Forbidden, new GatewayError(
+            identity is null
+                ? "Unauthorized: the request has no user id and tenant id claims."
+                : "Anonymous users have no inbox: sign in.",
+            GatewayErrorCodes.Unauthorized)).ConfigureAwait(false);
         return null;
     }
 

@@ -120,6 +120,7 @@ public sealed class ReadStateTests
         var unreadOnly = await GetAsync(http, "/inbox?unread=true", "alice", "1");
         var badBody = await SendAsync(http, HttpMethod.Post, "/inbox/archive", new { all = true }, "alice", "1");
         var badLimit = await SendAsync(http, HttpMethod.Get, "/inbox?limit=0", null, "alice", "1");
+        using var noTenant = await SendAsync(http, HttpMethod.Get, "/inbox", null, "alice", tenantId: "");
 
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         Assert.Equal(["n3", "n2"], Subjects(page));
@@ -132,6 +133,8 @@ public sealed class ReadStateTests
         Assert.Equal(["n3", "n2"], Subjects(unreadOnly));
         Assert.Equal(HttpStatusCode.BadRequest, badBody.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, badLimit.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, noTenant.StatusCode);
+        Assert.Equal("UNAUTHORIZED", (await noTenant.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
     }
 
     private static string[] Subjects(JsonElement page) =>
