@@ -103,7 +103,11 @@ public sealed class WebSocketProviderOptions
     /// <summary><c>defaultChannels</c>: channels joined on connect (and after every reconnect).</summary>
     public IList<string> DefaultChannels { get; set; } = new List<string>();
 
-    /// <summary><c>failWhenRecipientOffline</c> (internal mode): a send that reaches no connection fails with <see cref="WebSocketErrorCodes.RecipientOffline"/>. Default false.</summary>
+    /// <summary>
+    /// <c>failWhenRecipientOffline</c> (internal mode): a send that reaches no connection fails with
+    /// <see cref="WebSocketErrorCodes.RecipientOffline"/>. With the notification inbox the send is stored all the same
+    /// and the failure is not retryable (sending again would store it twice). Default false.
+    /// </summary>
     public bool FailWhenRecipientOffline { get; set; }
 
     /// <summary><c>heartbeatInterval</c>: how often to ping the server, in ms; 0 turns health monitoring off. Default 30000.</summary>

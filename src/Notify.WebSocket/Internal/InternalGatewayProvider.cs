@@ -4,8 +4,11 @@ using Notify.WebSocket.Diagnostics;
 
 namespace Notify.WebSocket.Internal;
 
-/// <summary>Internal mode: pushes notifications through the host's <see cref="INotificationGateway"/>, scoped to one tenant.</summary>
-internal sealed class InternalGatewayProvider(string tenantId, WebSocketProviderOptions options, INotificationGateway gateway, TimeProvider timeProvider, ILogger logger)
+/// <summary>
+/// Internal mode: pushes notifications through the host's <see cref="INotificationGateway"/>, scoped to one tenant.
+/// With <paramref name="inboxOn"/>, a send the gateway returned from is stored, whoever was connected.
+/// </summary>
+internal sealed class InternalGatewayProvider(string tenantId, WebSocketProviderOptions options, INotificationGateway gateway, TimeProvider timeProvider, ILogger logger, bool inboxOn = false)
     : WebSocketProviderBase(tenantId, options, timeProvider, logger)
 {
     public const string DeliveredConnectionsKey = "deliveredConnections";
@@ -88,10 +91,16 @@ internal sealed class InternalGatewayProvider(string tenantId, WebSocketProvider
         var metadata = new FixedMetadata<object?>(DeliveredConnectionsKey, connections, "mode", "internal");
         if (connections == 0 && Options.FailWhenRecipientOffline)
         {
-            return SendResult.Failed(id, TimeProvider.GetUtcNow(), new WebSocketNotificationError(
-                WebSocketErrorCodes.RecipientOffline,
-                $"No connection received the notification: {targetKind}{name} has nobody connected.",
-                Retryable: true), metadata);
+            // Stored, it reaches them when they connect: sending it again would store it twice.
+            return SendResult.Failed(id, TimeProvider.GetUtcNow(), inboxOn
+                ? new WebSocketNotificationError(
+                    WebSocketErrorCodes.RecipientOffline,
+                    $"No connection received the notification live: {targetKind}{name} has nobody connected. It is stored in the inbox and reaches them when they connect; do not send it again.",
+                    Retryable: false)
+                : new WebSocketNotificationError(
+                    WebSocketErrorCodes.RecipientOffline,
+                    $"No connection received the notification: {targetKind}{name} has nobody connected.",
+                    Retryable: true), metadata);
         }
 
         if (Logger.IsEnabled(LogLevel.Debug))

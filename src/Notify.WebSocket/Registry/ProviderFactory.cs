@@ -32,7 +32,8 @@ internal sealed class ProviderFactory(
         {
             var gateway = (INotificationGateway?)services.GetService(typeof(INotificationGateway))
                 ?? throw new InvalidOperationException("Internal mode needs an INotificationGateway; AddWebSocketNotifications registers the in-process gateway unless another one replaced it.");
-            return new InternalGatewayProvider(tenantId, options, gateway, timeProvider, loggerFactory.CreateLogger<InternalGatewayProvider>());
+            var inboxOn = services.GetService(typeof(NotificationJournal)) is not null;
+            return new InternalGatewayProvider(tenantId, options, gateway, timeProvider, loggerFactory.CreateLogger<InternalGatewayProvider>(), inboxOn);
         }
 
         var protocol = options.Protocol ?? WebSocketProtocol.Ws;

@@ -21,7 +21,11 @@ public static class WebSocketErrorCodes
     /// <summary>A channel send while <c>supportChannelBroadcast</c> is false.</summary>
     public const string ChannelBroadcastDisabled = "WEBSOCKET_CHANNEL_BROADCAST_DISABLED";
 
-    /// <summary>Nobody was connected to receive the notification (only when <c>failWhenRecipientOffline</c> is on).</summary>
+    /// <summary>
+    /// Nobody was connected to receive the notification (only when <c>failWhenRecipientOffline</c> is on). Retryable
+    /// without the notification inbox; with it, not retryable: the notification was stored and reaches the recipient
+    /// when they connect.
+    /// </summary>
     public const string RecipientOffline = "WEBSOCKET_RECIPIENT_OFFLINE";
 
     /// <summary>The send queue was full while the connection was down.</summary>

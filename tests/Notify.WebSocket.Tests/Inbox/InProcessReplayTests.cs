@@ -201,6 +201,26 @@ public sealed class InProcessReplayTests
     }
 
     [Fact]
+    public async Task FailWhenRecipientOffline_ASendToNobodyFailsNotRetryably_ButIsStored_AndReplayedOnce()
+    {
+        await using var host = await InboxHost.StartAsync(failWhenRecipientOffline: true);
+
+        var offline = await host.Provider.SendToUserAsync("bob", new NotificationContent { Subject = "while away" }, Ct);
+        await using var bob = host.Gateway.Connect("1", "bob", new Dictionary<string, long> { ["t:1:user:bob"] = 0 });
+        var replayed = await bob.Replays.NextAsync();
+        var online = await host.Provider.SendToUserAsync("bob", new NotificationContent { Subject = "live" }, Ct);
+
+        Assert.False(offline.Success);
+        Assert.Equal(WebSocketErrorCodes.RecipientOffline, offline.Error!.Code);
+        Assert.False(offline.Error.Retryable);
+        Assert.Contains("stored", offline.Error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, replayed.Count);
+        Assert.True(online.Success);
+        Assert.Equal(["while away", "live"], (await bob.Notifications.NextAsync(2)).Select(n => n.Subject));
+        Assert.Equal(2, (await host.Inbox.ListAsync("1", "bob", cancellationToken: Ct)).Items.Count);
+    }
+
+    [Fact]
     public async Task SlowReader_FallsBackToTheStore_AndMissesNothing()
     {
         await using var host = await InboxHost.StartAsync(connectionBuffer: 16);

@@ -30,11 +30,11 @@ internal sealed class InboxHost : IAsyncDisposable
 
     public string DatabasePath => Path.Combine(_directory, "inbox.db");
 
-    public static async Task<InboxHost> StartAsync(Action<NotificationInboxOptions>? inbox = null, int connectionBuffer = 1024)
+    public static async Task<InboxHost> StartAsync(Action<NotificationInboxOptions>? inbox = null, int connectionBuffer = 1024, bool failWhenRecipientOffline = false)
     {
         var directory = Directory.CreateTempSubdirectory("notify-inbox-").FullName;
         var services = TestServices.FromSection(
-            """{ "mode": "internal", "supportChannelBroadcast": true }""",
+            $$"""{ "mode": "internal", "supportChannelBroadcast": true, "failWhenRecipientOffline": {{(failWhenRecipientOffline ? "true" : "false")}} }""",
             b => b.AddNotificationInbox(o =>
             {
                 o.DatabasePath = Path.Combine(directory, "inbox.db");
