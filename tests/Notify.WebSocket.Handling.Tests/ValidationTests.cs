@@ -42,6 +42,12 @@ public sealed class ValidationTests
             f => f.Contains("AddDatabaseProvider(\"postgresql\"", StringComparison.Ordinal) && !f.Contains("hunter2", StringComparison.Ordinal));
 
     [Fact]
+    public void PostgreSql_WithAConnectionStringItsProviderRefuses_FailsByKey_WithoutThePassword() =>
+        Assert.Contains(
+            Failures(h => { h.Strategy = "database"; h.DatabaseProvider = "postgresql"; h.DatabaseConnectionString = "Host=db;Port=abc;Password=hunter2"; }, b => b.AddDatabaseProvider("postgresql", Npgsql.NpgsqlFactory.Instance)),
+            f => f.StartsWith("websocket:messageHandling:databaseConnectionString: its ADO.NET provider refuses it", StringComparison.Ordinal) && !f.Contains("hunter2", StringComparison.Ordinal));
+
+    [Fact]
     public async Task ReceivingIntoAStrategy_NeedsNoStoragePackage_TheSpoolIsBuiltIn()
     {
         using var files = new TempFiles();

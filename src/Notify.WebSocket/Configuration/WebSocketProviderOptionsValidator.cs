@@ -315,6 +315,13 @@ internal sealed class WebSocketProviderOptionsValidator(
         }
 
         var registered = databaseProviders.Any(p => string.Equals(p.Name, provider, StringComparison.OrdinalIgnoreCase));
+        if (!string.IsNullOrWhiteSpace(handling.DatabaseConnectionString)
+            && databaseProviders.LastOrDefault(p => string.Equals(p.Name, provider, StringComparison.OrdinalIgnoreCase))?.Factory is { } factory
+            && ConnectionStrings.Problem(factory, handling.DatabaseConnectionString) is { } refused)
+        {
+            errors.Add($"{key("messageHandling:databaseConnectionString")}: {refused}; correct it (keys and values as its provider documents them).");
+        }
+
         if (!registered && NotificationsDialect.For(provider) == NotificationsDialect.Sqlite)
         {
             errors.Add($"{key("messageHandling:databaseProvider")} is \"{provider}\", which needs the Notify.WebSocket.Sqlite package; add it and call .AddSqlite() on the builder AddWebSocketNotifications returns (or use \"{MessageHandlingDefaults.PostgreSqlProvider}\" with .AddDatabaseProvider(\"{MessageHandlingDefaults.PostgreSqlProvider}\", NpgsqlFactory.Instance)).");

@@ -56,6 +56,12 @@ internal sealed class NotificationInboxOptionsValidator(IEnumerable<DatabaseProv
         {
             errors.Add($"{path}:connectionString is required when databaseProvider is \"postgresql\"; set it to the database's connection string (Host=…;Database=…).");
         }
+        else if (!string.IsNullOrWhiteSpace(options.ConnectionString)
+            && providers.LastOrDefault(p => InboxDialect.For(p.Name) == dialect)?.Factory is { } factory
+            && ConnectionStrings.Problem(factory, options.ConnectionString) is { } refused)
+        {
+            errors.Add($"{path}:connectionString: {refused}; correct it (keys and values as its provider documents them, such as Host=…;Port=5432;Database=…).");
+        }
 
         if (dialect == InboxDialect.Sqlite && string.IsNullOrWhiteSpace(options.ConnectionString) && SqliteFileProblem(options) is { } problem)
         {

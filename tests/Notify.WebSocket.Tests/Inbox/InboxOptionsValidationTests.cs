@@ -19,6 +19,9 @@ public sealed class InboxOptionsValidationTests
     [InlineData("""{ "maxAge": "-1" }""", "Notifications:Inbox:maxAge is -1.00:00:00; it must be a positive duration")]
     [InlineData("""{ "maxPerStream": 0 }""", "Notifications:Inbox:maxPerStream is 0; it must be between 1 and")]
     [InlineData("""{ "replayBatchSize": "many" }""", "Notifications:Inbox:replayBatchSize")]
+    [InlineData("""{ "databaseProvider": "postgresql", "connectionString": "Host=127.0.0.1;Port=abc" }""", "Notifications:Inbox:connectionString: its ADO.NET provider refuses it (")]
+    [InlineData("""{ "databaseProvider": "postgresql", "connectionString": "Host=127.0.0.1;Porrt=5432" }""", "Notifications:Inbox:connectionString: its ADO.NET provider refuses it (")]
+    [InlineData("""{ "connectionString": "Data Sorce=inbox.db" }""", "Notifications:Inbox:connectionString: its ADO.NET provider refuses it (")]
     public void ABadSetting_FailsValidation_NamingItsKeyPathAndTheFix(string section, string expected)
     {
         using var services = Services(section);
@@ -26,6 +29,20 @@ public sealed class InboxOptionsValidationTests
         var failure = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<NotificationInboxOptions>>().Value);
 
         Assert.Contains(failure.Failures, f => f.StartsWith(expected, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("Host=127.0.0.1;Port=abc;Password=s3cret-pass")]
+    [InlineData("Host=127.0.0.1;Password='s3cret-pass;Port=abc")]
+    [InlineData("Host=127.0.0.1;SSL Mode=bogus;Password=\"s3cret-pass\"")]
+    public void ARefusedConnectionString_IsReported_WithoutItsPassword(string connectionString)
+    {
+        using var services = Services($$"""{ "databaseProvider": "postgresql", "connectionString": {{System.Text.Json.JsonSerializer.Serialize(connectionString)}} }""");
+
+        var failure = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<NotificationInboxOptions>>().Value);
+
+        Assert.Contains(failure.Failures, f => f.StartsWith("Notifications:Inbox:connectionString: its ADO.NET provider refuses it", StringComparison.Ordinal));
+        Assert.DoesNotContain("s3cret-pass", failure.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -46,7 +63,8 @@ public sealed class InboxOptionsValidationTests
         var collection = new ServiceCollection();
         collection.AddSingleton<IConfiguration>(configuration);
         collection.AddLogging();
-        collection.AddWebSocketNotifications(configuration.GetSection("Notifications:WebSocket")).AddNotificationInbox().AddSqlite();
+        collection.AddWebSocketNotifications(configuration.GetSection("Notifications:WebSocket")).AddNotificationInbox().AddSqlite()
+            .AddDatabaseProvider("postgresql", Npgsql.NpgsqlFactory.Instance);
         return collection.BuildServiceProvider();
     }
 }
