@@ -156,16 +156,54 @@ function setChannel(name, joined) {
 }
 
 // The connection gives the positions this tab has seen: the server first sends what came after them, in order.
+// Absolute: SignalR resolves a relative URL only when the connection is built, not when baseUrl is set again.
 function hubUrl() {
-  return `/notifications?positions=${encodeURIComponent(JSON.stringify(positions))}`;
+  return new URL(`/notifications?positions=${encodeURIComponent(JSON.stringify(positions))}`, location.href).toString();
 }
+
+// A fresh token for every (re)connection: a token the server no longer accepts (it restarted with a new development
+// key, or the token expired) would otherwise keep this tab offline.
+async function fetchToken() {
+  const response = await fetch(`/dev/token?userId=${encodeURIComponent(me.userId)}&tenantId=${encodeURIComponent(me.tenantId)}`);
+  if (!response.ok) throw new Error(`Sign-in unavailable: HTTP ${response.status}`);
+  token = (await response.json()).token;
+  return token;
+}
+
+// The channels this user joined, shared by their tabs (localStorage): the server keeps the membership for the user, so
+// every tab follows the same channels, and joins them again after a reload or a reconnect.
+const channelsKey = () => `notify:channels:${me.tenantId}:${me.userId}`;
+const savedChannels = () => JSON.parse(localStorage.getItem(channelsKey()) ?? "[]");
+
+function saveChannel(name, joined) {
+  const channels = new Set(savedChannels());
+  if (joined) channels.add(name);
+  else channels.delete(name);
+  localStorage.setItem(channelsKey(), JSON.stringify([...channels].sort()));
+}
+
+const channelStream = (name) => `t:${me.tenantId.replace(/%/g, "%25").replace(/:/g, "%3A")}:channel:${name}`;
+
+function joinChannel(channelName) {
+  const stream = channelStream(channelName);
+  const request = stream in positions ? { channelName, position: positions[stream] } : { channelName };
+  if (stream in positions) replaying.add(stream);
+  return connection?.invoke("channel:join", request);
+}
+
+async function rejoinChannels() {
+  for (const name of savedChannels()) await joinChannel(name);
+}
+
+// Keeps growing the wait between attempts, and never gives up: a notification centre stays connected.
+const retryForever = { nextRetryDelayInMilliseconds: (context) => Math.min(30000, 500 * 2 ** context.previousRetryCount) };
 
 async function start() {
   if (connection) await connection.stop();
   replaying = new Set(Object.keys(positions));
   connection = new signalR.HubConnectionBuilder()
-    .withUrl(hubUrl(), { accessTokenFactory: () => token })
-    .withAutomaticReconnect()
+    .withUrl(hubUrl(), { accessTokenFactory: fetchToken })
+    .withAutomaticReconnect(retryForever)
     .configureLogging(logger)
     .build();
 
@@ -175,20 +213,30 @@ async function start() {
     remember(replay.stream, replay.position);
   });
   connection.on("inbox:updated", applyChange);
-  connection.on("channel:joined", (e) => setChannel(e.channelName, true));
-  connection.on("channel:left", (e) => setChannel(e.channelName, false));
+  connection.on("channel:joined", (e) => {
+    setChannel(e.channelName, true);
+    saveChannel(e.channelName, true);
+  });
+  connection.on("channel:left", (e) => {
+    setChannel(e.channelName, false);
+    saveChannel(e.channelName, false);
+  });
   connection.on("error", (e) => toast("error", e.message, e.channelName ? `#${e.channelName}` : "", { code: e.code ?? "" }));
   connection.onreconnecting(() => {
     setStatus("reconnecting", "Reconnecting…");
     connection.baseUrl = hubUrl(); // reconnect from where this tab is now
     replaying = new Set(Object.keys(positions));
   });
-  connection.onreconnected(() => setStatus("connected", `${me.userId} · tenant ${me.tenantId}`));
+  connection.onreconnected(() => {
+    setStatus("connected", `${me.userId} · tenant ${me.tenantId}`);
+    rejoinChannels().catch((error) => toast("error", String(error)));
+  });
   connection.onclose(() => setStatus("disconnected", "Offline"));
 
   setStatus("connecting", "Connecting…");
   await connection.start();
   setStatus("connected", `${me.userId} · tenant ${me.tenantId}`);
+  await rejoinChannels();
 }
 
 // Shows the newest page of the inbox, with its read state, and the unread count.
@@ -204,14 +252,14 @@ async function loadHistory() {
 // Signs in, shows the inbox's history and unread count, then connects from the positions the history was read at.
 async function connect(userId, tenantId) {
   setStatus("connecting", "Connecting…");
-  const response = await fetch(`/dev/token?userId=${encodeURIComponent(userId)}&tenantId=${encodeURIComponent(tenantId)}`);
-  if (!response.ok) {
+  me = { userId, tenantId };
+  try {
+    await fetchToken();
+  } catch {
     setStatus("error", "Sign-in unavailable (development tokens are off outside Development)");
     return;
   }
 
-  token = (await response.json()).token;
-  me = { userId, tenantId };
   sessionStorage.setItem("notify:me", JSON.stringify(me));
   const page = await loadHistory();
   positions = { ...page.positions };
@@ -250,11 +298,7 @@ $("signin").addEventListener("submit", (e) => {
 });
 $("channel-form").addEventListener("submit", (e) => {
   e.preventDefault();
-  const channelName = $("channel").value;
-  const stream = `t:${me.tenantId.replace(/%/g, "%25").replace(/:/g, "%3A")}:channel:${channelName}`;
-  const request = stream in positions ? { channelName, position: positions[stream] } : { channelName };
-  if (stream in positions) replaying.add(stream);
-  connection?.invoke("channel:join", request);
+  joinChannel($("channel").value);
 });
 $("leave").addEventListener("click", () => connection?.invoke("channel:leave", { channelName: $("channel").value }));
 $("send-form").addEventListener("submit", (e) => {
@@ -266,6 +310,15 @@ $("mark-read").addEventListener("click", () => markRead({ all: true }).catch((er
 document.addEventListener("keydown", (e) => e.key === "Escape" && togglePanel(false));
 document.addEventListener("click", (e) => {
   if (!$("panel").hidden && !e.target.closest(".bell-wrap")) togglePanel(false);
+});
+
+// Another tab of this user joined or left a channel: follow it here too.
+window.addEventListener("storage", (e) => {
+  if (!me || !connection || e.key !== channelsKey()) return;
+  const wanted = new Set(JSON.parse(e.newValue ?? "[]"));
+  const shown = [...$("channels").children].map((chip) => chip.dataset.channel);
+  for (const name of wanted) if (!shown.includes(name)) joinChannel(name);
+  for (const name of shown) if (!wanted.has(name)) connection.invoke("channel:leave", { channelName: name });
 });
 
 // Offline: stop; back online: connect again from the positions seen, and receive what was sent meanwhile.

@@ -20,7 +20,7 @@ internal static partial class Log
     [LoggerMessage(6005, LogLevel.Warning, "Inbox retention failed; it runs again in {Interval} ({Suppressed} more failures not logged since the last report)")]
     public static partial void InboxTrimFailed(ILogger logger, Exception exception, TimeSpan interval, int suppressed);
 
-    [LoggerMessage(6006, LogLevel.Warning, "The notification store ({Provider}) failed a {Operation} ({Suppressed} more failures not logged since the last report)")]
+    [LoggerMessage(6006, LogLevel.Warning, "The notification store ({Provider}) failed; operation: {Operation} ({Suppressed} more failures not logged since the last report)")]
     public static partial void StoreCallFailed(ILogger logger, Exception exception, string provider, string operation, int suppressed);
 
     [LoggerMessage(6007, LogLevel.Warning, "Replaying stream {Stream} for connection {ConnectionId} failed; the connection is closed so that its client reconnects and replays again")]

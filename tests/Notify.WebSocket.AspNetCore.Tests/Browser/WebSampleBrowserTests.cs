@@ -227,6 +227,71 @@ public sealed class WebSampleBrowserTests(ChromiumFixture chromium, RedisServerF
     }
 
     [Fact]
+    public async Task AJoinedChannel_StaysJoinedAcrossAReload_AndTheUsersOtherTabFollowsIt_CountsAgreeWithTheInbox()
+    {
+        var browser = chromium.RequireContext();
+        await using var sample = await WebSampleServer.StartAsync();
+        var first = await OpenAsync(browser, sample, "heidi", "1");
+        var second = await OpenAsync(browser, sample, "heidi", "1");
+        try
+        {
+            var provider = await sample.ProviderAsync("1");
+            await JoinAsync(first, "public.news");
+            await second.Locator("#channels li[data-channel=\"public.news\"]").WaitForAsync(new() { Timeout = Timeout });
+            await first.ReloadAsync();
+            await first.Locator("#channels li[data-channel=\"public.news\"]").WaitForAsync(new() { Timeout = Timeout });
+            await provider.SendToChannelAsync("public.news", new NotificationContent { Subject = "news" });
+
+            await Notification(first, "news").WaitForAsync(Attached);
+            await Notification(second, "news").WaitForAsync(Attached);
+            var inbox = await sample.Services.GetRequiredService<INotificationInbox>().GetUnreadCountAsync("1", "heidi", TestContext.Current.CancellationToken);
+            await BadgeAsync(first, inbox.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            await BadgeAsync(second, inbox.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+            await second.FillAsync("#channel", "public.news");
+            await second.ClickAsync("#leave");
+            await first.Locator("#channels li[data-channel=\"public.news\"]").WaitForAsync(new() { State = WaitForSelectorState.Detached, Timeout = Timeout });
+        }
+        finally
+        {
+            await first.CloseAsync();
+            await second.CloseAsync();
+        }
+    }
+
+    [Fact]
+    public async Task TheServerRestarted_TheTabReconnectsByItself_WithAFreshToken_AndGetsWhatWasSentMeanwhile()
+    {
+        var browser = chromium.RequireContext();
+        using var directory = new TempDirectory();
+        var port = Notify.WebSocket.Testing.Loopback.FreePort();
+        var page = await browser.NewPageAsync();
+        try
+        {
+            await using (var before = await WebSampleServer.StartAsync(directory.File("inbox.db"), port: port))
+            {
+                await SignInAsync(page, before, "ivan", "1");
+                await (await before.ProviderAsync("1")).SendToUserAsync("ivan", new NotificationContent { Subject = "before" });
+                await Notification(page, "before").WaitForAsync(Attached);
+            }
+
+            await page.Locator("#status[data-state=\"reconnecting\"]").WaitForAsync(new() { Timeout = Timeout });
+
+            // Started again with a new development signing key: the tab's old token is refused, a fresh one is not.
+            await using var after = await WebSampleServer.StartAsync(directory.File("inbox.db"), port: port);
+            await (await after.ProviderAsync("1")).SendToUserAsync("ivan", new NotificationContent { Subject = "while it was away" });
+
+            await page.Locator("#status[data-state=\"connected\"]").WaitForAsync(new() { Timeout = 30_000 });
+            await Notification(page, "while it was away").WaitForAsync(Attached);
+            Assert.Equal(["while it was away", "before"], await SubjectsAsync(page));
+        }
+        finally
+        {
+            await page.CloseAsync();
+        }
+    }
+
+    [Fact]
     public async Task ReadStateChangedWhileItsServerWasCutFromTheOthers_TheTabReadsItsInboxAgain_OnceItIsBack()
     {
         var browser = chromium.RequireContext();

@@ -26,10 +26,11 @@ internal sealed class WebSampleServer : IAsyncDisposable
     /// <summary>Starts the sample on a free port.</summary>
     /// <param name="databasePath">The inbox's SQLite file (for instances that share one); a file of its own when null.</param>
     /// <param name="redis">The Redis configuration of its scale-out (<c>Notifications:Redis</c>); none when null.</param>
-    public static async Task<WebSampleServer> StartAsync(string? databasePath = null, string? redis = null)
+    /// <param name="port">A fixed port (to start it again where its pages are); a free one when 0.</param>
+    public static async Task<WebSampleServer> StartAsync(string? databasePath = null, string? redis = null, int port = 0)
     {
         var directory = new TempDirectory();
-        string[] args = ["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default", "Warning", "--Notifications:Inbox:DatabasePath", databasePath ?? directory.File("inbox.db")];
+        string[] args = ["--urls", $"http://127.0.0.1:{port}", "--Logging:LogLevel:Default", "Warning", "--Notifications:Inbox:DatabasePath", databasePath ?? directory.File("inbox.db")];
         var app = WebSampleApp.Build(new WebApplicationOptions
         {
             EnvironmentName = "Development",
