@@ -7,6 +7,22 @@ public abstract class DelegatingStore(INotificationStore inner) : INotificationS
 {
     protected INotificationStore Inner => inner;
 
+    /// <summary>
+    /// Awaits a call of the store underneath; then, when <paramref name="takeHold"/> gives a hold, signals that the call
+    /// has reached the store and returns only once the test releases it (its result is then stale).
+    /// </summary>
+    protected static async Task<T> ThenHoldAsync<T>(Task<T> call, Func<Hold?> takeHold)
+    {
+        var result = await call;
+        if (takeHold() is { } hold)
+        {
+            hold.Reached();
+            await hold.Released;
+        }
+
+        return result;
+    }
+
     public virtual Task<IReadOnlyList<StoredNotification>> ReadAsync(NotificationStreamId stream, long afterPosition, int limit, CancellationToken cancellationToken = default) =>
         inner.ReadAsync(stream, afterPosition, limit, cancellationToken);
 

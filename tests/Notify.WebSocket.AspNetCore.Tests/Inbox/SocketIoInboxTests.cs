@@ -23,17 +23,8 @@ public sealed class SocketIoInboxTests
 
         public Hold HoldNextJoin() => _hold = new Hold();
 
-        public override async Task<long> JoinAsync(NotificationStreamId stream, string userId, CancellationToken cancellationToken = default)
-        {
-            var floor = await Inner.JoinAsync(stream, userId, cancellationToken);
-            if (Interlocked.Exchange(ref _hold, null) is { } hold)
-            {
-                hold.Reached();
-                await hold.Released;
-            }
-
-            return floor;
-        }
+        public override Task<long> JoinAsync(NotificationStreamId stream, string userId, CancellationToken cancellationToken = default) =>
+            ThenHoldAsync(Inner.JoinAsync(stream, userId, cancellationToken), () => Interlocked.Exchange(ref _hold, null));
     }
 
     private static string Auth(string userId, object positions) =>

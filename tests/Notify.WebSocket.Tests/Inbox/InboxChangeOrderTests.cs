@@ -71,17 +71,8 @@ public sealed class InboxChangeOrderTests
 
         public Hold HoldNextCount() => _hold = new Hold();
 
-        public override async Task<long> CountUnreadAsync(string tenantId, string userId, CancellationToken cancellationToken = default)
-        {
-            var count = await Inner.CountUnreadAsync(tenantId, userId, cancellationToken);
-            if (Interlocked.Exchange(ref _hold, null) is { } hold)
-            {
-                hold.Reached();
-                await hold.Released;
-            }
-
-            return count;
-        }
+        public override Task<long> CountUnreadAsync(string tenantId, string userId, CancellationToken cancellationToken = default) =>
+            ThenHoldAsync(Inner.CountUnreadAsync(tenantId, userId, cancellationToken), () => Interlocked.Exchange(ref _hold, null));
     }
 
     /// <summary>A journal on a fresh SQLite file whose counts can be held, with alice's two unread notifications n1 and n2.</summary>

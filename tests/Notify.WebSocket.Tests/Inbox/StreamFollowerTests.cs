@@ -136,16 +136,7 @@ public sealed class StreamFollowerTests
 
         public Hold HoldNextRead() => _hold = new Hold();
 
-        public override async Task<IReadOnlyList<StoredNotification>> ReadAsync(NotificationStreamId stream, long afterPosition, int limit, CancellationToken cancellationToken = default)
-        {
-            var read = await Inner.ReadAsync(stream, afterPosition, limit, cancellationToken);
-            if (Interlocked.Exchange(ref _hold, null) is { } hold)
-            {
-                hold.Reached();
-                await hold.Released;
-            }
-
-            return read;
-        }
+        public override Task<IReadOnlyList<StoredNotification>> ReadAsync(NotificationStreamId stream, long afterPosition, int limit, CancellationToken cancellationToken = default) =>
+            ThenHoldAsync(Inner.ReadAsync(stream, afterPosition, limit, cancellationToken), () => Interlocked.Exchange(ref _hold, null));
     }
 }
