@@ -3,7 +3,7 @@
 // on the same spool, to count at the webhook what survived.
 //   dotnet Notify.WebSocket.ConsumerHost.dll --url ws://127.0.0.1:PORT/ws --spool DIR --callback http://127.0.0.1:PORT/hooks
 //        [--tenant ID]   the tenant that receives (default "default"). The default tenant's provider is started at host
-//                        start when its spool has messages left; another tenant's only at its first GetProviderAsync.
+//                        start; another tenant's (not in configuration) at its first GetProviderAsync.
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -38,19 +38,28 @@ public sealed class SpoolRecoveryTests
     }
 
     [Fact]
-    public async Task HostStart_WithAnEmptySpool_CreatesNoProvider()
+    public async Task HostStart_OfAHostThatOnlyReceives_ConnectsTheTenant_AndItsStrategyGetsWhatTheServerSends()
     {
+        const int Burst = 200;
         using var files = new TempFiles();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var server = await NodePeer.StartAsync("ws-server.mjs", "--burst", Burst.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await using var harness = HandlingHarness.Create(
-            h => { h.Strategy = "sink"; h.SpoolPath = files.Path("spool"); },
-            strategies: [new TestStrategy("sink")]);
+            h => { h.Strategy = "callback"; h.CallbackUrl = receiver.Url.ToString(); h.SpoolPath = files.Path("spool"); },
+            services: s => s.PostConfigureAll<WebSocketProviderOptions>(o =>
+            {
+                o.Url = server.WsUrl().ToString();
+                o.SubscribeToEvents = ["status:update"];
+            }));
 
+        // The host never asks for the provider: starting is all it does.
         foreach (var hosted in harness.Services.GetServices<IHostedService>())
         {
             await hosted.StartAsync(TestContext.Current.CancellationToken);
         }
 
+        await receiver.WaitForAcceptedAsync(Burst);
+        Assert.Equal(Burst, receiver.Accepted.Select(r => r.Header(Notify.WebSocket.WebhookHeaders.MessageId)).Distinct().Count());
         Assert.DoesNotContain(harness.Logs.Lines, l => l.StartsWith("Information 4110:", StringComparison.Ordinal));
-        Assert.False(File.Exists(files.Path("spool")));
     }
 }

@@ -6,9 +6,10 @@ using Notify.WebSocket.Diagnostics;
 namespace Notify.WebSocket.Handling.Spool;
 
 /// <summary>
-/// At host start, creates the provider of every configured tenant (and the default one) that has messages left in its
-/// spool by an earlier process, so its pipeline delivers them without waiting for the host's first use of that tenant.
-/// Tenants added only at run time are resumed when their provider is first created.
+/// At host start, creates the provider of every configured tenant (and the default one) that receives into strategies:
+/// its connection starts listening at once, also in a host that never sends, and what an earlier process left in its
+/// spool is delivered without waiting for the host's first use of that tenant. Tenants added only at run time start
+/// when their provider is first created.
 /// </summary>
 internal sealed class SpoolRecoveryService(
     IServiceProvider services,
@@ -32,24 +33,23 @@ internal sealed class SpoolRecoveryService(
                     continue;
                 }
 
-                var spool = spools.AcquireExisting(tenantOptions.MessageHandling);
-                if (spool is null)
+                if (spools.AcquireExisting(tenantOptions.MessageHandling) is { } spool)
                 {
-                    continue;
-                }
-
-                try
-                {
-                    if (spool.HasPending(IncomingPipelineFactory.Owner(registration.Name, tenant)))
+                    try
                     {
-                        Log.SpoolRecovering(logger, registration.Name, tenant, spool.Location);
-                        registry.GetProvider(tenant, registration.Name);
+                        if (spool.HasPending(IncomingPipelineFactory.Owner(registration.Name, tenant)))
+                        {
+                            Log.SpoolRecovering(logger, registration.Name, tenant, spool.Location);
+                        }
+                    }
+                    finally
+                    {
+                        spools.Release(spool);
                     }
                 }
-                finally
-                {
-                    spools.Release(spool);
-                }
+
+                // Its connection starts now: a host that only receives never asks for the provider.
+                registry.GetProvider(tenant, registration.Name);
             }
         }
 
