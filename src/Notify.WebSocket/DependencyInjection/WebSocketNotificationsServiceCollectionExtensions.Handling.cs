@@ -35,13 +35,13 @@ public static partial class WebSocketNotificationsServiceCollectionExtensions
             sp.GetRequiredService<SpoolRegistry>(),
             sp.GetRequiredService<TimeProvider>(),
             Loggers(sp)));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SpoolRecoveryService>(sp => new SpoolRecoveryService(
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ReceiverStartService>(sp => new ReceiverStartService(
             sp,
             sp.GetRequiredService<ProviderRegistrations>(),
             sp.GetRequiredService<IOptionsMonitor<WebSocketProviderOptions>>(),
             sp.GetRequiredService<IncomingPipelineFactory>(),
             sp.GetRequiredService<SpoolRegistry>(),
             sp.GetRequiredService<ProviderRegistry>(),
-            Loggers(sp).CreateLogger<SpoolRecoveryService>())));
+            Loggers(sp).CreateLogger<ReceiverStartService>())));
     }
 }

@@ -2,8 +2,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Notify.WebSocket.Diagnostics;
+using Notify.WebSocket.Handling.Spool;
 
-namespace Notify.WebSocket.Handling.Spool;
+namespace Notify.WebSocket.Handling;
 
 /// <summary>
 /// At host start, creates the provider of every configured tenant (and the default one) that receives into strategies:
@@ -11,14 +12,14 @@ namespace Notify.WebSocket.Handling.Spool;
 /// spool is delivered without waiting for the host's first use of that tenant. Tenants added only at run time start
 /// when their provider is first created.
 /// </summary>
-internal sealed class SpoolRecoveryService(
+internal sealed class ReceiverStartService(
     IServiceProvider services,
     ProviderRegistrations registrations,
     IOptionsMonitor<WebSocketProviderOptions> options,
     IncomingPipelineFactory pipelines,
     SpoolRegistry spools,
     ProviderRegistry registry,
-    ILogger<SpoolRecoveryService> logger) : IHostedService
+    ILogger<ReceiverStartService> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {

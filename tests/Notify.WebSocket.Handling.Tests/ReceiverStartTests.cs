@@ -4,7 +4,8 @@ using Notify.WebSocket.Handling.Tests.TestSupport;
 
 namespace Notify.WebSocket.Handling.Tests;
 
-public sealed class SpoolRecoveryTests
+/// <summary>What the host starts by itself for the tenants that receive: their connections, and the delivery of what an earlier process left in the spool.</summary>
+public sealed class ReceiverStartTests
 {
     [Fact]
     public async Task HostStart_WithMessagesLeftInTheSpool_StartsTheTenantsProvider_WhichDeliversThem()
