@@ -34,23 +34,25 @@ internal sealed class ReceiverStartService(
                     continue;
                 }
 
-                if (spools.AcquireExisting(tenantOptions.MessageHandling) is { } spool)
+                var spool = spools.AcquireExisting(tenantOptions.MessageHandling);
+                try
                 {
-                    try
+                    if (spool?.HasPending(IncomingPipelineFactory.Owner(registration.Name, tenant)) == true)
                     {
-                        if (spool.HasPending(IncomingPipelineFactory.Owner(registration.Name, tenant)))
-                        {
-                            Log.SpoolRecovering(logger, registration.Name, tenant, spool.Location);
-                        }
+                        Log.SpoolRecovering(logger, registration.Name, tenant, spool.Location);
                     }
-                    finally
+
+                    // Its connection starts now (a host that only receives never asks for the provider), while the spool
+                    // is still held here, so that its pipeline takes the open spool rather than reading it again.
+                    registry.GetProvider(tenant, registration.Name);
+                }
+                finally
+                {
+                    if (spool is not null)
                     {
                         spools.Release(spool);
                     }
                 }
-
-                // Its connection starts now: a host that only receives never asks for the provider.
-                registry.GetProvider(tenant, registration.Name);
             }
         }
 
