@@ -39,7 +39,10 @@ internal sealed class LocalPresenceTracker : IPresenceTracker
         }
     }
 
-    /// <summary>Groups with at least one connection here.</summary>
+    /// <summary>The groups with at least one connection here (a snapshot).</summary>
+    public ICollection<string> Groups => _counts.Keys;
+
+    /// <summary>How many groups have at least one connection here.</summary>
     public int GroupCount => _counts.Count;
 
     public int Count(string group) => _counts.TryGetValue(group, out var n) ? n : 0;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,6 +15,10 @@ namespace Notify.WebSocket.AspNetCore.Presence;
 /// every third of that time. A count adds up the fields of live instances and drops those of instances that stopped
 /// refreshing: a crashed instance stops counting within the presence timeout. When Redis cannot be reached, counts fall
 /// back to this instance's own connections, and the failure is counted and logged (throttled).
+/// Redis's copy of this instance's counts is written again from the counts kept here (<see cref="ResyncAsync"/>) when
+/// it may be wrong: a write failed, the connection came back, or the liveness key was gone at a refresh (Redis restarted
+/// empty, or took this instance for dead and dropped its fields). Without that, a Redis restart left every group at 0
+/// until its connections came and went again.
 /// Needs a single Redis endpoint (the scripts touch keys they are not given, which Redis Cluster does not allow).
 /// </summary>
 internal sealed class RedisPresenceTracker : IPresenceTracker, IHostedService, IAsyncDisposable
@@ -35,7 +40,22 @@ internal sealed class RedisPresenceTracker : IPresenceTracker, IHostedService, I
         return { n, dead }
         """;
 
+    /// <summary>Sets the liveness key; returns 1 when it was there already, 0 when Redis had lost it.</summary>
+    private const string RefreshScript = """
+        local existed = redis.call('EXISTS', KEYS[1])
+        redis.call('SET', KEYS[1], 1, 'PX', ARGV[1])
+        return existed
+        """;
+
     private readonly LocalPresenceTracker _local = new();
+
+    // A local change and the issue of its Redis command are one step, and so is a resync's reading of the local counts
+    // and the issue of its writes: commands on one connection run in the order issued, so no increment issued before a
+    // resync lands after it (counted twice), and none issued after it lands before it (lost).
+    private readonly Lock _order = new();
+    private readonly ConcurrentDictionary<string, byte> _unsynced = new(StringComparer.Ordinal);
+    private int _resyncNeeded;
+    private int _resyncing;
     private readonly string _instanceId = Guid.NewGuid().ToString("N");
     private readonly GatewayRedis _redis;
     private readonly TimeProvider _timeProvider;
@@ -64,30 +84,28 @@ internal sealed class RedisPresenceTracker : IPresenceTracker, IHostedService, I
 
     public async ValueTask AddAsync(string group, CancellationToken cancellationToken)
     {
-        _local.Add(group);
-        try
+        var db = await _redis.DatabaseAsync().ConfigureAwait(false);
+        Task write;
+        lock (_order)
         {
-            var db = await _redis.DatabaseAsync().ConfigureAwait(false);
-            await db.HashIncrementAsync(PresenceKey(group), _instanceId, 1).ConfigureAwait(false);
+            _local.Add(group);
+            write = Issue(() => db.HashIncrementAsync(PresenceKey(group), _instanceId, 1));
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            Failed(ex);
-        }
+
+        await WrittenAsync(write, group).ConfigureAwait(false);
     }
 
     public async ValueTask RemoveAsync(string group, CancellationToken cancellationToken)
     {
-        _local.Remove(group);
-        try
+        var db = await _redis.DatabaseAsync().ConfigureAwait(false);
+        Task write;
+        lock (_order)
         {
-            var db = await _redis.DatabaseAsync().ConfigureAwait(false);
-            await db.ScriptEvaluateAsync(DecrementScript, [PresenceKey(group)], [_instanceId]).ConfigureAwait(false);
+            _local.Remove(group);
+            write = Issue(() => db.ScriptEvaluateAsync(DecrementScript, [PresenceKey(group)], [_instanceId]));
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            Failed(ex);
-        }
+
+        await WrittenAsync(write, group).ConfigureAwait(false);
     }
 
     public async ValueTask<int> CountAsync(string group, CancellationToken cancellationToken)
@@ -113,6 +131,7 @@ internal sealed class RedisPresenceTracker : IPresenceTracker, IHostedService, I
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        (await _redis.ConnectAsync().ConfigureAwait(false)).ConnectionRestored += OnRestored;
         await RefreshAsync().ConfigureAwait(false);
         var period = _timeout / 3;
         _refresh = _timeProvider.CreateTimer(static state => _ = ((RedisPresenceTracker)state!).RefreshAsync(), this, period, period);
@@ -120,6 +139,7 @@ internal sealed class RedisPresenceTracker : IPresenceTracker, IHostedService, I
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        (await _redis.ConnectAsync().ConfigureAwait(false)).ConnectionRestored -= OnRestored;
         if (_refresh is not null)
         {
             await _refresh.DisposeAsync().ConfigureAwait(false);
@@ -144,16 +164,120 @@ internal sealed class RedisPresenceTracker : IPresenceTracker, IHostedService, I
         }
     }
 
+    /// <summary>Sets the liveness key, and writes this instance's counts again when they may be wrong in Redis.</summary>
     private async Task RefreshAsync()
     {
         try
         {
             var db = await _redis.DatabaseAsync().ConfigureAwait(false);
-            await db.StringSetAsync(InstanceKey, 1, _timeout).ConfigureAwait(false);
+            var existed = (long)(await db.ScriptEvaluateAsync(RefreshScript, [InstanceKey], [(long)_timeout.TotalMilliseconds]).ConfigureAwait(false));
+            if (existed == 0)
+            {
+                Volatile.Write(ref _resyncNeeded, 1);
+            }
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             Failed(ex);
+            return;
+        }
+
+        await ResyncAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// While a resync is needed: writes this instance's field of every group it has connections in, and deletes it from
+    /// the groups whose last write failed and that have none left. One resync at a time; a call during one returns, and
+    /// the running one (or the next refresh) does what it asked.
+    /// </summary>
+    private async Task ResyncAsync()
+    {
+        if (Interlocked.Exchange(ref _resyncing, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            while (Interlocked.Exchange(ref _resyncNeeded, 0) == 1)
+            {
+                var db = await _redis.DatabaseAsync().ConfigureAwait(false);
+                var groups = new HashSet<string>(StringComparer.Ordinal);
+                var writes = new List<Task>();
+                lock (_order)
+                {
+                    foreach (var group in _unsynced.Keys)
+                    {
+                        _unsynced.TryRemove(group, out _);
+                        groups.Add(group);
+                    }
+
+                    groups.UnionWith(_local.Groups);
+                    foreach (var group in groups)
+                    {
+                        var count = _local.Count(group);
+                        writes.Add(Issue(() => count > 0
+                            ? db.HashSetAsync(PresenceKey(group), _instanceId, count)
+                            : db.HashDeleteAsync(PresenceKey(group), _instanceId)));
+                    }
+                }
+
+                try
+                {
+                    await Task.WhenAll(writes).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is RedisException or TimeoutException)
+                {
+                    foreach (var group in groups)
+                    {
+                        _unsynced.TryAdd(group, 0);
+                    }
+
+                    Volatile.Write(ref _resyncNeeded, 1);
+                    Failed(ex);
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _resyncing, 0);
+        }
+    }
+
+    /// <summary>The connection came back (Redis may have restarted empty meanwhile, and writes may have failed): set the liveness key and resync now.</summary>
+    private void OnRestored(object? sender, ConnectionFailedEventArgs e)
+    {
+        Volatile.Write(ref _resyncNeeded, 1);
+        _ = RefreshAsync();
+    }
+
+    /// <summary>A write whose failure leaves Redis's count of the group for a resync.</summary>
+    private async Task WrittenAsync(Task write, string group)
+    {
+        try
+        {
+            await write.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // A timed-out write may still have been applied: the resync writes the count, not a change.
+            _unsynced.TryAdd(group, 0);
+            Volatile.Write(ref _resyncNeeded, 1);
+            Failed(ex);
+        }
+    }
+
+    /// <summary>Issues a command, turning an exception it throws at once into a failed task (awaited outside the lock).</summary>
+    private static Task Issue(Func<Task> command)
+    {
+        try
+        {
+            return command();
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            return Task.FromException(ex);
         }
     }
 

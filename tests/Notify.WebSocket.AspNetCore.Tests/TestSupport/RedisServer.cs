@@ -58,13 +58,19 @@ internal sealed class RedisServer : IAsyncDisposable
         return server;
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Kills redis-server with SIGKILL (without persistence, everything it held is gone) and waits for it to exit.</summary>
+    public async Task KillAsync()
     {
         if (!_process.HasExited)
         {
             _process.Kill();
             await _process.WaitForExitAsync();
         }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
 
         _process.Dispose();
     }
