@@ -60,7 +60,7 @@ public static class SignalRGatewayBuilderExtensions
         services.AddSingleton(sp =>
         {
             var hub = sp.GetRequiredService<IHubContext<THub>>();
-            return new NotificationHubClients(hub.Clients, hub.Groups, SpeaksJsonAlone<THub>(sp));
+            return new NotificationHubClients(hub.Clients, hub.Groups, SpeaksJsonAlone<THub>(sp), sp.GetRequiredService<IOptions<JsonHubProtocolOptions>>().Value.PayloadSerializerOptions);
         });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IGroupBroadcaster, SignalRGroupBroadcaster>());
         return builder;

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Notify.WebSocket.AspNetCore.Hubs;
@@ -12,7 +13,8 @@ namespace Notify.WebSocket.AspNetCore.Hubs;
 /// Whether the hub speaks JSON alone with options that can write a <see cref="SerializedNotification"/>: then a
 /// notification sent connection by connection is serialized once.
 /// </param>
-internal sealed class NotificationHubClients(IHubClients clients, IGroupManager groups, bool jsonOnly = false)
+/// <param name="json">The hub protocol's payload options (<c>AddJsonProtocol</c>); null in tests that never prepare a send.</param>
+internal sealed class NotificationHubClients(IHubClients clients, IGroupManager groups, bool jsonOnly = false, JsonSerializerOptions? json = null)
 {
     public IHubClients Clients { get; } = clients;
 
@@ -21,4 +23,26 @@ internal sealed class NotificationHubClients(IHubClients clients, IGroupManager 
     /// <summary>What a connection is sent: a notification as its shared serialized form when the hub speaks JSON alone.</summary>
     public object Outgoing(object payload) =>
         jsonOnly && payload is NotificationPayload notification ? SerializedNotification.For(notification) : payload;
+
+    /// <summary>
+    /// What a group is sent, serialized now: SignalR serializes a group send only as it writes each connection, and a
+    /// failure there aborts the connection while the send has already succeeded. Written first, data the options cannot
+    /// write fails the send instead, with <see cref="WebSocketErrorCodes.SerializationError"/>, and no connection sees it.
+    /// </summary>
+    /// <exception cref="WebSocketNotificationException"><see cref="WebSocketErrorCodes.SerializationError"/>.</exception>
+    public object Prepared(object payload)
+    {
+        if (json is null || payload is not NotificationPayload notification)
+        {
+            return payload;
+        }
+
+        if (jsonOnly)
+        {
+            return SerializedNotification.For(notification).Prepare(json);
+        }
+
+        SerializedNotification.Check(notification, json);
+        return payload;
+    }
 }

@@ -7,5 +7,5 @@ namespace Notify.WebSocket.AspNetCore.Hubs;
 internal sealed class SignalRGroupBroadcaster(NotificationHubClients hub) : IGroupBroadcaster
 {
     public Task SendToGroupAsync(string group, string eventName, object payload, CancellationToken cancellationToken) =>
-        hub.Clients.Group(group).SendAsync(eventName, payload, cancellationToken);
+        hub.Clients.Group(group).SendAsync(eventName, hub.Prepared(payload), cancellationToken);
 }

@@ -55,6 +55,28 @@ public sealed class SerializedNotificationTests
         Assert.Same(Notification, clients.Outgoing(Notification));
     }
 
+    [Fact]
+    public void PreparedForAGroupSend_IsTheFrameOfTheNotificationItself()
+    {
+        var protocol = new JsonHubProtocol(Options.Create(new JsonHubProtocolOptions()));
+        var notification = Notification with { Position = 9 };
+        var prepared = GatewayClients(configure: null).Prepared(notification);
+
+        Assert.Same(SerializedNotification.For(notification), prepared);
+        Assert.Equal(Frame(protocol, notification), Frame(protocol, prepared));
+    }
+
+    [Fact]
+    public void PreparedWithPayloadOptionsThatCannotWriteIt_FailsWithSerializationError()
+    {
+        var clients = GatewayClients(s => s.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.TypeInfoResolver = UnrelatedJsonContext.Default));
+
+        var failure = Assert.Throws<WebSocketNotificationException>(() => clients.Prepared(Notification));
+
+        Assert.Equal(WebSocketErrorCodes.SerializationError, failure.Code);
+        Assert.Contains("AddJsonProtocol", failure.Message, StringComparison.Ordinal);
+    }
+
     private static NotificationHubClients GatewayClients(Action<IServiceCollection>? configure)
     {
         var services = new ServiceCollection();
