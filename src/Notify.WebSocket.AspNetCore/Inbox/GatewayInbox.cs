@@ -51,10 +51,17 @@ internal sealed class GatewayInbox : INotificationJournalListener, IDisposable
     {
         var identity = session.Identity;
         var positions = new Dictionary<NotificationStreamId, long>();
-        if (!PositionsReader.TryRead(rawPositions, out var raw))
+        if (!PositionsReader.TryRead(rawPositions, out var raw, out var malformed))
         {
             await _responder.RefuseAsync(session, "connect", RefusalReasons.InvalidRequest, new GatewayError(
                 $"Invalid positions: give one JSON object of stream ids and the last position seen in each (at most {PositionsReader.MaxStreams}), such as {{ \"t:1:user:alice\": 41 }}.",
+                GatewayErrorCodes.InvalidRequest)).ConfigureAwait(false);
+        }
+
+        foreach (var id in malformed)
+        {
+            await _responder.RefuseAsync(session, "connect", RefusalReasons.InvalidRequest, new GatewayError(
+                $"Invalid positions: the position of {id} is not a whole number; give the last position seen in the stream, as its notifications' position says. The other streams' positions are used.",
                 GatewayErrorCodes.InvalidRequest)).ConfigureAwait(false);
         }
 

@@ -16,10 +16,15 @@ internal static class PositionsReader
     public const int MaxStreams = 256;
     private const int MaxTextLength = 32 * 1024;
 
-    /// <summary>Reads the positions; false when they do not have the shape above (too many, not whole numbers, not text keys).</summary>
-    public static bool TryRead(object? raw, out Dictionary<string, long> positions)
+    /// <summary>
+    /// Reads the positions. False when they are not one JSON object of at most <see cref="MaxStreams"/> streams (too many:
+    /// the first ones are read). A stream whose position is not a whole number goes to <paramref name="malformed"/>, and
+    /// the others are still read: one bad value must not cost the client the replay of every stream after it.
+    /// </summary>
+    public static bool TryRead(object? raw, out Dictionary<string, long> positions, out List<string> malformed)
     {
         positions = new Dictionary<string, long>(StringComparer.Ordinal);
+        malformed = [];
         switch (raw)
         {
             case null:
@@ -30,7 +35,7 @@ internal static class PositionsReader
                 try
                 {
                     using var document = JsonDocument.Parse(text);
-                    return FromJson(document.RootElement, positions);
+                    return FromJson(document.RootElement, positions, malformed);
                 }
                 catch (JsonException)
                 {
@@ -38,13 +43,13 @@ internal static class PositionsReader
                 }
 
             case JsonElement json:
-                return FromJson(json, positions);
+                return FromJson(json, positions, malformed);
             default:
                 return false;
         }
     }
 
-    private static bool FromJson(JsonElement json, Dictionary<string, long> positions)
+    private static bool FromJson(JsonElement json, Dictionary<string, long> positions, List<string> malformed)
     {
         if (json.ValueKind != JsonValueKind.Object)
         {
@@ -53,12 +58,19 @@ internal static class PositionsReader
 
         foreach (var property in json.EnumerateObject())
         {
-            if (positions.Count == MaxStreams || property.Value.ValueKind != JsonValueKind.Number || !property.Value.TryGetInt64(out var position))
+            if (positions.Count + malformed.Count == MaxStreams)
             {
                 return false;
             }
 
-            positions[property.Name] = position;
+            if (property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetInt64(out var position))
+            {
+                positions[property.Name] = position;
+            }
+            else
+            {
+                malformed.Add(property.Name);
+            }
         }
 
         return true;

@@ -116,7 +116,8 @@ public sealed class GatewayReplayTests
     }
 
     [Theory]
-    [InlineData("""{"t:1:user:alice":"seven"}""", "Invalid positions: give one JSON object")]
+    [InlineData("""{"t:1:user:alice":"seven"}""", "Invalid positions: the position of t:1:user:alice is not a whole number")]
+    [InlineData("""[1, 2]""", "Invalid positions: give one JSON object")]
     [InlineData("""{"system":1}""", "Invalid positions: system is not a stream id")]
     public async Task MalformedPositions_AreAnsweredWithInvalidRequest_AndTheConnectionStaysUsable(string positions, string message)
     {
@@ -132,6 +133,33 @@ public sealed class GatewayReplayTests
 
             Assert.Equal("INVALID_REQUEST", error.GetProperty("code").GetString());
             Assert.StartsWith(message, error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("\"x\"")]
+    [InlineData("1.5")]
+    [InlineData("null")]
+    [InlineData("{}")]
+    public async Task AMalformedPositionBeforeAGoodOne_IsRefused_AndTheGoodOneIsStillReplayed(string bad)
+    {
+        using var directory = new TempDirectory();
+        await using var server = await InboxGateway.StartAsync(directory.File("inbox.db"));
+        await server.SendToUserAsync("alice", "one");
+        await server.SendToUserAsync("alice", "two");
+        await server.SendToUserAsync("alice", "three");
+        var positions = $$"""{"t:1:channel:alerts": {{bad}}, "t:1:user:alice": 1}""";
+
+        var client = await GatewayClient.ConnectAsync(new Uri(server.HubUrl + "?positions=" + Uri.EscapeDataString(positions)), TestTokens.For("alice", "1"));
+        await using (client)
+        {
+            var error = await client.NextAsync("error");
+            var replayed = await client.NextAsync("notification:replayed", e => e.GetProperty("stream").GetString() == "t:1:user:alice");
+
+            Assert.Equal("INVALID_REQUEST", error.GetProperty("code").GetString());
+            Assert.Contains("t:1:channel:alerts", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+            Assert.Equal(2, replayed.GetProperty("count").GetInt32());
+            Assert.Equal(["two", "three"], client.NotificationSubjects());
         }
     }
 

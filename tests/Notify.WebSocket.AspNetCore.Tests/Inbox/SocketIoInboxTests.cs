@@ -183,6 +183,26 @@ public sealed class SocketIoInboxTests
         Assert.DoesNotContain("bob's", refused.NotificationSubjects());
     }
 
+    [Fact]
+    public async Task AMalformedPositionInTheHandshake_IsRefused_AndThePositionsAfterItAreStillUsed()
+    {
+        using var directory = new TempDirectory();
+        await using var server = await StartAsync(directory);
+        await server.SendToUserAsync("alice", "one");
+        await server.SendToUserAsync("alice", "two");
+        await server.SendToUserAsync("alice", "three");
+
+        var positions = new Dictionary<string, object> { ["t:1:channel:alerts"] = "x", ["t:1:user:alice"] = 1 };
+        await using var alice = await NodeSocketIoClient.StartAsync(server.SocketIoUrl, token: null, authJson: Auth("alice", positions));
+        await alice.ConnectedAsync();
+        var invalid = await alice.EventAsync("error");
+        var replayed = await alice.EventAsync("notification:replayed", b => b.GetProperty("stream").GetString() == "t:1:user:alice");
+
+        Assert.Equal("INVALID_REQUEST", invalid.GetProperty("code").GetString());
+        Assert.Equal(2, replayed.GetProperty("count").GetInt32());
+        Assert.Equal(["two", "three"], alice.NotificationSubjects());
+    }
+
     private static List<JsonElement> Notifications(NodeSocketIoClient client) =>
         [.. client.Lines()
             .Where(l => l.GetProperty("type").GetString() == "event" && l.GetProperty("name").GetString() == "notification:new")
