@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
+using Notify.WebSocket.Kafka.Diagnostics;
 
 namespace Notify.WebSocket.Kafka;
 
@@ -18,13 +19,25 @@ internal sealed partial class KafkaStrategy : IBatchMessageHandlingStrategy<Kafk
 {
     private static readonly byte[] JsonContentType = Encoding.UTF8.GetBytes(WebhookPayload.ContentType);
 
+    /// <summary>How often one kind of librdkafka warning or error may reach the log (an unreachable broker repeats its every few milliseconds).</summary>
+    internal static readonly TimeSpan LogInterval = TimeSpan.FromSeconds(10);
+
     private readonly ILogger _logger;
+    private readonly TimeProvider _timeProvider;
+    private readonly ConcurrentDictionary<string, LogThrottle> _librdkafkaLogs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<IProducer<string?, byte[]>>> _producers = new(StringComparer.Ordinal);
     private readonly ConditionalWeakTable<KafkaStrategyOptions, Lazy<IProducer<string?, byte[]>>> _byOptions = [];
     private readonly CancellationTokenSource _stopping = new();
     private int _disposed;
 
-    public KafkaStrategy(ILogger<KafkaStrategy> logger) => _logger = logger;
+    public KafkaStrategy(ILogger<KafkaStrategy> logger, TimeProvider? timeProvider = null)
+    {
+        _logger = logger;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>How many librdkafka warnings and errors are held back, not yet reported (for tests).</summary>
+    internal int LibrdkafkaLinesHeld => _librdkafkaLogs.Values.Sum(t => t.Held);
 
     /// <summary>With <c>all</c>: when <c>publish</c> (the spec's <c>publishToKafka</c>) is on.</summary>
     public bool TakesPartInAll(KafkaStrategyOptions options)
@@ -161,9 +174,9 @@ internal sealed partial class KafkaStrategy : IBatchMessageHandlingStrategy<Kafk
         '\n',
         [options.BootstrapServers, options.DeliveryTimeout.Ticks.ToString(CultureInfo.InvariantCulture), .. options.Producer.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value)]);
 
-    private IProducer<string?, byte[]> Build(KafkaStrategyOptions options)
+    /// <summary>The producer configuration of these options: theirs, with the settings the delivery guarantee needs on top.</summary>
+    internal static ProducerConfig Config(KafkaStrategyOptions options)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
         var config = new ProducerConfig(new Dictionary<string, string>(options.Producer, StringComparer.Ordinal))
         {
             BootstrapServers = options.BootstrapServers,
@@ -172,11 +185,47 @@ internal sealed partial class KafkaStrategy : IBatchMessageHandlingStrategy<Kafk
             MessageTimeoutMs = (int)Math.Clamp(options.DeliveryTimeout.TotalMilliseconds, 1, int.MaxValue),
         };
         config.Set("client.id", config.Get("client.id") ?? "notify-websocket-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
-        return new ProducerBuilder<string?, byte[]>(config)
-            .SetLogHandler((_, message) => Log.Librdkafka(_logger, ToLogLevel(message.Level), message.Facility, message.Message))
-            .SetErrorHandler((_, error) => Log.LibrdkafkaError(_logger, error.IsFatal ? LogLevel.Critical : LogLevel.Warning, error.Code, error.Reason))
+        return config;
+    }
+
+    private IProducer<string?, byte[]> Build(KafkaStrategyOptions options)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+        return new ProducerBuilder<string?, byte[]>(Config(options))
+            .SetLogHandler((_, message) => OnLog(message))
+            .SetErrorHandler((_, error) => OnError(error))
             .Build();
     }
+
+    /// <summary>librdkafka's debug and informational lines pass as they come (its <c>debug</c> setting asks for them); its warnings and errors at most once per <see cref="LogInterval"/> per facility and level, with the count held back.</summary>
+    private void OnLog(LogMessage message)
+    {
+        var level = ToLogLevel(message.Level);
+        if (level < LogLevel.Warning)
+        {
+            Log.Librdkafka(_logger, level, message.Facility, message.Message);
+        }
+        else if (Throttle($"log {level} {message.Facility}").TryEnter(out var suppressed))
+        {
+            Log.LibrdkafkaWarning(_logger, level, message.Facility, message.Message, suppressed);
+        }
+    }
+
+    /// <summary>Client errors at most once per <see cref="LogInterval"/> per error code, with the count held back; a fatal one always.</summary>
+    private void OnError(Error error)
+    {
+        if (error.IsFatal)
+        {
+            Log.LibrdkafkaError(_logger, LogLevel.Critical, error.Code, error.Reason, 0);
+        }
+        else if (Throttle($"error {error.Code}").TryEnter(out var suppressed))
+        {
+            Log.LibrdkafkaError(_logger, LogLevel.Warning, error.Code, error.Reason, suppressed);
+        }
+    }
+
+    private LogThrottle Throttle(string key) =>
+        _librdkafkaLogs.GetOrAdd(key, static (_, time) => new LogThrottle(time, LogInterval), _timeProvider);
 
     private static LogLevel ToLogLevel(SyslogLevel level) => level switch
     {
@@ -189,11 +238,14 @@ internal sealed partial class KafkaStrategy : IBatchMessageHandlingStrategy<Kafk
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 5001, Message = "librdkafka {Facility}: {Message}")]
-        public static partial void Librdkafka(ILogger logger, LogLevel level, string facility, string message);
+        [LoggerMessage(EventId = 5001, Message = "librdkafka {Facility}: {Message} ({Suppressed} more like it not logged since the last report)")]
+        public static partial void LibrdkafkaWarning(ILogger logger, LogLevel level, string facility, string message, int suppressed);
 
-        [LoggerMessage(EventId = 5002, Message = "librdkafka error {Code}: {Reason}")]
-        public static partial void LibrdkafkaError(ILogger logger, LogLevel level, ErrorCode code, string reason);
+        [LoggerMessage(EventId = 5002, Message = "librdkafka error {Code}: {Reason} ({Suppressed} more like it not logged since the last report)")]
+        public static partial void LibrdkafkaError(ILogger logger, LogLevel level, ErrorCode code, string reason, int suppressed);
+
+        [LoggerMessage(EventId = 5004, Message = "librdkafka {Facility}: {Message}")]
+        public static partial void Librdkafka(ILogger logger, LogLevel level, string facility, string message);
 
         [LoggerMessage(5003, LogLevel.Warning, "Stopped waiting for Kafka deliveries after {ElapsedMs} ms (the host is stopping): {Undelivered} record(s) undelivered; their messages stay in the spool and are published at the next start")]
         public static partial void FlushIncomplete(ILogger logger, int undelivered, long elapsedMs);

@@ -1,3 +1,4 @@
+using Confluent.Kafka;
 using Microsoft.Extensions.Options;
 
 namespace Notify.WebSocket.Kafka;
@@ -8,6 +9,8 @@ namespace Notify.WebSocket.Kafka;
 /// </summary>
 internal sealed class KafkaStrategyOptionsValidator : IValidateOptions<KafkaStrategyOptions>
 {
+    private static readonly string[] SecretNames = ["password", "secret", "key", "token", "jaas"];
+
     public ValidateOptionsResult Validate(string? name, KafkaStrategyOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -33,6 +36,41 @@ internal sealed class KafkaStrategyOptionsValidator : IValidateOptions<KafkaStra
             errors.Add($"{path}: KafkaStrategyOptions.Key is null; leave it out for the message id or give a function.");
         }
 
+        if (errors.Count == 0 && ProducerProblem(options) is { } problem)
+        {
+            errors.Add($"{path}:producer: librdkafka refuses these settings ({problem}); give librdkafka's own property names and values (its CONFIGURATION.md lists them).");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    /// <summary>
+    /// What librdkafka says of the producer settings, or null when it takes them. Only creating a client checks names,
+    /// values and how they combine, so one is created here and destroyed at once.
+    /// Values of settings whose names say they are secret are masked in the answer.
+    /// </summary>
+    private static string? ProducerProblem(KafkaStrategyOptions options)
+    {
+        try
+        {
+            using var producer = new ProducerBuilder<Null, Null>(KafkaStrategy.Config(options))
+                .SetLogHandler(static (_, _) => { })
+                .SetErrorHandler(static (_, _) => { })
+                .Build();
+            return null;
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or KafkaException)
+        {
+            var message = ex.Message;
+            foreach (var (key, value) in options.Producer)
+            {
+                if (value.Length > 0 && SecretNames.Any(n => key.Contains(n, StringComparison.OrdinalIgnoreCase)))
+                {
+                    message = message.Replace(value, "***", StringComparison.Ordinal);
+                }
+            }
+
+            return message;
+        }
     }
 }

@@ -48,7 +48,9 @@ public static class KafkaWebSocketNotificationsBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
         var services = builder.Services;
-        services.TryAddSingleton(sp => new KafkaStrategy((sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<KafkaStrategy>()));
+        services.TryAddSingleton(sp => new KafkaStrategy(
+            (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<KafkaStrategy>(),
+            sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KafkaShutdown>(sp => new KafkaShutdown(sp.GetRequiredService<KafkaStrategy>())));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KafkaStrategyOptions>, KafkaStrategyOptionsValidator>());
         return builder.AddHandlingStrategy<KafkaStrategyOptions>(

@@ -105,6 +105,35 @@ public sealed class KafkaOptionsTests(KafkaCluster kafka) : IClassFixture<KafkaC
         Assert.Contains($"{tenant}:strategies:kafka:topic is empty; give a topic name (here or as messageHandling:kafkaTopic) or leave it out for \"websocket.incoming.messages\".", failures);
     }
 
+    [Theory]
+    [InlineData("""{ "compression.type": "zstdx" }""", "\"zstdx\"")]
+    [InlineData("""{ "linger.mss": "5" }""", "linger.mss")]
+    [InlineData("""{ "sasl.username": "app", "sasl.pasword": "hunter2-secret" }""", "sasl.pasword")]
+    public void ProducerSettingsLibrdkafkaRefuses_StopTheHostAtStart_ByKeyPath_WithoutSecrets(string producer, string named)
+    {
+        using var files = new TempFiles();
+        using var services = Services(
+            $$"""{ {{Receiving(files.Path("spool"), $$"""{ "bootstrapServers": "{{kafka.BootstrapServers}}", "producer": {{producer}} }""")}} }""",
+            b => b.AddKafka());
+
+        var failure = Assert.Single(Assert.Throws<OptionsValidationException>(() => Provider(services)).Failures);
+
+        Assert.StartsWith($"{Root}:messageHandling:strategies:kafka:producer: librdkafka refuses these settings (", failure, StringComparison.Ordinal);
+        Assert.Contains(named, failure, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ProducerSettingsLibrdkafkaTakes_PassTheCheck()
+    {
+        using var files = new TempFiles();
+        using var services = Services(
+            $$"""{ {{Receiving(files.Path("spool"), $$"""{ "bootstrapServers": "{{kafka.BootstrapServers}}", "producer": { "compression.type": "zstd", "linger.ms": "5" } }""")}} }""",
+            b => b.AddKafka());
+
+        Assert.Equal("zstd", Kafka(services).Producer.Get("compression.type"));
+    }
+
     [Fact]
     public void WithAll_KafkaTakesPart_OnlyWhenPublishToKafkaIsOn()
     {

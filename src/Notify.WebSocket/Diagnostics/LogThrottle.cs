@@ -1,7 +1,10 @@
-// Also compiled into Notify.WebSocket.AspNetCore (linked from its project file), so one mechanism serves every package
-// without adding public API. Each package gets the type in its own namespace, so the two copies never collide.
+// Also compiled into Notify.WebSocket.AspNetCore and Notify.WebSocket.Kafka (linked from their project files), so one
+// mechanism serves every package without adding public API. Each package gets the type in its own namespace, so the
+// copies never collide.
 #if NOTIFY_WEBSOCKET_ASPNETCORE
 namespace Notify.WebSocket.AspNetCore.Diagnostics;
+#elif NOTIFY_WEBSOCKET_KAFKA
+namespace Notify.WebSocket.Kafka.Diagnostics;
 #else
 namespace Notify.WebSocket.Diagnostics;
 #endif
@@ -35,6 +38,9 @@ internal sealed class LogThrottle(TimeProvider timeProvider, TimeSpan interval)
         suppressed = 0;
         return false;
     }
+
+    /// <summary>How many occurrences are held back since the last one logged.</summary>
+    public int Held => Volatile.Read(ref _held);
 
     /// <summary>Takes the count of occurrences held back since the last one logged (for a closing summary line).</summary>
     /// <returns>The count, which is reset to zero.</returns>
