@@ -109,7 +109,8 @@ internal sealed class WebSocketProviderOptionsValidator(
             errors.Add($"{key("url")} \"{SecretRedactor.RedactUrl(o.Url)}\" is not an absolute ws://, wss://, http:// or https:// URL.");
         }
 
-        if (o.Protocol is null)
+        // A protocol that was given but not understood is reported by the binding already, as what it is.
+        if (o.Protocol is null && !errors.Any(e => e.StartsWith(key("protocol") + " ", StringComparison.Ordinal)))
         {
             errors.Add($"{key("protocol")} is required when mode is \"external\"; use \"ws\" or \"socketio\".");
         }

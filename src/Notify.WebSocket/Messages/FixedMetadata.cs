@@ -31,6 +31,10 @@ internal sealed class FixedMetadata<TValue> : IReadOnlyDictionary<string, TValue
 
     public int Count => _key2 is null ? 1 : 2;
 
+    /// <summary>The entries as <c>{ key = value, … }</c>, as a record prints its members (results print their metadata so).</summary>
+    public override string ToString() =>
+        "{ " + string.Join(", ", this.Select(static p => p.Key + " = " + p.Value)) + " }";
+
     public IEnumerable<string> Keys => this.Select(static p => p.Key);
 
     public IEnumerable<TValue> Values => this.Select(static p => p.Value);

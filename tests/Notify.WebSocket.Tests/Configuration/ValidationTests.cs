@@ -165,8 +165,12 @@ public sealed class ValidationTests
         Assert.Contains($"{Root}:mode has the unknown value \"hybrid\"; use \"internal\" or \"external\".", Failures("""{ "mode": "hybrid" }"""));
 
     [Fact]
-    public void UnknownProtocol_ListsTheAcceptedValues() =>
-        Assert.Contains($"{Root}:protocol has the unknown value \"mqtt\"; use \"ws\" or \"socketio\".", Failures("""{ "protocol": "mqtt" }"""));
+    public void UnknownProtocol_ListsTheAcceptedValues_AndIsNotAlsoCalledMissing()
+    {
+        var failures = Failures("""{ "mode": "external", "url": "ws://127.0.0.1:9/ws", "protocol": "mqtt" }""");
+
+        Assert.Equal([$"{Root}:protocol has the unknown value \"mqtt\"; use \"ws\" or \"socketio\"."], failures.Where(f => f.Contains(":protocol", StringComparison.Ordinal)));
+    }
 
     [Fact]
     public void UnknownAuthType_ListsTheAcceptedValues()

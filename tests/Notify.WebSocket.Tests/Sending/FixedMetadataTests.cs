@@ -33,4 +33,12 @@ public sealed class FixedMetadataTests
             """{"serverTimestamp":"2025-01-08T19:00:00.000Z"}""",
             System.Text.Json.JsonSerializer.Serialize<IReadOnlyDictionary<string, string>>(metadata));
     }
+
+    [Fact]
+    public void AResultPrintsItsMetadata_NotTheTypeName()
+    {
+        var result = SendResult.Succeeded("m-1", DateTimeOffset.UnixEpoch, new FixedMetadata<object?>("deliveredConnections", 2, "mode", "internal"));
+
+        Assert.Contains("Metadata = { deliveredConnections = 2, mode = internal }", result.ToString(), StringComparison.Ordinal);
+    }
 }
