@@ -30,6 +30,17 @@ internal sealed class SignalRGatewayOptionsValidator : IValidateOptions<SignalRG
             errors.Add(Prefix + "allowedChannelPatterns must not contain empty patterns.");
         }
 
+        foreach (var pattern in options.AllowedChannelPatterns.Where(p => !string.IsNullOrWhiteSpace(p)))
+        {
+            // Outside its wildcards a pattern is matched character by character against accepted names: a character no
+            // name may hold means a pattern that never matches, which would silently refuse every join it was meant for.
+            var problem = Gateway.ChannelNames.Check(pattern.Replace("*", "x", StringComparison.Ordinal), int.MaxValue, out _);
+            if (problem is Gateway.ChannelNameProblem.ForbiddenCharacter or Gateway.ChannelNameProblem.Malformed)
+            {
+                errors.Add(Prefix + $"allowedChannelPatterns entry \"{pattern}\" can never match a channel name: channel names hold no control, format, separator (such as the space) or other invisible character. Remove that character from the pattern.");
+            }
+        }
+
         AddIfBelowOne(errors, options.MaxChannelNameLength, "maxChannelNameLength");
         AddIfBelowOne(errors, options.MaxChannelsPerConnection, "maxChannelsPerConnection");
         AddIfBelowOne(errors, options.ConnectionPermitLimit, "connectionPermitLimit");

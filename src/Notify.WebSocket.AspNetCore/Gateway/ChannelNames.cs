@@ -56,7 +56,7 @@ internal static class ChannelNames
         }
 
         // NFC changes a length at most threefold either way: anything far longer is refused before normalizing.
-        if (name.Length > 4 * maxLength)
+        if (name.Length > 4L * maxLength)
         {
             return ChannelNameProblem.TooLong;
         }

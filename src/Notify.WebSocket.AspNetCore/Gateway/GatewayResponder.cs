@@ -37,8 +37,9 @@ internal sealed class GatewayResponder
         _metrics.Refused(identity.TenantId, reason);
         if (session.RefusalLog(_timeProvider, _logInterval).TryEnter(out var suppressed))
         {
-            // Only names that passed the channel-name rules reach the log: nothing invisible or bidi.
-            Log.RequestRefused(_logger, request, session.Connection.ConnectionId, identity.TenantId, identity.UserId, reason, error.ChannelName, suppressed);
+            // Only names that passed the channel-name rules reach the log: nothing invisible or bidi. Requests of no
+            // channel (positions, inbox requests) say so rather than print an empty name.
+            Log.RequestRefused(_logger, request, session.Connection.ConnectionId, identity.TenantId, identity.UserId, reason, error.ChannelName ?? "(none)", suppressed);
         }
 
         await SendAsync(session.Connection, GatewayEvents.Error, error).ConfigureAwait(false);

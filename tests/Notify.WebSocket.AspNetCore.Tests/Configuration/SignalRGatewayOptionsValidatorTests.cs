@@ -25,4 +25,19 @@ public sealed class SignalRGatewayOptionsValidatorTests
         Assert.Contains(ex.Failures, f => f.Contains("connectionWindow", StringComparison.Ordinal));
         Assert.Contains(ex.Failures, f => f.Contains("logThrottleInterval", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData("a b*")]
+    [InlineData("alerts\u200B*")]
+    public void APatternWithACharacterNoChannelNameMayHold_IsRefused_AsOneThatCanNeverMatch(string pattern)
+    {
+        var result = new Notify.WebSocket.AspNetCore.Configuration.SignalRGatewayOptionsValidator().Validate(null, new SignalRGatewayOptions { AllowedChannelPatterns = ["alerts", pattern, "team-*"] });
+
+        var failure = Assert.Single(result.Failures ?? []);
+        Assert.Contains($"\"{pattern}\" can never match a channel name", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WildcardsAndAnyScript_AreAcceptedInPatterns() =>
+        Assert.True(new Notify.WebSocket.AspNetCore.Configuration.SignalRGatewayOptionsValidator().Validate(null, new SignalRGatewayOptions { AllowedChannelPatterns = ["*", "team-*:alerts", "café-*", "*.news"] }).Succeeded);
 }
