@@ -74,15 +74,12 @@ internal static class ChannelRequestReader
             }
 
             seen = true;
-            try
+            if (!JsonText.TryGetString(property.Value, out var text))
             {
-                name = property.Value.GetString();
-            }
-            catch (InvalidOperationException)
-            {
-                // Escaped lone surrogates or invalid UTF-8: not text.
                 return null;
             }
+
+            name = text;
         }
 
         return name;

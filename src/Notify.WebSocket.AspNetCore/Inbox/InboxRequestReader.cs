@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Notify.WebSocket.AspNetCore.Gateway;
 
 namespace Notify.WebSocket.AspNetCore.Inbox;
 
@@ -39,13 +40,14 @@ internal static class InboxRequestReader
         long? position = null;
         foreach (var property in json.EnumerateObject())
         {
-            switch (property.Name)
+            // A name that is not text is no field of an inbox request: ignored, as unknown fields are.
+            switch (JsonText.TryGetName(property, out var field) ? field : null)
             {
                 case "ids" when property.Value.ValueKind == JsonValueKind.Array && property.Value.GetArrayLength() is > 0 and <= MaxIds:
                     var list = new List<string>();
                     foreach (var id in property.Value.EnumerateArray())
                     {
-                        if (id.ValueKind != JsonValueKind.String || id.GetString() is not { Length: > 0 and <= MaxIdLength } text)
+                        if (!JsonText.TryGetString(id, out var text) || text is not { Length: > 0 and <= MaxIdLength })
                         {
                             return (null, false, null, null, false);
                         }
@@ -58,7 +60,7 @@ internal static class InboxRequestReader
                 case "all" when property.Value.ValueKind == JsonValueKind.True:
                     all = true;
                     break;
-                case "stream" when property.Value.ValueKind == JsonValueKind.String && NotificationStreamId.TryParse(property.Value.GetString(), out var id):
+                case "stream" when JsonText.TryGetString(property.Value, out var name) && NotificationStreamId.TryParse(name, out var id):
                     stream = id;
                     break;
                 case "position" when property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetInt64(out var p) && p >= 0:

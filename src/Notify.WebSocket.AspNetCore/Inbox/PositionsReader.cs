@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Notify.WebSocket.AspNetCore.Gateway;
 
 namespace Notify.WebSocket.AspNetCore.Inbox;
 
@@ -63,13 +64,19 @@ internal static class PositionsReader
                 return false;
             }
 
+            if (!JsonText.TryGetName(property, out var stream))
+            {
+                // Not text, so no stream id: the client learns its positions were malformed.
+                return false;
+            }
+
             if (property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetInt64(out var position))
             {
-                positions[property.Name] = position;
+                positions[stream] = position;
             }
             else
             {
-                malformed.Add(property.Name);
+                malformed.Add(stream);
             }
         }
 

@@ -8,8 +8,8 @@ namespace Notify.WebSocket.AspNetCore.SocketIo;
 /// </summary>
 internal readonly struct SocketIoEvent(JsonElement payload, IReadOnlyList<ReadOnlyMemory<byte>> attachments, long? ackId)
 {
-    /// <summary>The event name (the reference server also allows numbers: given as their text).</summary>
-    public string Name => payload[0].ValueKind == JsonValueKind.String ? payload[0].GetString()! : payload[0].GetRawText();
+    /// <summary>The event name (the reference server also allows numbers: given as their text; a name that is no text, as its JSON).</summary>
+    public string Name => AspNetCore.Gateway.JsonText.TryGetString(payload[0], out var name) ? name : payload[0].GetRawText();
 
     /// <summary>Whether the event is named <paramref name="name"/> (without allocating).</summary>
     public bool Is(string name) => payload[0].ValueKind == JsonValueKind.String && payload[0].ValueEquals(name);

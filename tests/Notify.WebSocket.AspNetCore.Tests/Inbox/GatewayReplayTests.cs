@@ -118,6 +118,7 @@ public sealed class GatewayReplayTests
     [Theory]
     [InlineData("""{"t:1:user:alice":"seven"}""", "Invalid positions: the position of t:1:user:alice is not a whole number")]
     [InlineData("""[1, 2]""", "Invalid positions: give one JSON object")]
+    [InlineData("""{"\ud800":1}""", "Invalid positions: give one JSON object")]
     [InlineData("""{"system":1}""", "Invalid positions: system is not a stream id")]
     public async Task MalformedPositions_AreAnsweredWithInvalidRequest_AndTheConnectionStaysUsable(string positions, string message)
     {

@@ -61,6 +61,37 @@ public sealed class ReadStateTests
     }
 
     [Fact]
+    public async Task InboxRequestsWhoseIdsOrStreamAreNoText_FromTheJavaScriptClient_AreAnsweredWithInvalidRequest()
+    {
+        // Well-formed JSON (escaped lone surrogates) that holds no string; the .NET client cannot even send it. It used to
+        // fail the invocation with an unexpected error and no error event.
+        string[][] requests =
+        [
+            ["inbox:read", """{"ids":["\ud800"]}"""],
+            ["inbox:archive", """{"ids":["a\udc00b"]}"""],
+            ["inbox:read", """{"stream":"\ud800","position":1}"""],
+            ["inbox:read", """{"\ud800":true}"""],
+        ];
+        using var directory = new TempDirectory();
+        await using var server = await InboxGateway.StartAsync(directory.File("inbox.db"));
+        await using var client = await NodeSignalRClient.StartAsync(server.HubUrl, TestTokens.For("alice", "1"));
+        Assert.True(client.Started);
+
+        var codes = new List<string?>();
+        foreach (var request in requests)
+        {
+            await client.SendAsync(request[0], "[" + request[1] + "]");
+            codes.Add((await client.EventAsync("error")).GetProperty("code").GetString());
+        }
+
+        await server.SendToUserAsync("alice", "still connected");
+        await client.EventAsync("notification:new", b => b.GetProperty("subject").GetString() == "still connected");
+
+        Assert.Equal(["INVALID_REQUEST", "INVALID_REQUEST", "INVALID_REQUEST", "INVALID_REQUEST"], codes);
+        Assert.DoesNotContain(client.Lines(), l => l.GetProperty("type").GetString() is "closed" or "send-failed");
+    }
+
+    [Fact]
     public async Task ReadThroughAStreamOfAnotherUser_IsRefused()
     {
         using var directory = new TempDirectory();
@@ -152,6 +183,26 @@ public sealed class ReadStateTests
         using var response = await SendAsync(http, HttpMethod.Post, path, body, userId, tenantId);
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    [Theory]
+    [InlineData("/inbox/read", """{"ids":["\ud800"]}""")]
+    [InlineData("/inbox/archive", """{"ids":["\udfff"]}""")]
+    [InlineData("/inbox/read", """{"stream":"\ud800","position":1}""")]
+    public async Task OverHttp_AnIdOrStreamThatIsNoText_IsAnsweredWithInvalidRequest(string path, string body)
+    {
+        // Well-formed JSON (an escaped lone surrogate) that is no string: it used to fail the request with a 500.
+        using var directory = new TempDirectory();
+        await using var server = await InboxGateway.StartAsync(directory.File("inbox.db"));
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative)) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.For("alice", "1"));
+
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
+        var error = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("INVALID_REQUEST", error.GetProperty("code").GetString());
     }
 
     private static Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, string path, object? body, string userId, string tenantId)

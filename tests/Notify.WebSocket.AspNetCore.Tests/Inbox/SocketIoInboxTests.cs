@@ -203,6 +203,35 @@ public sealed class SocketIoInboxTests
         Assert.Equal(["two", "three"], alice.NotificationSubjects());
     }
 
+    [Fact]
+    public async Task AnInboxRequestAndAnEventNameThatAreNoText_AreAnswered_AndTheSocketStays()
+    {
+        // Escaped lone surrogates: well-formed JSON, no string. The inbox request used to close the session (no ack).
+        using var directory = new TempDirectory();
+        await using var server = await StartAsync(directory);
+        using var raw = new RawEngineIo(server.BaseAddress, "/socket.io");
+        var (socket, _) = await raw.OpenWebSocketAsync();
+        using (socket)
+        {
+            await RawEngineIo.SendTextAsync(socket, "40" + JsonSerializer.Serialize(new { token = TestTokens.For("alice", "1") }));
+            Assert.StartsWith("40", await RawEngineIo.ReceiveTextAsync(socket, skipPings: true), StringComparison.Ordinal);
+
+            await RawEngineIo.SendTextAsync(socket, """42["\ud800",1]""");
+            await RawEngineIo.SendTextAsync(socket, """427["inbox:read",{"ids":["\ud800"]}]""");
+            await RawEngineIo.SendTextAsync(socket, """428["inbox:read",{"ids":["real-id"]}]""");
+            string? refusal = null, answer = null;
+            while (refusal is null || answer is null)
+            {
+                var text = await RawEngineIo.ReceiveTextAsync(socket, skipPings: true);
+                refusal = text.StartsWith("437", StringComparison.Ordinal) ? text : refusal;
+                answer = text.StartsWith("438", StringComparison.Ordinal) ? text : answer;
+            }
+
+            Assert.Contains("INVALID_REQUEST", refusal, StringComparison.Ordinal);
+            Assert.Equal("438[]", answer);
+        }
+    }
+
     private static List<JsonElement> Notifications(NodeSocketIoClient client) =>
         [.. client.Lines()
             .Where(l => l.GetProperty("type").GetString() == "event" && l.GetProperty("name").GetString() == "notification:new")

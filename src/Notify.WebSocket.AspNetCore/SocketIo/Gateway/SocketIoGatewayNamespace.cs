@@ -30,9 +30,10 @@ internal sealed class SocketIoGatewayNamespace(
         var handshake = auth is { ValueKind: JsonValueKind.Object } payload ? payload : default;
 
         // The handshake's auth.token wins over what the opening request carried (header, access_token, cookies).
+        // A token that is no text (an escaped lone surrogate) is a token that fails, not a failed handshake.
         var authentication = handshake.ValueKind == JsonValueKind.Object
                 && handshake.TryGetProperty("token"u8, out var token) && token.ValueKind == JsonValueKind.String
-            ? await authenticator.AuthenticateTokenAsync(token.GetString()!).ConfigureAwait(false)
+            ? await authenticator.AuthenticateTokenAsync(JsonText.TryGetString(token, out var text) ? text : string.Empty).ConfigureAwait(false)
             : opening?.Authentication ?? SocketIoAuthentication.Anonymous;
 
         // With the inbox: the last position seen of each stream, from auth.positions (a client's auth callback gives
