@@ -42,11 +42,16 @@ public sealed class AuthenticationExpiryTests
     [Fact]
     public async Task TokenExpiry_WithTheJavaScriptClient_ErrorArrivesBeforeTheClose()
     {
-        await using var server = await GatewayServer.StartAsync();
-        var token = TestTokens.For("alice", "1", expires: DateTime.UtcNow.AddSeconds(3));
+        // The gateway's clock, not the wall clock, passes the expiry: a Node client slow to start on a loaded machine
+        // cannot find its token already expired.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var server = await GatewayServer.StartAsync(services: s => s.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)));
+        var token = TestTokens.For("alice", "1", expires: clock.GetUtcNow().UtcDateTime.AddMinutes(1));
         await using var client = await NodeSignalRClient.StartAsync(server.HubUrl, token);
         Assert.True(client.Started);
+        await client.EventAsync("channel:joined", b => b.GetProperty("channelName").GetString() == "system");
 
+        clock.Advance(TimeSpan.FromMinutes(2));
         var error = await client.EventAsync("error");
         await client.ClosedAsync();
         var types = client.Lines().Select(l => l.GetProperty("type").GetString() + ":" + (l.TryGetProperty("name", out var n) ? n.GetString() : "")).ToList();
