@@ -39,6 +39,8 @@ public static partial class WebSocketNotificationsServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(section);
         var builder = services.AddCore(providerName, _ => section, configure: null);
         services.AddSingleton<IOptionsChangeTokenSource<WebSocketProviderOptions>>(new SectionChangeTokenSource(providerName, section));
+        services.AddSingleton(new ConfigurationSectionCheck.Given(providerName, section));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Hosting.IHostedService, ConfigurationSectionCheck>());
         return builder;
     }
 

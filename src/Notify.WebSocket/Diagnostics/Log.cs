@@ -29,6 +29,9 @@ internal static partial class Log
     [LoggerMessage(2006, LogLevel.Warning, "Replacing provider {ProviderName} of tenant {TenantId} after a configuration change failed; the next call tries again")]
     public static partial void ProviderReplacementFailed(ILogger logger, Exception exception, string providerName, string tenantId);
 
+    [LoggerMessage(2007, LogLevel.Warning, "The configuration section {Path} given for provider {ProviderName} does not exist: it runs on the defaults (internal mode). If that is not meant, check the path's spelling (the usual one is Notifications:WebSocket)")]
+    public static partial void ConfigurationSectionMissing(ILogger logger, string path, string providerName);
+
     [LoggerMessage(3001, LogLevel.Information, "Connected to {Endpoint}")]
     public static partial void Connected(ILogger logger, string endpoint);
 
