@@ -170,7 +170,8 @@ internal sealed partial class KafkaStrategy : IBatchMessageHandlingStrategy<Kafk
             static (_, state) => new Lazy<IProducer<string?, byte[]>>(() => state.Strategy.Build(state.Options), LazyThreadSafetyMode.ExecutionAndPublication),
             (Strategy: this, Options: o))).Value;
 
-    private static string Fingerprint(KafkaStrategyOptions options) => string.Join(
+    /// <summary>What makes two tenants' producers the same one (and their settings the same to check).</summary>
+    internal static string Fingerprint(KafkaStrategyOptions options) => string.Join(
         '\n',
         [options.BootstrapServers, options.DeliveryTimeout.Ticks.ToString(CultureInfo.InvariantCulture), .. options.Producer.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value)]);
 

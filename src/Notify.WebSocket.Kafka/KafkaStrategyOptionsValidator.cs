@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Confluent.Kafka;
 using Microsoft.Extensions.Options;
 
@@ -10,6 +11,8 @@ namespace Notify.WebSocket.Kafka;
 internal sealed class KafkaStrategyOptionsValidator : IValidateOptions<KafkaStrategyOptions>
 {
     private static readonly string[] SecretNames = ["password", "secret", "key", "token", "jaas"];
+
+    private readonly ConcurrentDictionary<string, string?> _producerProblems = new(StringComparer.Ordinal);
 
     public ValidateOptionsResult Validate(string? name, KafkaStrategyOptions options)
     {
@@ -36,7 +39,9 @@ internal sealed class KafkaStrategyOptionsValidator : IValidateOptions<KafkaStra
             errors.Add($"{path}: KafkaStrategyOptions.Key is null; leave it out for the message id or give a function.");
         }
 
-        if (errors.Count == 0 && ProducerProblem(options) is { } problem)
+        // Once per distinct producer configuration, as producers are made: tenants that share settings share the check,
+        // each of which creates and destroys a librdkafka client with its threads.
+        if (errors.Count == 0 && _producerProblems.GetOrAdd(KafkaStrategy.Fingerprint(options), _ => ProducerProblem(options)) is { } problem)
         {
             errors.Add($"{path}:producer: librdkafka refuses these settings ({problem}); give librdkafka's own property names and values (its CONFIGURATION.md lists them).");
         }

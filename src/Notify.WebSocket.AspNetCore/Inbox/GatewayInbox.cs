@@ -53,25 +53,19 @@ internal sealed class GatewayInbox : INotificationJournalListener, IDisposable
         var positions = new Dictionary<NotificationStreamId, long>();
         if (!PositionsReader.TryRead(rawPositions, out var raw, out var malformed))
         {
-            await _responder.RefuseAsync(session, "connect", RefusalReasons.InvalidRequest, new GatewayError(
-                $"Invalid positions: give one JSON object of stream ids and the last position seen in each (at most {PositionsReader.MaxStreams}), such as {{ \"t:1:user:alice\": 41 }}.",
-                GatewayErrorCodes.InvalidRequest)).ConfigureAwait(false);
+            await RefusePositionsAsync(session, $"give one JSON object of stream ids and the last position seen in each (at most {PositionsReader.MaxStreams}), such as {{ \"t:1:user:alice\": 41 }}.").ConfigureAwait(false);
         }
 
         foreach (var id in malformed)
         {
-            await _responder.RefuseAsync(session, "connect", RefusalReasons.InvalidRequest, new GatewayError(
-                $"Invalid positions: the position of {id} is not a whole number; give the last position seen in the stream, as its notifications' position says. The other streams' positions are used.",
-                GatewayErrorCodes.InvalidRequest)).ConfigureAwait(false);
+            await RefusePositionsAsync(session, $"the position of {id} is not a whole number; give the last position seen in the stream, as its notifications' position says. The other streams' positions are used.").ConfigureAwait(false);
         }
 
         foreach (var (id, position) in raw)
         {
             if (!NotificationStreamId.TryParse(id, out var stream))
             {
-                await _responder.RefuseAsync(session, "connect", RefusalReasons.InvalidRequest, new GatewayError(
-                    $"Invalid positions: {id} is not a stream id; stream ids are t:<tenant>:user:<user> or t:<tenant>:channel:<channel>, as the notifications' stream says.",
-                    GatewayErrorCodes.InvalidRequest)).ConfigureAwait(false);
+                await RefusePositionsAsync(session, $"{id} is not a stream id; stream ids are t:<tenant>:user:<user> or t:<tenant>:channel:<channel>, as the notifications' stream says.").ConfigureAwait(false);
             }
             else if (MayFollow(identity.TenantId, identity.UserId, stream))
             {
@@ -277,6 +271,10 @@ internal sealed class GatewayInbox : INotificationJournalListener, IDisposable
     /// <summary>A stream a connection may give a position for: its tenant's, and of a user's streams only its own.</summary>
     private static bool MayFollow(string tenantId, string? userId, NotificationStreamId stream) =>
         stream.TenantId == tenantId && (stream.Kind == NotificationStreamKind.Channel || stream.Name == userId);
+
+    /// <summary>Malformed positions at connect: an <c>INVALID_REQUEST</c> error saying what is wrong (the connection stays).</summary>
+    private Task RefusePositionsAsync(GatewaySession session, string problem) =>
+        _responder.RefuseAsync(session, "connect", RefusalReasons.InvalidRequest, new GatewayError("Invalid positions: " + problem, GatewayErrorCodes.InvalidRequest));
 
     private Task RefusePositionAsync(GatewaySession session, string stream) =>
         _responder.RefuseAsync(session, "connect", RefusalReasons.PositionRefused, new GatewayError(

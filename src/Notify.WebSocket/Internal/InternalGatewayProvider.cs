@@ -92,15 +92,12 @@ internal sealed class InternalGatewayProvider(string tenantId, WebSocketProvider
         if (connections == 0 && Options.FailWhenRecipientOffline)
         {
             // Stored, it reaches them when they connect: sending it again would store it twice.
-            return SendResult.Failed(id, TimeProvider.GetUtcNow(), inboxOn
-                ? new WebSocketNotificationError(
-                    WebSocketErrorCodes.RecipientOffline,
-                    $"No connection received the notification live: {targetKind}{name} has nobody connected. It is stored in the inbox and reaches them when they connect; do not send it again.",
-                    Retryable: false)
-                : new WebSocketNotificationError(
-                    WebSocketErrorCodes.RecipientOffline,
-                    $"No connection received the notification: {targetKind}{name} has nobody connected.",
-                    Retryable: true), metadata);
+            return SendResult.Failed(id, TimeProvider.GetUtcNow(), new WebSocketNotificationError(
+                WebSocketErrorCodes.RecipientOffline,
+                inboxOn
+                    ? $"No connection received the notification live: {targetKind}{name} has nobody connected. It is stored in the inbox and reaches them when they connect; do not send it again."
+                    : $"No connection received the notification: {targetKind}{name} has nobody connected.",
+                Retryable: !inboxOn), metadata);
         }
 
         if (Logger.IsEnabled(LogLevel.Debug))
