@@ -37,7 +37,58 @@ public sealed class OutageLoggingTests
         var recovered = Assert.Single(harness.Logs.Lines, l => l.StartsWith("Information 4112:", StringComparison.Ordinal));
         Assert.Contains("callback", recovered, StringComparison.Ordinal);
         Assert.Equal(200, receiver.Accepted.Select(r => r.Header(Notify.WebSocket.WebhookHeaders.MessageId)).Distinct().Count());
+        Assert.Empty(HttpClientLines(harness));
     }
+
+    [Fact]
+    public async Task WebhookUnreachable_ConcurrentFailures_TheFirstLineCarriesTheException_AndHttpClientLogsNothing()
+    {
+        using var files = new TempFiles();
+        await using var harness = HandlingHarness.Create(h =>
+        {
+            h.Strategy = "callback";
+            h.CallbackUrl = $"http://127.0.0.1:{Loopback.FreePort()}/hook";
+            h.SpoolPath = files.Path("spool");
+            h.RetryDelay = 10;
+            h.MaxRetryDelay = 20;
+        });
+        using var failed = new MetricCollector("notify.websocket.incoming.failed");
+        var pipeline = harness.StartPipeline();
+        for (var i = 0; i < 200; i++)
+        {
+            Assert.True(pipeline.TryEnqueue(Messages.Create("refused-" + i)));
+        }
+
+        await Eventually.TrueAsync(() => failed.Sum("notify.websocket.strategy", "callback") >= 1_000, "a thousand attempts were refused", 60_000);
+        await pipeline.DisposeAsync();
+
+        // Refused connections fail within microseconds, many at once: the race for the outage's first line is real here.
+        var first = harness.Logs.Lines.First(l => l.StartsWith("Warning 41", StringComparison.Ordinal) || l.StartsWith("Warning 40", StringComparison.Ordinal));
+        Assert.StartsWith("Warning 4002:", first, StringComparison.Ordinal);
+        Assert.Contains("unreachable", first, StringComparison.Ordinal);
+        Assert.Empty(HttpClientLines(harness));
+    }
+
+    [Fact]
+    public void OutageStartingWhileTheLastReportsIntervalRuns_ItsFirstLineCarriesTheException()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var logs = new CapturingLoggerProvider();
+        var outage = new StrategyOutage("callback", "7", time, logs.CreateLogger("outage"));
+
+        outage.Failed(new HttpRequestException("500"), Messages.Create("a"));
+        outage.Succeeded();
+        time.Advance(TimeSpan.FromSeconds(1));
+        outage.Failed(new HttpRequestException("refused"), Messages.Create("b")); // a new outage, inside the interval: held
+        time.Advance(StrategyOutage.ReportInterval);
+        outage.Failed(new HttpRequestException("refused"), Messages.Create("c"));
+
+        Assert.Equal(["Warning 4002", "Information 4112", "Warning 4002"], logs.Lines.Select(l => l[..l.IndexOf(':', StringComparison.Ordinal)]));
+        Assert.EndsWith(" | refused", logs.Lines.Last(), StringComparison.Ordinal);
+    }
+
+    private static IEnumerable<string> HttpClientLines(HandlingHarness harness) =>
+        harness.Logs.LinesPerCategory.Keys.Where(c => c.StartsWith("System.Net.Http.HttpClient", StringComparison.Ordinal));
 
     [Fact]
     public void SinkFlappingRightAfterRecovery_AddsNoLines_UntilTheIntervalPasses()

@@ -18,7 +18,9 @@ public static partial class WebSocketNotificationsServiceCollectionExtensions
     /// <summary>The incoming-message pipeline, its spool and the built-in callback and database strategies.</summary>
     private static void AddIncomingHandling(IServiceCollection services)
     {
-        services.AddHttpClient(MessageHandlingDefaults.CallbackHttpClientName);
+        // IHttpClientFactory's default loggers write four Information lines per request: a webhook that is down would
+        // flood the log the outage report keeps to a handful of lines. A host that wants them adds AddDefaultLogger().
+        services.AddHttpClient(MessageHandlingDefaults.CallbackHttpClientName).RemoveAllLoggers();
         services.TryAddSingleton<IMessageSpoolStore>(_ => new LogSpoolStore());
         services.TryAddSingleton(sp => new SpoolRegistry(sp.GetService<IMessageSpoolStore>()));
         services.TryAddSingleton(sp => new NotificationsDatabases(

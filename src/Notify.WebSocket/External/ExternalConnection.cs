@@ -18,6 +18,9 @@ internal abstract class ExternalConnection : PooledConnection, ISupervisedConnec
     /// <summary>How long a rotation waits for answers to what was written, and then for the close handshake.</summary>
     private static readonly TimeSpan GracefulCloseTimeout = TimeSpan.FromSeconds(2);
 
+    /// <summary>How often dropped frames of one kind are reported.</summary>
+    private static readonly TimeSpan DroppedFrameInterval = TimeSpan.FromSeconds(10);
+
     private readonly Lock _subscribersGate = new();
     private readonly CancellationTokenSource _lifetime = new();
     private readonly ChannelMembership _channels = new();
@@ -29,7 +32,7 @@ internal abstract class ExternalConnection : PooledConnection, ISupervisedConnec
     private readonly LogThrottle _unheardReports;
     private readonly LogThrottle _notSubscribedReports;
     private readonly KeyValuePair<string, object?> _endpointTag;
-    private readonly LogThrottle _droppedFrameReports;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, LogThrottle> _droppedFrameReports = new(StringComparer.Ordinal);
     private IIncomingSubscriber[] _subscribers = [];
     private WebSocketProviderOptions _credentials;
     private Task _run = Task.CompletedTask;
@@ -48,7 +51,6 @@ internal abstract class ExternalConnection : PooledConnection, ISupervisedConnec
         _unheardReports = new LogThrottle(timeProvider, TimeSpan.FromSeconds(10));
         _notSubscribedReports = new LogThrottle(timeProvider, TimeSpan.FromSeconds(10));
         _endpointTag = new KeyValuePair<string, object?>(ExternalTelemetry.EndpointTag, key.HostAndPort);
-        _droppedFrameReports = new LogThrottle(timeProvider, TimeSpan.FromSeconds(10));
         TimeProvider = timeProvider;
         Logger = logger;
         _queue = new OutboundQueue(WriteAsync, OnWriteFailed, ChannelMessage, _channels, options.SendQueueCapacity, timeProvider, _lifetime.Token);
@@ -388,11 +390,19 @@ internal abstract class ExternalConnection : PooledConnection, ISupervisedConnec
     {
         CountDropped(tag);
 
-        // A server that sends garbage at will must not flood the log: the first, then one line per interval with the count.
-        if (_droppedFrameReports.TryEnter(out var suppressed))
+        // A server that sends garbage at will must not flood the log: the first of each kind, then one line per interval
+        // with the count, also after the last one (a burst of oversized frames behind a burst of text is still reported).
+        if (_droppedFrameReports.GetOrAdd(tag, static (kind, c) => c.DroppedFrameThrottle(kind), this).TryEnter(out var suppressed))
         {
             Log.FrameDropped(Logger, Key.ToString(), reason, suppressed + 1);
         }
+    }
+
+    /// <summary>Held-back drops are reported under their kind, the <c>reason</c> tag of the dropped-messages counter.</summary>
+    private LogThrottle DroppedFrameThrottle(string kind)
+    {
+        var endpoint = Key.ToString();
+        return new LogThrottle(TimeProvider, DroppedFrameInterval, held => Log.FrameDropped(Logger, endpoint, kind, held));
     }
 
     /// <summary>

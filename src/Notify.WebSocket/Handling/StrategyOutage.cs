@@ -22,14 +22,16 @@ internal sealed class StrategyOutage(string strategy, string tenantId, TimeProvi
     public void Failed(Exception exception, IncomingMessage message)
     {
         Interlocked.Increment(ref _failures);
-        var first = Interlocked.CompareExchange(ref _since, timeProvider.GetTimestamp(), Healthy) == Healthy;
+        Interlocked.CompareExchange(ref _since, timeProvider.GetTimestamp(), Healthy);
         if (!_throttle.TryEnter(out var suppressed))
         {
             return;
         }
 
-        Volatile.Write(ref _reported, 1);
-        if (first)
+        // The outage's first line carries the exception whichever failure gets to write it: concurrent failures race to
+        // start the outage and to pass the throttle, and one that is held back (a flap, or the last report's interval
+        // still running) leaves the exception to the next one that passes.
+        if (Interlocked.Exchange(ref _reported, 1) == 0)
         {
             Log.StrategyFailed(logger, exception, strategy, message.Id, message.Event, tenantId);
         }

@@ -25,6 +25,49 @@ public sealed class LogThrottleTests
     }
 
     [Fact]
+    public void WithAReport_ABurstThatEndsWithinTheInterval_IsReportedWhenTheIntervalEnds_Once()
+    {
+        var clock = new FakeTimeProvider();
+        var reports = new List<int>();
+        var throttle = new LogThrottle(clock, TimeSpan.FromSeconds(10), reports.Add);
+
+        Assert.True(throttle.TryEnter(out _));
+        for (var i = 0; i < 500; i++)
+        {
+            Assert.False(throttle.TryEnter(out _));
+        }
+
+        clock.Advance(TimeSpan.FromSeconds(9));
+        Assert.Empty(reports);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal([500], reports);
+        clock.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal([500], reports);
+
+        // Long after the report, the next occurrence is logged at once; one held after it is reported at its interval's end.
+        Assert.True(throttle.TryEnter(out var suppressed));
+        Assert.Equal(0, suppressed);
+        Assert.False(throttle.TryEnter(out _));
+        clock.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal([500, 1], reports);
+    }
+
+    [Fact]
+    public void WithAReport_ALineWrittenBeforeTheReportTakesTheCount()
+    {
+        var clock = new FakeTimeProvider();
+        var reports = new List<int>();
+        var throttle = new LogThrottle(clock, TimeSpan.FromSeconds(10), reports.Add);
+
+        Assert.True(throttle.TryEnter(out _));
+        Assert.False(throttle.TryEnter(out _));
+        Assert.Equal(1, throttle.TakeHeld()); // as a closing line does
+        clock.Advance(TimeSpan.FromSeconds(10));
+
+        Assert.Empty(reports);
+    }
+
+    [Fact]
     public void TakeHeld_GivesWhatWasNotLogged_Once()
     {
         var throttle = new LogThrottle(new FakeTimeProvider(), TimeSpan.FromMinutes(1));

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Notify.WebSocket.Tests.TestSupport;
 
 namespace Notify.WebSocket.Tests.External.NativeWebSocket;
@@ -8,13 +9,14 @@ public sealed class RobustnessTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task MalformedAndOversizedFrames_AreDroppedAndCounted_AndTheConnectionStaysUp()
+    public async Task MalformedAndOversizedFrames_AreDroppedAndCounted_AndTheConnectionStaysUp_AndTheLogAccountsForEveryOne()
     {
         using var dropped = new MetricCollector("notify.websocket.messages.dropped");
         await using var server = await NodePeer.StartAsync("ws-server.mjs");
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var harness = ExternalHarness.Create(server.WsUrl(), """
              "enableReceiving": true, "subscribeToEvents": ["status"], "messageHandling": { "strategy": "recording" }, "maxMessageSize": 65536
-            """);
+            """, clock);
         var provider = await harness.ConnectedAsync();
 
         await server.PostAsync("/malformed", new { count = 1000, size = 100_000 });
@@ -29,9 +31,29 @@ public sealed class RobustnessTests
         Assert.Equal(500, dropped.Sum(endpoint, ("reason", "wrong-shape")));
         Assert.Equal(1, (await server.GetAsync("/stats")).GetProperty("connections").GetInt32());
         Assert.True((await provider.SendToUserAsync("u", new NotificationContent(), Ct)).Success);
-        var warnings = harness.Logs.Lines.Where(l => l.StartsWith("Warning 3007:", StringComparison.Ordinal)).ToList();
-        Assert.InRange(warnings.Count, 1, 4);
-        Assert.Contains("not JSON", warnings[0], StringComparison.Ordinal);
+
+        // The first of each kind at once, each kind's held-back count once the interval is over: no line per frame, and
+        // no kind left out because another came first.
+        var first = Warnings(harness);
+        Assert.Equal(3, first.Count);
+        Assert.Contains(first, l => l.Contains("exceeds maxMessageSize", StringComparison.Ordinal));
+        Assert.Contains(first, l => l.Contains(": not JSON (1 dropped", StringComparison.Ordinal));
+        Assert.Contains(first, l => l.Contains("not a JSON object", StringComparison.Ordinal) || l.Contains("neither an event", StringComparison.Ordinal));
+        clock.Advance(TimeSpan.FromSeconds(10));
+        await Eventually.TrueAsync(() => Warnings(harness).Sum(DroppedCount) == 1000, "the log's counts add up to every dropped frame");
+        Assert.Equal(6, Warnings(harness).Count);
+        clock.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal(6, Warnings(harness).Count);
+    }
+
+    private static List<string> Warnings(ExternalHarness harness) =>
+        [.. harness.Logs.Lines.Where(l => l.StartsWith("Warning 3007:", StringComparison.Ordinal))];
+
+    private static int DroppedCount(string line)
+    {
+        var end = line.IndexOf(" dropped since the last report", StringComparison.Ordinal);
+        var start = line.LastIndexOf('(', end) + 1;
+        return int.Parse(line.AsSpan(start, end - start), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     [Fact]
