@@ -2,7 +2,6 @@ using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Notify.WebSocket.AspNetCore;
 using Notify.WebSocket.AspNetCore.Configuration;
 
@@ -21,7 +20,7 @@ public static class NotificationGatewayEndpointRouteBuilderExtensions
     /// <param name="endpoints">The app.</param>
     /// <param name="pattern">The path, default <c>/notifications</c>.</param>
     /// <returns>The hub endpoint, for further conventions.</returns>
-    /// <exception cref="InvalidOperationException"><c>AddSignalRGateway</c> was not called, or registered another hub type.</exception>
+    /// <exception cref="InvalidOperationException"><c>AddSignalRGateway</c> was not called, or registered another hub type, or no authentication is registered while anonymous connections are not allowed.</exception>
     public static HubEndpointConventionBuilder MapNotificationGateway(this IEndpointRouteBuilder endpoints, string pattern = DefaultPattern) =>
         endpoints.MapNotificationGateway<NotificationHub>(pattern, configureOptions: null);
 
@@ -36,7 +35,7 @@ public static class NotificationGatewayEndpointRouteBuilderExtensions
     /// <param name="pattern">The path.</param>
     /// <param name="configureOptions">Sets the connection options; null keeps SignalR's defaults.</param>
     /// <returns>The hub endpoint, for further conventions.</returns>
-    /// <exception cref="InvalidOperationException"><c>AddSignalRGateway</c> was not called, or registered another hub type.</exception>
+    /// <exception cref="InvalidOperationException"><c>AddSignalRGateway</c> was not called, or registered another hub type, or no authentication is registered while anonymous connections are not allowed.</exception>
     public static HubEndpointConventionBuilder MapNotificationGateway(this IEndpointRouteBuilder endpoints, string pattern, Action<HttpConnectionDispatcherOptions>? configureOptions) =>
         endpoints.MapNotificationGateway<NotificationHub>(pattern, configureOptions);
 
@@ -45,7 +44,7 @@ public static class NotificationGatewayEndpointRouteBuilderExtensions
     /// <param name="endpoints">The app.</param>
     /// <param name="pattern">The path, default <c>/notifications</c>.</param>
     /// <returns>The hub endpoint, for further conventions.</returns>
-    /// <exception cref="InvalidOperationException"><c>AddSignalRGateway</c> was not called, or registered another hub type.</exception>
+    /// <exception cref="InvalidOperationException"><c>AddSignalRGateway</c> was not called, or registered another hub type, or no authentication is registered while anonymous connections are not allowed.</exception>
     public static HubEndpointConventionBuilder MapNotificationGateway<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors | DynamicallyAccessedMemberTypes.PublicMethods)] THub>(this IEndpointRouteBuilder endpoints, string pattern = DefaultPattern)
         where THub : NotificationHub =>
         endpoints.MapNotificationGateway<THub>(pattern, configureOptions: null);
@@ -56,7 +55,7 @@ public static class NotificationGatewayEndpointRouteBuilderExtensions
     /// <param name="pattern">The path.</param>
     /// <param name="configureOptions">Sets the connection options; null keeps SignalR's defaults.</param>
     /// <returns>The hub endpoint, for further conventions.</returns>
-    /// <exception cref="InvalidOperationException"><c>AddSignalRGateway</c> was not called, or registered another hub type.</exception>
+    /// <exception cref="InvalidOperationException"><c>AddSignalRGateway</c> was not called, or registered another hub type, or no authentication is registered while anonymous connections are not allowed.</exception>
     public static HubEndpointConventionBuilder MapNotificationGateway<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors | DynamicallyAccessedMemberTypes.PublicMethods)] THub>(this IEndpointRouteBuilder endpoints, string pattern, Action<HttpConnectionDispatcherOptions>? configureOptions)
         where THub : NotificationHub
     {
@@ -72,11 +71,7 @@ public static class NotificationGatewayEndpointRouteBuilderExtensions
         }
 
         var hub = endpoints.MapHub<THub>(pattern, configureOptions ?? (static _ => { }));
-        if (!endpoints.ServiceProvider.GetRequiredService<IOptions<SignalRGatewayOptions>>().Value.AllowAnonymous)
-        {
-            hub.RequireAuthorization();
-        }
-
+        GatewayEndpointAuthorization.Require(hub, endpoints.ServiceProvider, "MapNotificationGateway");
         return hub;
     }
 }

@@ -1,8 +1,7 @@
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Notify.WebSocket;
-using Notify.WebSocket.AspNetCore;
+using Notify.WebSocket.AspNetCore.Configuration;
 using Notify.WebSocket.AspNetCore.Gateway;
 using Notify.WebSocket.AspNetCore.Identity;
 using Notify.WebSocket.AspNetCore.Inbox;
@@ -28,7 +27,7 @@ public static class NotificationInboxEndpointRouteBuilderExtensions
     /// <param name="endpoints">The app.</param>
     /// <param name="pattern">The path, default <c>/inbox</c>.</param>
     /// <returns>The endpoints' group, for further conventions (rate limiting, CORS …).</returns>
-    /// <exception cref="InvalidOperationException">The inbox or the gateway is not registered.</exception>
+    /// <exception cref="InvalidOperationException">The inbox or the gateway is not registered, or no authentication is registered while anonymous connections are not allowed.</exception>
     public static RouteGroupBuilder MapNotificationInbox(this IEndpointRouteBuilder endpoints, string pattern = DefaultPattern)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
@@ -50,11 +49,7 @@ public static class NotificationInboxEndpointRouteBuilderExtensions
         group.MapPost("/unread", InboxEndpoints.Change(GatewayEvents.InboxUnread));
         group.MapPost("/archive", InboxEndpoints.Change(GatewayEvents.InboxArchive));
         group.MapPost("/unarchive", InboxEndpoints.Change(GatewayEvents.InboxUnarchive));
-        if (!endpoints.ServiceProvider.GetRequiredService<IOptions<SignalRGatewayOptions>>().Value.AllowAnonymous)
-        {
-            group.RequireAuthorization();
-        }
-
+        GatewayEndpointAuthorization.Require(group, endpoints.ServiceProvider, "MapNotificationInbox");
         return group;
     }
 }
