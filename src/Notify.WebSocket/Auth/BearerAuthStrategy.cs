@@ -28,8 +28,15 @@ internal sealed class BearerAuthStrategy(BearerTokenProviders tokenProviders) : 
     public IEnumerable<string> Validate(WebSocketProviderOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return string.IsNullOrWhiteSpace(options.AuthToken) && !tokenProviders.Has(options.ProviderName)
-            ? ["authToken is required when authType is \"bearer\" (or register a token provider with .AddBearerTokenProvider(…) on the builder AddWebSocketNotifications returns)."]
-            : [];
+        if (string.IsNullOrWhiteSpace(options.AuthToken))
+        {
+            return tokenProviders.Has(options.ProviderName)
+                ? []
+                : ["authToken is required when authType is \"bearer\" (or register a token provider with .AddBearerTokenProvider(…) on the builder AddWebSocketNotifications returns)."];
+        }
+
+        return HeaderText.IsValue(options.AuthToken)
+            ? []
+            : ["authToken holds a character no HTTP header can carry (a line break, a control or a non-ASCII character); fix the token (not shown: it is a secret)."];
     }
 }

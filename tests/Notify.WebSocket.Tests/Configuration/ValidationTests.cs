@@ -160,6 +160,26 @@ public sealed class ValidationTests
     public void Custom_WithoutHeaders_Fails() =>
         Assert.Contains($"{Root}:authHeaders must hold at least one header when authType is \"custom\".", Failures("""{ "authType": "custom" }"""));
 
+    [Theory]
+    [InlineData("""{ "authType": "custom", "authHeaders": { "Bad Header": "SECRET-1" } }""", "authHeaders:Bad Header is not a valid HTTP header name")]
+    [InlineData("""{ "authType": "custom", "authHeaders": { "X-Key\u000d": "SECRET-1" } }""", "authHeaders:X-Key\\u000d is not a valid HTTP header name")]
+    [InlineData("""{ "authType": "custom", "authHeaders": { "X-Key": "SECRET-1\r\nX-Injected: yes" } }""", "authHeaders:X-Key has a value no HTTP header can carry")]
+    [InlineData("""{ "authType": "custom", "authHeaders": { "X-Key": "SECRET-1\u00e9" } }""", "authHeaders:X-Key has a value no HTTP header can carry")]
+    [InlineData("""{ "authType": "bearer", "authToken": "SECRET-1\nX-Injected: yes" }""", "authToken holds a character no HTTP header can carry")]
+    public void Credentials_NoHttpHeaderCanCarry_FailAtStart_WithoutShowingTheSecret(string json, string expected)
+    {
+        var failures = Failures(json);
+
+        Assert.Contains(failures, f => f.StartsWith($"{Root}:{expected}", StringComparison.Ordinal));
+        Assert.DoesNotContain(failures, f => f.Contains("SECRET-1", StringComparison.Ordinal) || f.Contains("Injected", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Custom_WithHeadersAnHttpRequestCarries_Passes() =>
+        Assert.DoesNotContain(
+            Failures("""{ "mode": "external", "protocol": "ws", "authType": "custom", "authHeaders": { "X-Api-Key": "k v\t1!~", "x_trace.id": "a" } }"""), // fails for its missing url alone
+            f => f.Contains("authHeaders", StringComparison.Ordinal));
+
     [Fact]
     public void UnknownMode_ListsTheAcceptedValues() =>
         Assert.Contains($"{Root}:mode has the unknown value \"hybrid\"; use \"internal\" or \"external\".", Failures("""{ "mode": "hybrid" }"""));
