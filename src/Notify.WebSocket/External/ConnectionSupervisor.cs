@@ -16,6 +16,12 @@ internal sealed class ConnectionSupervisor
     /// <summary>Attempts after giving up are never closer together than this, even with <c>maxReconnectionDelay: 0</c>.</summary>
     private static readonly TimeSpan MinimumRecoveryInterval = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// How early a timer may wake by the clock's own timestamps (timers count whole milliseconds, timestamps do not): a
+    /// recovery timer this close to due is due, and one woken earlier waits for what is left, never for another interval.
+    /// </summary>
+    private static readonly TimeSpan TimerSlack = TimeSpan.FromMilliseconds(16);
+
     private readonly Lock _gate = new();
     private readonly Lock _deliveryGate = new();
     private readonly System.Collections.Concurrent.ConcurrentQueue<ConnectionTransition> _undelivered = new();
@@ -343,10 +349,16 @@ internal sealed class ConnectionSupervisor
                     return;
                 }
 
-                if (_options.Reconnection && _connection.WantsConnection && TryStartRecoveryLocked(out _))
+                if (_options.Reconnection && _connection.WantsConnection)
                 {
-                    _recoveryRequested = NewSignal();
-                    break;
+                    if (TryStartRecoveryLocked(out var remaining, slack: TimerSlack))
+                    {
+                        _recoveryRequested = NewSignal();
+                        break;
+                    }
+
+                    nextCheck = remaining;
+                    continue;
                 }
             }
 
@@ -357,11 +369,14 @@ internal sealed class ConnectionSupervisor
         DeliverTransitions();
     }
 
-    /// <summary>Starts an attempt when the last one is old enough (or <paramref name="force"/>); otherwise says how long until it is.</summary>
-    private bool TryStartRecoveryLocked(out TimeSpan wait, bool force = false)
+    /// <summary>
+    /// Starts an attempt when the last one is old enough, give or take <paramref name="slack"/> (or <paramref name="force"/>);
+    /// otherwise says how long until it is.
+    /// </summary>
+    private bool TryStartRecoveryLocked(out TimeSpan wait, bool force = false, TimeSpan slack = default)
     {
         wait = force ? TimeSpan.Zero : _recoveryInterval - _timeProvider.GetElapsedTime(_lastAttempt);
-        if (_state != WebSocketConnectionState.Failed || wait > TimeSpan.Zero)
+        if (_state != WebSocketConnectionState.Failed || wait > slack)
         {
             return _state != WebSocketConnectionState.Failed;
         }
