@@ -249,7 +249,7 @@ internal sealed class ConnectionSupervisor
 
             if (!refused && !recovering && _options.Reconnection)
             {
-                error = ExternalErrors.MaxAttempts(_options.ReconnectionAttempts);
+                error = _policy is ExponentialBackoffPolicy ? ExternalErrors.MaxAttempts(_options.ReconnectionAttempts) : ExternalErrors.PolicyGaveUp(attempt);
             }
 
             SetState(new ConnectionTransition(WebSocketConnectionState.Failed, Error: error));
@@ -307,9 +307,13 @@ internal sealed class ConnectionSupervisor
             delay = TimeSpan.Zero;
         }
 
-        if (delay is null)
+        if (delay is null && _policy is ExponentialBackoffPolicy)
         {
             Log.MaxReconnectionAttempts(_logger, _options.ReconnectionAttempts, _connection.Endpoint);
+        }
+        else if (delay is null)
+        {
+            Log.ReconnectionPolicyGaveUp(_logger, _connection.Endpoint, attempt);
         }
 
         return delay;

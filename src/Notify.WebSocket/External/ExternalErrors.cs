@@ -25,6 +25,10 @@ internal static class ExternalErrors
     public static WebSocketNotificationError MaxAttempts(int attempts) =>
         new(WebSocketErrorCodes.ConnectionError, $"Max reconnection attempts ({attempts}) reached", Retryable: true);
 
+    /// <summary>A host's own <see cref="IReconnectionPolicy"/> gave up: its rule, not <c>reconnectionAttempts</c>, ended the attempts.</summary>
+    public static WebSocketNotificationError PolicyGaveUp(int attempts) =>
+        new(WebSocketErrorCodes.ConnectionError, $"The reconnection policy gave up after {attempts} reconnection attempt(s)", Retryable: true);
+
     /// <summary>A send refused or failed because the connection gave up: the reason, and when it tries again.</summary>
     public static WebSocketNotificationError Down(WebSocketNotificationError failure, TimeSpan? nextAttemptIn = null) =>
         new(

@@ -62,6 +62,9 @@ public sealed class ConnectionEventsTests
         Assert.All(policy.Seen, c => Assert.DoesNotContain("secret-token", c.Endpoint, StringComparison.Ordinal));
         Assert.Equal([TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(20)], transitions.All.Where(t => t.State == WebSocketConnectionState.Reconnecting).Select(t => t.Delay!.Value));
         Assert.Equal(WebSocketErrorCodes.ConnectionError, failed.Error!.Code);
+        Assert.Equal("The reconnection policy gave up after 2 reconnection attempt(s)", failed.Error.Message); // not reconnectionAttempts' "(5)"
+        Assert.Contains(harness.Logs.Lines, l => l.StartsWith("Error 3018: The reconnection policy gave up on ", StringComparison.Ordinal) && l.EndsWith("after 2 reconnection attempt(s); the connection has failed", StringComparison.Ordinal));
+        Assert.DoesNotContain(harness.Logs.Lines, l => l.StartsWith("Error 3004:", StringComparison.Ordinal));
     }
 
     private static async Task<ConnectionStateChangedEventArgs> NextAsync(Channel<ConnectionStateChangedEventArgs> changes, Func<ConnectionStateChangedEventArgs, bool> match)
