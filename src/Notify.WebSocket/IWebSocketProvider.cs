@@ -63,7 +63,7 @@ public interface IWebSocketProvider
     /// <summary>Sends a request to the external server and waits for its response (request-response pattern).</summary>
     /// <param name="request">The event, its data and an optional timeout (default: <c>requestTimeout</c>).</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
-    /// <returns>The response data as JSON.</returns>
+    /// <returns>The response data as JSON; JSON <c>null</c> when the response carries no data.</returns>
     /// <exception cref="WebSocketNotificationException">
     /// The query failed: <see cref="WebSocketErrorCodes.Timeout"/> when no response came in time,
     /// <see cref="WebSocketErrorCodes.NotConfigured"/> in internal mode or when request-response is disabled.

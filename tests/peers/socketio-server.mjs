@@ -81,7 +81,7 @@ const attach = (nsp) => {
       if (logFile && data?.id) fs.appendFileSync(logFile, data.id + '\n');
       if (callback && ack) {
         const delay = data?.delayMs ?? ackDelay;
-        const respond = () => callback({ event, echo: data });
+        const respond = () => (data?.noData ? callback() : callback({ event, echo: data }));
         delay > 0 ? setTimeout(respond, delay) : respond();
       }
     });

@@ -159,7 +159,7 @@ wss.on('connection', (ws, req) => {
     }
     if (msg.requiresResponse) {
       const delay = msg.data?.delayMs ?? 0;
-      const respond = () => ws.send(JSON.stringify({ response: true, id: msg.id, data: { event: msg.event, echo: msg.data } }));
+      const respond = () => ws.send(JSON.stringify(msg.data?.noData ? { response: true, id: msg.id } : { response: true, id: msg.id, data: { event: msg.event, echo: msg.data } }));
       delay > 0 ? setTimeout(respond, delay) : respond();
     }
   });

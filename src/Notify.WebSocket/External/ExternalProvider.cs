@@ -12,6 +12,8 @@ namespace Notify.WebSocket.External;
 /// </summary>
 internal sealed class ExternalProvider : WebSocketProviderBase, IIncomingSubscriber
 {
+    private static readonly JsonElement NoData = JsonElement.Parse("null");
+
     private readonly ConnectionLease<ExternalConnection> _lease;
     private readonly ExternalConnection _connection;
     private readonly IncomingPipeline? _pipeline;
@@ -204,7 +206,11 @@ internal sealed class ExternalProvider : WebSocketProviderBase, IIncomingSubscri
         try
         {
             var message = new OutgoingMessage(OutgoingKind.Query, request.Event, PayloadSerializer.Value(request.Data, PayloadSerializerOptions), NewId(), requiresAck: false);
-            return await _connection.QueryAsync(message, timeout, cancellationToken).ConfigureAwait(false);
+            var response = await _connection.QueryAsync(message, timeout, cancellationToken).ConfigureAwait(false);
+
+            // A response with no data (no "data" field, a Socket.IO callback called with no argument) is JSON null, not
+            // an undefined element whose every read throws.
+            return response.ValueKind == JsonValueKind.Undefined ? NoData : response;
         }
         finally
         {

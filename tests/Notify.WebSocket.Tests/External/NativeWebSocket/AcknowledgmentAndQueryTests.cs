@@ -81,6 +81,21 @@ public sealed class AcknowledgmentAndQueryTests
     }
 
     [Fact]
+    public async Task Query_AnsweredWithoutData_IsJsonNull()
+    {
+        await using var server = await NodePeer.StartAsync("ws-server.mjs");
+        await using var harness = ExternalHarness.Create(server.WsUrl(), """ "enableRequestResponse": true """);
+        var provider = await harness.ConnectedAsync();
+
+        var response = await provider.QueryAsync(new QueryRequest("user:info", new { noData = true }), Ct);
+        var typed = await provider.QueryAsync<EchoResponse>(new QueryRequest("user:info", new { noData = true }), Ct);
+
+        Assert.Equal(JsonValueKind.Null, response.ValueKind);
+        Assert.Equal("null", response.GetRawText());
+        Assert.Null(typed);
+    }
+
+    [Fact]
     public async Task Queries_ManyInFlight_EachGetsItsOwnResponse()
     {
         await using var server = await NodePeer.StartAsync("ws-server.mjs");

@@ -63,6 +63,19 @@ public sealed class SocketIoMessagingTests
     }
 
     [Fact]
+    public async Task Query_WhoseCallbackIsCalledWithNoArgument_IsJsonNull()
+    {
+        await using var server = await NodePeer.StartAsync("socketio-server.mjs");
+        await using var harness = Harness(server, """ "enableRequestResponse": true """);
+        var provider = await harness.ConnectedAsync();
+
+        var response = await provider.QueryAsync(new QueryRequest("user:info", new { noData = true }) { Timeout = TimeSpan.FromSeconds(10) }, Ct);
+
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, response.ValueKind);
+        Assert.Equal("null", response.GetRawText());
+    }
+
+    [Fact]
     public async Task ServerThatNeverAcks_TimesOutAckAndQuery_ByOurClock()
     {
         await using var server = await NodePeer.StartAsync("socketio-server.mjs", "--no-ack");
