@@ -47,7 +47,7 @@ internal sealed record ConnectionPoolKey(
 
     /// <summary>Shows the endpoint and a prefix of the keyed hash only.</summary>
     public override string ToString() =>
-        $"{Protocol} {SecretRedactor.RedactUrl(Url)}{Path} auth={AuthType.ToLowerInvariant()}#{CredentialHash[..8]}";
+        $"{Protocol} {(Path.Length > 0 ? SecretRedactor.RedactUrl(Url).TrimEnd('/') : SecretRedactor.RedactUrl(Url))}{Path} auth={AuthType.ToLowerInvariant()}#{CredentialHash[..8]}";
 
     private static string HashCredentials(WebSocketProviderOptions options, string? owner)
     {

@@ -49,6 +49,12 @@ public sealed class ConnectionPoolKeyTests
         Assert.NotEqual(ConnectionPoolKey.From(Options()), ConnectionPoolKey.From(changed));
     }
 
+    [Theory]
+    [InlineData("http://127.0.0.1:3000", "http://127.0.0.1:3000/socket.io ")]
+    [InlineData("http://127.0.0.1:3000/", "http://127.0.0.1:3000/socket.io ")]
+    public void KeyText_JoinsTheUrlAndTheSocketIoPath_WithOneSlash(string url, string expected) =>
+        Assert.Contains(expected, ConnectionPoolKey.From(Options(o => o.Url = url)).ToString(), StringComparison.Ordinal);
+
     [Fact]
     public void KeyText_HidesTheCredentials()
     {
