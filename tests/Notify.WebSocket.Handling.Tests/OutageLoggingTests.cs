@@ -11,20 +11,9 @@ public sealed class OutageLoggingTests
         using var files = new TempFiles();
         var down = 1;
         await using var receiver = await WebhookReceiver.StartAsync(_ => Volatile.Read(ref down) == 1 ? 500 : 200);
-        await using var harness = HandlingHarness.Create(h =>
-        {
-            h.Strategy = "callback";
-            h.CallbackUrl = receiver.Url.ToString();
-            h.SpoolPath = files.Path("spool");
-            h.RetryDelay = 10;
-            h.MaxRetryDelay = 20;
-        });
+        await using var harness = FastRetryingCallback(receiver.Url.ToString(), files);
         using var failed = new MetricCollector("notify.websocket.incoming.failed");
-        var pipeline = harness.StartPipeline();
-        for (var i = 0; i < 200; i++)
-        {
-            Assert.True(pipeline.TryEnqueue(Messages.Create("down-" + i)));
-        }
+        var pipeline = StartWith200(harness);
 
         await Eventually.TrueAsync(() => failed.Sum("notify.websocket.strategy", "callback") >= 2_000, "thousands of attempts failed", 60_000);
         Volatile.Write(ref down, 0);
@@ -44,20 +33,9 @@ public sealed class OutageLoggingTests
     public async Task WebhookUnreachable_ConcurrentFailures_TheFirstLineCarriesTheException_AndHttpClientLogsNothing()
     {
         using var files = new TempFiles();
-        await using var harness = HandlingHarness.Create(h =>
-        {
-            h.Strategy = "callback";
-            h.CallbackUrl = $"http://127.0.0.1:{Loopback.FreePort()}/hook";
-            h.SpoolPath = files.Path("spool");
-            h.RetryDelay = 10;
-            h.MaxRetryDelay = 20;
-        });
+        await using var harness = FastRetryingCallback($"http://127.0.0.1:{Loopback.FreePort()}/hook", files);
         using var failed = new MetricCollector("notify.websocket.incoming.failed");
-        var pipeline = harness.StartPipeline();
-        for (var i = 0; i < 200; i++)
-        {
-            Assert.True(pipeline.TryEnqueue(Messages.Create("refused-" + i)));
-        }
+        var pipeline = StartWith200(harness);
 
         await Eventually.TrueAsync(() => failed.Sum("notify.websocket.strategy", "callback") >= 1_000, "a thousand attempts were refused", 60_000);
         await pipeline.DisposeAsync();
@@ -85,6 +63,27 @@ public sealed class OutageLoggingTests
 
         Assert.Equal(["Warning 4002", "Information 4112", "Warning 4002"], logs.Lines.Select(l => l[..l.IndexOf(':', StringComparison.Ordinal)]));
         Assert.EndsWith(" | refused", logs.Lines.Last(), StringComparison.Ordinal);
+    }
+
+    /// <summary>The callback strategy retrying every 10 to 20 ms: thousands of failed attempts within seconds.</summary>
+    private static HandlingHarness FastRetryingCallback(string url, TempFiles files) => HandlingHarness.Create(h =>
+    {
+        h.Strategy = "callback";
+        h.CallbackUrl = url;
+        h.SpoolPath = files.Path("spool");
+        h.RetryDelay = 10;
+        h.MaxRetryDelay = 20;
+    });
+
+    private static IncomingPipeline StartWith200(HandlingHarness harness)
+    {
+        var pipeline = harness.StartPipeline();
+        for (var i = 0; i < 200; i++)
+        {
+            Assert.True(pipeline.TryEnqueue(Messages.Create("m-" + i)));
+        }
+
+        return pipeline;
     }
 
     private static IEnumerable<string> HttpClientLines(HandlingHarness harness) =>
