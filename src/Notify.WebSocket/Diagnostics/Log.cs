@@ -80,11 +80,11 @@ internal static partial class Log
     [LoggerMessage(3016, LogLevel.Warning, "An event {Event} from {Endpoint} arrived with no provider listening on the connection; dropped ({Dropped} since the last report)")]
     public static partial void EventWithoutSubscriber(ILogger logger, string @event, string endpoint, int dropped);
 
-    [LoggerMessage(3018, LogLevel.Error, "The reconnection policy gave up on {Endpoint} after {Attempts} reconnection attempt(s); the connection has failed")]
-    public static partial void ReconnectionPolicyGaveUp(ILogger logger, string endpoint, int attempts);
-
     [LoggerMessage(3017, LogLevel.Debug, "An event {Event} from {Endpoint} is not in subscribeToEvents; ignored ({Dropped} since the last report)")]
     public static partial void EventNotSubscribed(ILogger logger, string @event, string endpoint, int dropped);
+
+    [LoggerMessage(3018, LogLevel.Error, "The reconnection policy gave up on {Endpoint} after {Attempts} reconnection attempt(s); the connection has failed")]
+    public static partial void ReconnectionPolicyGaveUp(ILogger logger, string endpoint, int attempts);
 
     [LoggerMessage(4001, LogLevel.Warning, "Incoming message {MessageId} ({Event}) for tenant {TenantId} was dropped: the handling queue is full and messageHandling:whenQueueFull is \"drop\" ({Dropped} dropped since the last report)")]
     public static partial void IncomingQueueFull(ILogger logger, string messageId, string @event, string tenantId, int dropped);
