@@ -90,6 +90,20 @@ public sealed class SocketIoConnectTests
     }
 
     [Fact]
+    public async Task UnknownNamespace_IsAConnectionErrorNamingTheUrlPath_NotAnAuthError()
+    {
+        await using var server = await NodePeer.StartAsync("socketio-server.mjs");
+        await using var harness = ExternalHarness.Create(new Uri(server.HttpUrl(), "/no-such-namespace"), """ "timeout": 20000, "maxReconnectionDelay": 60000 """, protocol: "socketio");
+        var provider = await harness.ProviderAsync();
+
+        var validation = await provider.ValidateAsync(Ct);
+
+        Assert.Equal(WebSocketErrorCodes.ConnectionError, validation.Error!.Code);
+        Assert.Contains("no such namespace", validation.Error.Message, StringComparison.Ordinal);
+        Assert.Equal(WebSocketConnectionState.Failed, provider.State);
+    }
+
+    [Fact]
     public async Task UnreachableServer_FailsAfterTheAttempts()
     {
         var port = System.Net.Sockets.TcpListener.Create(0) is var probe ? Bind(probe) : 0;

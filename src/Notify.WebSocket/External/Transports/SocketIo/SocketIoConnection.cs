@@ -353,8 +353,10 @@ internal sealed class SocketIoConnection(
             // Before the namespace connect, an error is the handshake's rejection (connect_error): no retry.
             if (!_connected.Task.IsCompleted)
             {
-                _connected.TrySetException(new ConnectException(
-                    new WebSocketNotificationError(WebSocketErrorCodes.AuthError, $"WebSocket error: the server refused the connection ({message})", Retryable: false)));
+                // The reference server's answer for a namespace it does not have: a wrong url path, not a credential.
+                _connected.TrySetException(new ConnectException(message == "Invalid namespace"
+                    ? new WebSocketNotificationError(WebSocketErrorCodes.ConnectionError, "WebSocket error: the server has no such namespace (Invalid namespace); the url's path names the Socket.IO namespace (\"/\" when it has none), check it", Retryable: false)
+                    : new WebSocketNotificationError(WebSocketErrorCodes.AuthError, $"WebSocket error: the server refused the connection ({message})", Retryable: false)));
             }
             else
             {
