@@ -262,6 +262,16 @@ internal abstract class ExternalConnection : PooledConnection, ISupervisedConnec
 
         await CloseTransportAsync().ConfigureAwait(false);
         await _queue.DisposeAsync().ConfigureAwait(false);
+
+        // Drops still held back by the throttle get a closing line rather than leave with the process.
+        foreach (var (kind, reports) in _droppedFrameReports)
+        {
+            if (reports.TakeHeld() is var held and > 0)
+            {
+                Log.FrameDropped(Logger, Key.ToString(), kind, held);
+            }
+        }
+
         ExternalTelemetry.Untrack(this);
         _lifetime.Dispose();
     }

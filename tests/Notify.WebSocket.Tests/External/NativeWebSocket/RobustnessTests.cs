@@ -14,15 +14,9 @@ public sealed class RobustnessTests
         using var dropped = new MetricCollector("notify.websocket.messages.dropped");
         await using var server = await NodePeer.StartAsync("ws-server.mjs");
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var harness = ExternalHarness.Create(server.WsUrl(), """
-             "enableReceiving": true, "subscribeToEvents": ["status"], "messageHandling": { "strategy": "recording" }, "maxMessageSize": 65536
-            """, clock);
+        await using var harness = await FloodedAsync(server, clock);
         var provider = await harness.ConnectedAsync();
 
-        await server.PostAsync("/malformed", new { count = 1000, size = 100_000 });
-        await server.PostAsync("/push", new { frames = new[] { new { @event = "status", data = new { still = "alive" } } } });
-
-        await Eventually.TrueAsync(() => !harness.Strategy.Handled.IsEmpty, "the valid event after the flood arrived", timeoutMs: 30_000);
         Assert.Equal("alive", Assert.Single(harness.Strategy.Handled).Data.GetProperty("still").GetString());
         // Every frame counted under its reason; the log gets the first and then a line per interval with the count, not 1,000.
         var endpoint = ("notify.websocket.endpoint", server.WsUrl().Authority);
@@ -44,6 +38,31 @@ public sealed class RobustnessTests
         Assert.Equal(6, Warnings(harness).Count);
         clock.Advance(TimeSpan.FromSeconds(30));
         Assert.Equal(6, Warnings(harness).Count);
+    }
+
+    [Fact]
+    public async Task DropsHeldBackWhenTheConnectionCloses_GetAClosingLine()
+    {
+        await using var server = await NodePeer.StartAsync("ws-server.mjs");
+        var harness = await FloodedAsync(server, new FakeTimeProvider(DateTimeOffset.UtcNow));
+
+        await harness.DisposeAsync(); // within the interval: the clock never moved
+
+        Assert.Equal(1000, Warnings(harness).Sum(DroppedCount));
+        Assert.Equal(6, Warnings(harness).Count);
+    }
+
+    /// <summary>A receiving connection sent 1,000 bad frames (250 oversized, 250 not JSON, 500 of the wrong shape), then one good event, which has arrived.</summary>
+    private static async Task<ExternalHarness> FloodedAsync(NodePeer server, FakeTimeProvider clock)
+    {
+        var harness = ExternalHarness.Create(server.WsUrl(), """
+             "enableReceiving": true, "subscribeToEvents": ["status"], "messageHandling": { "strategy": "recording" }, "maxMessageSize": 65536
+            """, clock);
+        await harness.ConnectedAsync();
+        await server.PostAsync("/malformed", new { count = 1000, size = 100_000 });
+        await server.PostAsync("/push", new { frames = new[] { new { @event = "status", data = new { still = "alive" } } } });
+        await Eventually.TrueAsync(() => !harness.Strategy.Handled.IsEmpty, "the valid event after the flood arrived", timeoutMs: 30_000);
+        return harness;
     }
 
     private static List<string> Warnings(ExternalHarness harness) =>
