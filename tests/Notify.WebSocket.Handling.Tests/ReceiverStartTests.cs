@@ -63,4 +63,23 @@ public sealed class ReceiverStartTests
         Assert.Equal(Burst, receiver.Accepted.Select(r => r.Header(Notify.WebSocket.WebhookHeaders.MessageId)).Distinct().Count());
         Assert.DoesNotContain(harness.Logs.Lines, l => l.StartsWith("Information 4110:", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task HostStart_WithAStrategyButReceivingOff_WarnsOnce_NamingTheTenantsAndTheFix()
+    {
+        using var files = new TempFiles();
+        await using var harness = HandlingHarness.Create(
+            h => { h.Strategy = "sink"; h.SpoolPath = files.Path("spool"); },
+            strategies: [new TestStrategy("sink")],
+            services: s => s.PostConfigureAll<WebSocketProviderOptions>(o => o.EnableReceiving = false));
+
+        foreach (var hosted in harness.Services.GetServices<IHostedService>())
+        {
+            await hosted.StartAsync(TestContext.Current.CancellationToken);
+        }
+
+        var warning = Assert.Single(harness.Logs.Lines, l => l.StartsWith("Warning 2008:", StringComparison.Ordinal));
+        Assert.Contains("\"sink\" with enableReceiving false (tenant(s) default)", warning, StringComparison.Ordinal);
+        Assert.Contains("Set enableReceiving to true", warning, StringComparison.Ordinal);
+    }
 }

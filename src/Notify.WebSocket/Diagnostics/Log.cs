@@ -32,6 +32,9 @@ internal static partial class Log
     [LoggerMessage(2007, LogLevel.Warning, "The configuration section {Path} given for provider {ProviderName} does not exist: it runs on the defaults (internal mode). If that is not meant, check the path's spelling (the usual one is Notifications:WebSocket)")]
     public static partial void ConfigurationSectionMissing(ILogger logger, string path, string providerName);
 
+    [LoggerMessage(2008, LogLevel.Warning, "Provider {ProviderName} has messageHandling:strategy \"{Strategy}\" with enableReceiving false (tenant(s) {Tenants}): nothing is received, so the strategy never runs. Set enableReceiving to true, with the events in subscribeToEvents, or remove the strategy")]
+    public static partial void StrategyWithoutReceiving(ILogger logger, string providerName, string strategy, string tenants);
+
     [LoggerMessage(3001, LogLevel.Information, "Connected to {Endpoint}")]
     public static partial void Connected(ILogger logger, string endpoint);
 

@@ -25,10 +25,24 @@ internal sealed class ReceiverStartService(
     {
         foreach (var registration in registrations.All)
         {
+            var notReceiving = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
             foreach (var tenant in registration.KnownTenants(services).Append(WebSocketProviderDefaults.DefaultTenantId).Distinct(StringComparer.Ordinal))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var tenantOptions = options.Get(ProviderOptionsNames.For(registration.Name, tenant));
+                if (tenantOptions.Enabled && tenantOptions.Mode == WebSocketMode.External && !tenantOptions.EnableReceiving
+                    && !string.Equals(tenantOptions.MessageHandling.Strategy, MessageHandlingStrategies.None, StringComparison.OrdinalIgnoreCase))
+                {
+                    // Valid, so not an error (receiving may be off for a while); but a strategy that never runs is rarely meant.
+                    var strategy = tenantOptions.MessageHandling.Strategy;
+                    if (!notReceiving.TryGetValue(strategy, out var tenants))
+                    {
+                        notReceiving[strategy] = tenants = [];
+                    }
+
+                    tenants.Add(tenant);
+                }
+
                 if (!tenantOptions.Enabled || tenantOptions.Mode != WebSocketMode.External || !tenantOptions.EnableReceiving || pipelines.Select(tenantOptions).Count == 0)
                 {
                     continue;
@@ -53,6 +67,11 @@ internal sealed class ReceiverStartService(
                         spools.Release(spool);
                     }
                 }
+            }
+
+            foreach (var (strategy, tenants) in notReceiving)
+            {
+                Log.StrategyWithoutReceiving(logger, registration.Name, strategy, string.Join(", ", tenants.Take(10)) + (tenants.Count > 10 ? $" and {tenants.Count - 10} more" : string.Empty));
             }
         }
 
