@@ -13,7 +13,8 @@ internal static class GroupNames
     /// <summary>Not a group: the key an anonymous connection's limits count against.</summary>
     public static string Anonymous(string tenantId, string connectionId) => string.Concat("t:", Escape(tenantId), ":anonymous:", connectionId);
 
-    private static string Escape(string tenantId) =>
+    /// <summary>A tenant id as a segment of a room or group name: <c>%</c> and <c>:</c> escaped.</summary>
+    public static string Escape(string tenantId) =>
         tenantId.AsSpan().IndexOfAny('%', ':') < 0
             ? tenantId
             : tenantId.Replace("%", "%25", StringComparison.Ordinal).Replace(":", "%3A", StringComparison.Ordinal);

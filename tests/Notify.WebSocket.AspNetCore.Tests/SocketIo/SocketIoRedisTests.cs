@@ -123,6 +123,31 @@ public sealed class SocketIoRedisTests(RedisServerFixture redis) : IClassFixture
         Assert.DoesNotContain(tenant1.Lines(), l => l.GetProperty("type").GetString() == "event" && l.GetProperty("body").TryGetProperty("subject", out var s) && s.GetString() == "tenant 2");
     }
 
+    [Fact]
+    public async Task EmitterGateway_ATenantIdThatSpellsAnotherTenantsRoom_ReachesOnlyItsOwnEscapedRoom()
+    {
+        await using var node = await NodePeer.StartAsync("socketio-redis-server.mjs", "--redis", redis.RequireConfiguration(), "--key", _key);
+        await using var member = await NodeSocketIoClient.StartAsync(node.HttpUrl(), token: null, authJson: """{"rooms":["t:1:channel:x:user:u"]}""");
+        await using var forger = await NodeSocketIoClient.StartAsync(node.HttpUrl(), token: null, authJson: """{"rooms":["t:1%3Achannel%3Ax:user:u"]}""");
+        await member.EventAsync("ready");
+        await forger.EventAsync("ready");
+        using var service = await StartEmitterServiceAsync(o =>
+        {
+            o.UserRoom = "t:{tenantId}:user:{userId}";
+            o.ChannelRoom = "t:{tenantId}:channel:{channel}";
+            o.EventName = "notify";
+        });
+        var registry = service.Services.GetRequiredService<ProviderRegistry>();
+
+        // Unescaped, tenant "1:channel:x" sending to user "u" would name tenant 1's channel "x:user:u".
+        await (await registry.GetProviderAsync("1:channel:x")).SendToUserAsync("u", new NotificationContent { Subject = "forged" });
+        await (await registry.GetProviderAsync("1")).SendToChannelAsync("x:user:u", new NotificationContent { Subject = "legit" });
+
+        await forger.EventAsync("notify", b => b.GetProperty("subject").GetString() == "forged");
+        await member.EventAsync("notify", b => b.GetProperty("subject").GetString() == "legit");
+        Assert.DoesNotContain(member.Lines(), l => l.GetProperty("type").GetString() == "event" && l.GetProperty("body").TryGetProperty("subject", out var s) && s.GetString() == "forged");
+    }
+
     private async Task<IHost> StartEmitterServiceAsync(Action<SocketIoEmitterOptions> configure)
     {
         var builder = Host.CreateApplicationBuilder();

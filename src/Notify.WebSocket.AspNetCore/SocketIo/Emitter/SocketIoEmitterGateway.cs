@@ -53,8 +53,12 @@ internal sealed class SocketIoEmitterGateway : INotificationGateway, IHostedServ
 
     public ValueTask DisposeAsync() => _redis.DisposeAsync();
 
+    /// <summary>
+    /// The tenant goes in escaped as the gateway's own group names escape it (<c>%</c>, <c>:</c>): a tenant id holding
+    /// <c>:channel:</c> cannot name another tenant's room, it names a room no socket was put in.
+    /// </summary>
     private static string Room(string template, string tenantId, string placeholder, string value) =>
-        template.Replace("{tenantId}", tenantId, StringComparison.Ordinal).Replace(placeholder, value, StringComparison.Ordinal);
+        template.Replace("{tenantId}", GroupNames.Escape(tenantId), StringComparison.Ordinal).Replace(placeholder, value, StringComparison.Ordinal);
 
     private async ValueTask<int> PublishAsync(string room, NotificationPayload payload, CancellationToken cancellationToken)
     {
