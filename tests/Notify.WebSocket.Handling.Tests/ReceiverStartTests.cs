@@ -82,4 +82,24 @@ public sealed class ReceiverStartTests
         Assert.Contains("\"sink\" with enableReceiving false (tenant(s) default)", warning, StringComparison.Ordinal);
         Assert.Contains("Set enableReceiving to true", warning, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task HostStart_WithTheCallbackStrategyAndNoSecret_WarnsThatWebhooksGoOutUnsigned()
+    {
+        using var files = new TempFiles();
+        await using var unsigned = HandlingHarness.Create(h => { h.Strategy = "callback"; h.CallbackUrl = "http://127.0.0.1:9/hook"; h.SpoolPath = files.Path("a"); });
+        await using var signed = HandlingHarness.Create(h => { h.Strategy = "callback"; h.CallbackUrl = "http://127.0.0.1:9/hook"; h.CallbackSecret = "s3cret-value"; h.SpoolPath = files.Path("b"); });
+
+        foreach (var harness in new[] { unsigned, signed })
+        {
+            foreach (var hosted in harness.Services.GetServices<IHostedService>())
+            {
+                await hosted.StartAsync(TestContext.Current.CancellationToken);
+            }
+        }
+
+        var warning = Assert.Single(unsigned.Logs.Lines, l => l.StartsWith("Warning 2009:", StringComparison.Ordinal));
+        Assert.Contains("(tenant(s) default) go out unsigned", warning, StringComparison.Ordinal);
+        Assert.DoesNotContain(signed.Logs.Lines, l => l.StartsWith("Warning 2009:", StringComparison.Ordinal));
+    }
 }

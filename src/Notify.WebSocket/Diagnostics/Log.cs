@@ -35,6 +35,9 @@ internal static partial class Log
     [LoggerMessage(2008, LogLevel.Warning, "Provider {ProviderName} has messageHandling:strategy \"{Strategy}\" with enableReceiving false (tenant(s) {Tenants}): nothing is received, so the strategy never runs. Set enableReceiving to true, with the events in subscribeToEvents, or remove the strategy")]
     public static partial void StrategyWithoutReceiving(ILogger logger, string providerName, string strategy, string tenants);
 
+    [LoggerMessage(2009, LogLevel.Warning, "Webhooks of provider {ProviderName} (tenant(s) {Tenants}) go out unsigned: messageHandling:callbackSecret is not set, so the receiver cannot tell them from forged requests. Set callbackSecret to a random string shared with the receiver, which checks X-Signature")]
+    public static partial void WebhookUnsigned(ILogger logger, string providerName, string tenants);
+
     [LoggerMessage(3001, LogLevel.Information, "Connected to {Endpoint}")]
     public static partial void Connected(ILogger logger, string endpoint);
 

@@ -26,6 +26,7 @@ internal sealed class ReceiverStartService(
         foreach (var registration in registrations.All)
         {
             var notReceiving = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
+            var unsigned = new List<string>();
             foreach (var tenant in registration.KnownTenants(services).Append(WebSocketProviderDefaults.DefaultTenantId).Distinct(StringComparer.Ordinal))
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -43,9 +44,15 @@ internal sealed class ReceiverStartService(
                     tenants.Add(tenant);
                 }
 
-                if (!tenantOptions.Enabled || tenantOptions.Mode != WebSocketMode.External || !tenantOptions.EnableReceiving || pipelines.Select(tenantOptions).Count == 0)
+                var selected = tenantOptions.Enabled && tenantOptions.Mode == WebSocketMode.External && tenantOptions.EnableReceiving ? pipelines.Select(tenantOptions) : [];
+                if (selected.Count == 0)
                 {
                     continue;
+                }
+
+                if (string.IsNullOrEmpty(tenantOptions.MessageHandling.CallbackSecret) && selected.Any(static s => s.Name == MessageHandlingStrategies.Callback))
+                {
+                    unsigned.Add(tenant);
                 }
 
                 var spool = spools.AcquireExisting(tenantOptions.MessageHandling);
@@ -71,7 +78,12 @@ internal sealed class ReceiverStartService(
 
             foreach (var (strategy, tenants) in notReceiving)
             {
-                Log.StrategyWithoutReceiving(logger, registration.Name, strategy, string.Join(", ", tenants.Take(10)) + (tenants.Count > 10 ? $" and {tenants.Count - 10} more" : string.Empty));
+                Log.StrategyWithoutReceiving(logger, registration.Name, strategy, Listed(tenants));
+            }
+
+            if (unsigned.Count > 0)
+            {
+                Log.WebhookUnsigned(logger, registration.Name, Listed(unsigned));
             }
         }
 
@@ -79,4 +91,7 @@ internal sealed class ReceiverStartService(
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private static string Listed(List<string> tenants) =>
+        string.Join(", ", tenants.Take(10)) + (tenants.Count > 10 ? $" and {tenants.Count - 10} more" : string.Empty);
 }
