@@ -6,6 +6,9 @@
 //   --port N             listen port (0 = any free port)
 //   --auth-token TOKEN   reject the handshake (connect_error "unauthorized") unless auth.token or the
 //                        Authorization header carries TOKEN
+//   --http-auth TOKEN    refuse the Engine.IO handshake itself unless the Authorization header carries TOKEN, as a
+//                        server or a proxy in front of it checks credentials over HTTP: polling with 403 (allowRequest),
+//                        a WebSocket upgrade with 401 (engine.io itself would answer an upgrade it refuses with 400)
 //   --no-ack             never call acknowledgment callbacks
 //   --ack-delay MS       call acknowledgment callbacks MS milliseconds late (a message's data.delayMs wins)
 //   --compress           enable permessage-deflate on the websocket transport
@@ -34,12 +37,27 @@ const fresh = () => ({ connections: 0, rejected: 0, received: 0, messages: [], h
 let s = fresh();
 
 const server = http.createServer();
+const httpAuth = opt('--http-auth');
 const io = new Server(server, {
+  allowRequest: (req, callback) => {
+    if (!httpAuth || req.headers['authorization'] === `Bearer ${httpAuth}`) return callback(null, true);
+    if (!req.refusedUpgrade) s.rejected++;
+    callback(null, false);
+  },
   perMessageDeflate: flag('--compress') ? { threshold: 0 } : false,
   pingInterval: Number(opt('--ping-interval', '25000')),
   pingTimeout: Number(opt('--ping-timeout', '20000')),
   maxHttpBufferSize: 16 * 1024 * 1024,
 });
+
+if (httpAuth) {
+  server.prependListener('upgrade', (req, socket) => {
+    if (req.headers['authorization'] === `Bearer ${httpAuth}`) return;
+    req.refusedUpgrade = true;
+    s.rejected++;
+    socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
+}
 
 const authorize = (socket, next) => {
   if (!authToken) return next();

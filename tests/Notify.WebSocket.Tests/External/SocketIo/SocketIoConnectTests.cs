@@ -89,6 +89,30 @@ public sealed class SocketIoConnectTests
         Assert.DoesNotContain(harness.Logs.Lines, l => l.Contains("wrong", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("polling", "WebSocket error: 403 Forbidden")]
+    [InlineData("websocket", "WebSocket error: 401 Unauthorized")]
+    public async Task CredentialsRefusedOverHttp_AreAnAuthErrorAtOnce_NotRetriedBeforeMaxReconnectionDelay(string transport, string message)
+    {
+        await using var server = await NodePeer.StartAsync("socketio-server.mjs", "--http-auth", "right");
+        await using var refused = Harness(server, $$""" "authType": "bearer", "authToken": "wrong", "transports": ["{{transport}}"], "timeout": 20000, "maxReconnectionDelay": 60000 """);
+        var provider = await refused.ProviderAsync();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var validation = await provider.ValidateAsync(Ct);
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+        Assert.Equal(WebSocketErrorCodes.AuthError, validation.Error!.Code);
+        Assert.Equal(message, validation.Error.Message);
+        Assert.Equal(WebSocketErrorCodes.AuthError, (await provider.SendToUserAsync("u", new NotificationContent(), Ct)).Error!.Code);
+        Assert.Equal(1, (await server.GetAsync("/control/stats")).GetProperty("rejected").GetInt32());
+        Assert.DoesNotContain(refused.Logs.Lines, l => l.Contains("wrong", StringComparison.Ordinal));
+
+        // The header reaches the handshake of either transport: the right token is let in.
+        await using var accepted = Harness(server, $$""" "authType": "bearer", "authToken": "right", "transports": ["{{transport}}"] """);
+        Assert.True((await (await accepted.ConnectedAsync()).SendToUserAsync("u", new NotificationContent(), Ct)).Success);
+    }
+
     [Fact]
     public async Task UnknownNamespace_IsAConnectionErrorNamingTheUrlPath_NotAnAuthError()
     {

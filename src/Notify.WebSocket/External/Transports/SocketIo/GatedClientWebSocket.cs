@@ -1,3 +1,4 @@
+using System.Net;
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Text;
@@ -16,6 +17,7 @@ internal sealed class GatedClientWebSocket(
     WebSocketProviderOptions options,
     Action<string, string> drop,
     OwnAckHandler ownAck,
+    Action<int> refused,
     CancellationToken abandoned) : IClientWebSocket
 {
     private const int ChunkSize = 16 * 1024;
@@ -33,7 +35,16 @@ internal sealed class GatedClientWebSocket(
 
     public async Task ConnectAsync(Uri uri, CancellationToken cancellationToken)
     {
-        await _socket.ConnectAsync(uri, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _socket.ConnectAsync(uri, cancellationToken).ConfigureAwait(false);
+        }
+        catch (WebSocketException) when (_socket.HttpStatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            refused((int)_socket.HttpStatusCode);
+            throw;
+        }
+
         _ = Task.Run(ListenAsync, CancellationToken.None);
     }
 
@@ -101,6 +112,9 @@ internal sealed class GatedClientWebSocket(
 
         // Engine.IO has its own ping/pong; the ActivityMonitor watches it.
         socket.Options.KeepAliveInterval = TimeSpan.Zero;
+
+        // A refused upgrade (401/403 from the server or a proxy in front of it) is an auth error, not a dropped connection.
+        socket.Options.CollectHttpResponseDetails = true;
         if (options.EnableCompression)
         {
             socket.Options.DangerousDeflateOptions = new WebSocketDeflateOptions();

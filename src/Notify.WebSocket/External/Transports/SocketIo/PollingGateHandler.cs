@@ -4,9 +4,9 @@ namespace Notify.WebSocket.External.Transports.SocketIo;
 /// The polling counterpart of <see cref="GatedClientWebSocket"/>: SocketIOClient processes a poll response right
 /// after receiving it and then issues the next poll, so the gate is taken when a poll response is handed over and
 /// given back when the next poll starts. Only polls of an open session (<c>sid=</c>) are gated; the handshake and
-/// the upgrade probe carry no acknowledgments.
+/// the upgrade probe carry no acknowledgments. A 401 or 403 answer is reported to <c>refused</c>.
 /// </summary>
-internal sealed class PollingGateHandler(FrameGate gate, ActivityMonitor activity, CancellationToken abandoned) : DelegatingHandler
+internal sealed class PollingGateHandler(FrameGate gate, ActivityMonitor activity, Action<int> refused, CancellationToken abandoned) : DelegatingHandler
 {
     private int _holding;
 
@@ -19,6 +19,12 @@ internal sealed class PollingGateHandler(FrameGate gate, ActivityMonitor activit
         }
 
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden)
+        {
+            // The server (or a proxy in front of it) refused the credentials at the HTTP level.
+            refused((int)response.StatusCode);
+        }
+
         if (request.Method == HttpMethod.Get)
         {
             await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);

@@ -227,13 +227,13 @@ internal sealed class SocketIoConnection(
                 AutoUpgrade = websocket && polling,
             });
             _socket.HttpClient.Dispose();
-            _http = new HttpClient(new PollingGateHandler(_gate, Activity, _abandoned.Token) { InnerHandler = new SocketsHttpHandler() });
+            _http = new HttpClient(new PollingGateHandler(_gate, Activity, Refused, _abandoned.Token) { InnerHandler = new SocketsHttpHandler() });
             _socket.HttpClient = _http;
             _socket.JsonSerializer = SocketIoJsonSerializer.Instance;
             _socket.ClientWebSocketProvider = () =>
             {
                 _webSocket?.Dispose();
-                return _webSocket = new GatedClientWebSocket(_gate, Activity, options, owner.DropFrame, owner.TryCompleteOwnAck, _abandoned.Token);
+                return _webSocket = new GatedClientWebSocket(_gate, Activity, options, owner.DropFrame, owner.TryCompleteOwnAck, Refused, _abandoned.Token);
             };
             _socket.OnConnected += (_, _) => _connected.TrySetResult();
             _socket.OnError += (_, message) => OnServerError(message);
@@ -247,13 +247,27 @@ internal sealed class SocketIoConnection(
 
         public async Task ConnectAsync(CancellationToken cancellationToken)
         {
+            var opening = _socket.ConnectAsync();
             try
             {
-                await _socket.ConnectAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+                // A refusal (HTTP 401/403, or connect_error) ends the attempt at once: the library would otherwise go
+                // on polling or wait for its connection timeout.
+                await Task.WhenAny(opening, _connected.Task).WaitAsync(cancellationToken).ConfigureAwait(false);
+                if (_connected.Task.IsFaulted)
+                {
+                    _ = opening.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                    await _connected.Task.ConfigureAwait(false);
+                }
+
+                await opening.ConfigureAwait(false);
+            }
+            catch (ConnectException)
+            {
+                throw;
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                throw new ConnectException(ExternalErrors.ConnectFailed(ex.GetBaseException().Message), ex);
+                throw new ConnectException(_connected.Task.IsFaulted ? ((ConnectException)_connected.Task.Exception!.InnerException!).Error : ExternalErrors.ConnectFailed(ex.GetBaseException().Message), ex);
             }
 
             // The library's ConnectAsync returns once the transport is open; the namespace connect (or its
@@ -347,6 +361,9 @@ internal sealed class SocketIoConnection(
             _abandoned.Dispose();
             _gate.Dispose();
         }
+
+        private void Refused(int status) =>
+            _connected.TrySetException(new ConnectException(ExternalErrors.Unauthorized(status)));
 
         private void OnServerError(string message)
         {
