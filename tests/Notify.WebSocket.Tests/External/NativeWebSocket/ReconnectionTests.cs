@@ -92,6 +92,21 @@ public sealed class ReconnectionTests
     }
 
     [Fact]
+    public async Task ZeroReconnectionAttempts_FromConfiguration_FailsAtTheDrop_WithoutReconnecting()
+    {
+        await using var server = await NodePeer.StartAsync("ws-server.mjs");
+        await using var harness = ExternalHarness.Create(server.WsUrl(), """ "reconnectionAttempts": 0, "maxReconnectionDelay": 60000 """);
+        var provider = await harness.ConnectedAsync();
+        using var transitions = new TransitionRecorder(provider.Connection());
+
+        await server.KillAsync();
+        var failed = await transitions.NextAsync(WebSocketConnectionState.Failed, "the connection failed at the drop");
+
+        Assert.Equal("Max reconnection attempts (0) reached", failed.Error!.Message);
+        Assert.DoesNotContain(transitions.All, t => t.State == WebSocketConnectionState.Reconnecting);
+    }
+
+    [Fact]
     public async Task ExhaustedAttempts_FailTheConnection_WithBackoffDrivenByTheClock()
     {
         await using var server = await NodePeer.StartAsync("ws-server.mjs");

@@ -13,18 +13,20 @@ public sealed class SocketIoConnectTests
     [InlineData("""["websocket", "polling"]""", "websocket")]
     [InlineData("""["websocket"]""", "websocket")]
     [InlineData("""["polling"]""", "polling")]
-    public async Task EachTransportSetting_ConnectsSendsAndGetsAcks(string transports, string expectedTransport)
+    public async Task EachTransportSetting_ConnectsSendsGetsAcksAndAnswersQueries(string transports, string expectedTransport)
     {
         await using var server = await NodePeer.StartAsync("socketio-server.mjs");
-        await using var harness = Harness(server, $""" "transports": {transports}, "enableAcknowledgments": true """);
+        await using var harness = Harness(server, $""" "transports": {transports}, "enableAcknowledgments": true, "enableRequestResponse": true """);
         var provider = await harness.ConnectedAsync();
 
         var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => provider.SendToUserAsync("u", new NotificationContent { Body = "n" + i }, Ct).AsTask()));
+        var answer = await provider.QueryAsync(new QueryRequest("user:info", new { userId = "q-" + expectedTransport }) { Timeout = TimeSpan.FromSeconds(10) }, Ct);
 
         Assert.All(results, r => Assert.True(r.Success, r.Error?.Message));
+        Assert.Equal("q-" + expectedTransport, answer.GetProperty("echo").GetProperty("userId").GetString());
         var stats = await server.GetAsync("/control/stats");
         Assert.Equal(expectedTransport, stats.GetProperty("handshakes")[0].GetProperty("transport").GetString());
-        Assert.Equal(20, stats.GetProperty("messages").GetArrayLength());
+        Assert.Equal(21, stats.GetProperty("messages").GetArrayLength());
     }
 
     [Fact]
