@@ -34,8 +34,19 @@ internal sealed record ConnectionPoolKey(
             options.EnableCompression,
             options.AuthType.ToUpperInvariant(),
             HashCredentials(options, owner),
-            options.Protocol == WebSocketProtocol.SocketIo ? string.Empty : options.Envelope.Signature);
+            WireFormatOf(options));
     }
+
+    /// <summary>
+    /// What the shared connection itself writes with the first opener's options: the envelope (native WebSocket) and
+    /// the join and leave events with their room field (both protocols), so tenants that differ there never share.
+    /// </summary>
+    private static string WireFormatOf(WebSocketProviderOptions options) =>
+        string.Join(
+            '|',
+            options.Protocol == WebSocketProtocol.SocketIo ? options.Envelope.RoomParameter : options.Envelope.Signature,
+            options.CustomEvents.Join,
+            options.CustomEvents.Leave);
 
     /// <summary>Whether <paramref name="other"/> is the same endpoint and wire format with other credentials.</summary>
     public bool DiffersOnlyInCredentials(ConnectionPoolKey other) =>

@@ -50,6 +50,18 @@ public sealed class ConnectionPoolKeyTests
     }
 
     [Theory]
+    [InlineData(WebSocketProtocol.SocketIo)]
+    [InlineData(WebSocketProtocol.Ws)]
+    public void OtherJoinOrLeaveEvents_OrRoomField_GiveOtherKeys(WebSocketProtocol protocol)
+    {
+        var key = ConnectionPoolKey.From(Options(o => o.Protocol = protocol));
+
+        Assert.NotEqual(key, ConnectionPoolKey.From(Options(o => { o.Protocol = protocol; o.CustomEvents.Join = "subscribe"; })));
+        Assert.NotEqual(key, ConnectionPoolKey.From(Options(o => { o.Protocol = protocol; o.CustomEvents.Leave = "unsubscribe"; })));
+        Assert.NotEqual(key, ConnectionPoolKey.From(Options(o => { o.Protocol = protocol; o.Envelope.RoomParameter = "channel"; })));
+    }
+
+    [Theory]
     [InlineData("http://127.0.0.1:3000", "http://127.0.0.1:3000/socket.io ")]
     [InlineData("http://127.0.0.1:3000/", "http://127.0.0.1:3000/socket.io ")]
     public void KeyText_JoinsTheUrlAndTheSocketIoPath_WithOneSlash(string url, string expected) =>
