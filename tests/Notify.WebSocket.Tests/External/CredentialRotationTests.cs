@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Notify.WebSocket.Tests.TestSupport;
 
@@ -64,6 +65,53 @@ public sealed class CredentialRotationTests
         var last = await provider.SendToUserAsync("u", new NotificationContent { Body = "last" }, Ct);
         Assert.True(last.Success, last.Error?.Message);
         File.Delete(log);
+    }
+
+    [Fact]
+    public async Task AppsettingsReload_OfTheTokens_RotatesInPlace_During500AcknowledgedSends_FailingNothing()
+    {
+        await using var server = await NodePeer.StartAsync("ws-server.mjs", "--auth-bearer", "token-0", "--ack-delay", "5");
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Notifications:WebSocket:mode"] = "external",
+            ["Notifications:WebSocket:protocol"] = "ws",
+            ["Notifications:WebSocket:url"] = server.WsUrl().ToString(),
+            ["Notifications:WebSocket:authType"] = "bearer",
+            ["Notifications:WebSocket:authToken"] = "token-0",
+            ["Notifications:WebSocket:enableAcknowledgments"] = "true",
+        }).Build();
+        var collection = new ServiceCollection();
+        collection.AddLogging();
+        collection.AddWebSocketNotifications(configuration.GetSection("Notifications:WebSocket"));
+        await using var services = collection.BuildServiceProvider();
+        var registry = services.GetRequiredService<ProviderRegistry>();
+        var provider = await registry.GetProviderAsync("1", Ct);
+
+        var sends = Task.Run(async () =>
+        {
+            var results = new List<SendResult>();
+            for (var i = 0; i < 500; i++)
+            {
+                results.Add(await provider.SendToUserAsync("u", new NotificationContent { Body = "n" + i }, Ct));
+            }
+
+            return results;
+        }, Ct);
+        for (var rotation = 1; rotation <= 3; rotation++)
+        {
+            await Eventually.TrueAsync(async () => (await server.GetAsync("/stats")).GetProperty("received").GetInt32() >= rotation * 100, $"{rotation * 100} sends arrived");
+            await server.PostAsync("/auth", new { bearer = "token-" + rotation });
+            configuration["Notifications:WebSocket:authToken"] = "token-" + rotation;
+            configuration.Reload();
+        }
+
+        var results = await sends.WaitAsync(TimeSpan.FromSeconds(60), Ct);
+
+        Assert.All(results, r => Assert.True(r.Success, $"{r.MessageId}: {r.Error?.Code} {r.Error?.Message}"));
+        Assert.Equal(1, registry.PooledConnectionCount);
+        var stats = await server.GetAsync("/stats");
+        Assert.Equal(0, stats.GetProperty("rejected").GetInt32());
+        Assert.InRange(stats.GetProperty("connections").GetInt32(), 2, 4); // a socket per rotation, each with the token current then
     }
 
     [Fact]
