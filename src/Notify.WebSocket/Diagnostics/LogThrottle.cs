@@ -57,6 +57,15 @@ internal sealed class LogThrottle(TimeProvider timeProvider, TimeSpan interval, 
     /// <returns>The count, which is reset to zero.</returns>
     public int TakeHeld() => Interlocked.Exchange(ref _held, 0);
 
+    /// <summary>Reports what is held back now, through the report given at construction (for a closing line).</summary>
+    public void Flush()
+    {
+        if (reportHeld is not null && TakeHeld() is var held and > 0)
+        {
+            reportHeld(held);
+        }
+    }
+
     private void ArmReport()
     {
         if (reportHeld is null || Interlocked.CompareExchange(ref _reportArmed, 1, 0) != 0)

@@ -249,7 +249,17 @@ internal sealed class ConnectionSupervisor
 
             if (!refused && !recovering && _options.Reconnection)
             {
-                error = _policy is ExponentialBackoffPolicy ? ExternalErrors.MaxAttempts(_options.ReconnectionAttempts) : ExternalErrors.PolicyGaveUp(attempt);
+                // The policy gave up: the default one by reconnectionAttempts, a host's own by its own rule.
+                if (_policy is ExponentialBackoffPolicy)
+                {
+                    error = ExternalErrors.MaxAttempts(_options.ReconnectionAttempts);
+                    Log.MaxReconnectionAttempts(_logger, _options.ReconnectionAttempts, _connection.Endpoint);
+                }
+                else
+                {
+                    error = ExternalErrors.PolicyGaveUp(attempt);
+                    Log.ReconnectionPolicyGaveUp(_logger, _connection.Endpoint, attempt);
+                }
             }
 
             SetState(new ConnectionTransition(WebSocketConnectionState.Failed, Error: error));
@@ -302,21 +312,7 @@ internal sealed class ConnectionSupervisor
             delay = ExponentialBackoffPolicy.From(_options).NextDelay(attempt);
         }
 
-        if (delay is { } d && d < TimeSpan.Zero)
-        {
-            delay = TimeSpan.Zero;
-        }
-
-        if (delay is null && _policy is ExponentialBackoffPolicy)
-        {
-            Log.MaxReconnectionAttempts(_logger, _options.ReconnectionAttempts, _connection.Endpoint);
-        }
-        else if (delay is null)
-        {
-            Log.ReconnectionPolicyGaveUp(_logger, _connection.Endpoint, attempt);
-        }
-
-        return delay;
+        return delay is { } d && d < TimeSpan.Zero ? TimeSpan.Zero : delay;
     }
 
     /// <summary>

@@ -264,12 +264,9 @@ internal abstract class ExternalConnection : PooledConnection, ISupervisedConnec
         await _queue.DisposeAsync().ConfigureAwait(false);
 
         // Drops still held back by the throttle get a closing line rather than leave with the process.
-        foreach (var (kind, reports) in _droppedFrameReports)
+        foreach (var reports in _droppedFrameReports.Values)
         {
-            if (reports.TakeHeld() is var held and > 0)
-            {
-                Log.FrameDropped(Logger, Key.ToString(), kind, held);
-            }
+            reports.Flush();
         }
 
         ExternalTelemetry.Untrack(this);

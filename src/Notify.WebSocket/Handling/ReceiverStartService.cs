@@ -31,7 +31,8 @@ internal sealed class ReceiverStartService(
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var tenantOptions = options.Get(ProviderOptionsNames.For(registration.Name, tenant));
-                if (tenantOptions.Enabled && tenantOptions.Mode == WebSocketMode.External && !tenantOptions.EnableReceiving
+                var external = tenantOptions.Enabled && tenantOptions.Mode == WebSocketMode.External;
+                if (external && !tenantOptions.EnableReceiving
                     && !string.Equals(tenantOptions.MessageHandling.Strategy, MessageHandlingStrategies.None, StringComparison.OrdinalIgnoreCase))
                 {
                     // Valid, so not an error (receiving may be off for a while); but a strategy that never runs is rarely meant.
@@ -44,7 +45,7 @@ internal sealed class ReceiverStartService(
                     tenants.Add(tenant);
                 }
 
-                var selected = tenantOptions.Enabled && tenantOptions.Mode == WebSocketMode.External && tenantOptions.EnableReceiving ? pipelines.Select(tenantOptions) : [];
+                var selected = external && tenantOptions.EnableReceiving ? pipelines.Select(tenantOptions) : [];
                 if (selected.Count == 0)
                 {
                     continue;

@@ -57,8 +57,11 @@ internal sealed record ConnectionPoolKey(
         Uri.TryCreate(Url, UriKind.Absolute, out var uri) ? uri.Host + ":" + uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) : "unknown";
 
     /// <summary>Shows the endpoint and a prefix of the keyed hash only.</summary>
-    public override string ToString() =>
-        $"{Protocol} {(Path.Length > 0 ? SecretRedactor.RedactUrl(Url).TrimEnd('/') : SecretRedactor.RedactUrl(Url))}{Path} auth={AuthType.ToLowerInvariant()}#{CredentialHash[..8]}";
+    public override string ToString()
+    {
+        var url = SecretRedactor.RedactUrl(Url);
+        return $"{Protocol} {(Path.Length > 0 ? url.TrimEnd('/') : url)}{Path} auth={AuthType.ToLowerInvariant()}#{CredentialHash[..8]}";
+    }
 
     private static string HashCredentials(WebSocketProviderOptions options, string? owner)
     {

@@ -247,27 +247,29 @@ internal sealed class SocketIoConnection(
 
         public async Task ConnectAsync(CancellationToken cancellationToken)
         {
+            // A refusal (HTTP 401/403, or connect_error) ends the attempt at once, as the refusal: the library would
+            // otherwise go on polling or wait for its connection timeout.
             var opening = _socket.ConnectAsync();
             try
             {
-                // A refusal (HTTP 401/403, or connect_error) ends the attempt at once: the library would otherwise go
-                // on polling or wait for its connection timeout.
                 await Task.WhenAny(opening, _connected.Task).WaitAsync(cancellationToken).ConfigureAwait(false);
-                if (_connected.Task.IsFaulted)
+                if (!_connected.Task.IsFaulted)
                 {
-                    _ = opening.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-                    await _connected.Task.ConfigureAwait(false);
+                    await opening.ConfigureAwait(false);
                 }
+            }
+            catch (Exception ex) when (!_connected.Task.IsFaulted && (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
+            {
+                throw new ConnectException(ExternalErrors.ConnectFailed(ex.GetBaseException().Message), ex);
+            }
+            catch (Exception) when (_connected.Task.IsFaulted)
+            {
+                // Refused: the refusal below is the reason.
+            }
 
-                await opening.ConfigureAwait(false);
-            }
-            catch (ConnectException)
+            if (_connected.Task.IsFaulted)
             {
-                throw;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                throw new ConnectException(_connected.Task.IsFaulted ? ((ConnectException)_connected.Task.Exception!.InnerException!).Error : ExternalErrors.ConnectFailed(ex.GetBaseException().Message), ex);
+                _ = opening.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             }
 
             // The library's ConnectAsync returns once the transport is open; the namespace connect (or its
