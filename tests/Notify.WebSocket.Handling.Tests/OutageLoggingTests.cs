@@ -13,7 +13,7 @@ public sealed class OutageLoggingTests
         await using var receiver = await WebhookReceiver.StartAsync(_ => Volatile.Read(ref down) == 1 ? 500 : 200);
         await using var harness = FastRetryingCallback(receiver.Url.ToString(), files);
         using var failed = new MetricCollector("notify.websocket.incoming.failed");
-        var pipeline = StartWith200(harness);
+        var pipeline = StartWith(harness, 2_000);
 
         await Eventually.TrueAsync(() => failed.Sum("notify.websocket.strategy", "callback") >= 2_000, "thousands of attempts failed", 60_000);
         Volatile.Write(ref down, 0);
@@ -25,7 +25,7 @@ public sealed class OutageLoggingTests
         Assert.True(warnings.Count <= 1 + 7, $"{warnings.Count} warnings for {failed.Sum("notify.websocket.strategy", "callback")} failed attempts");
         var recovered = Assert.Single(harness.Logs.Lines, l => l.StartsWith("Information 4112:", StringComparison.Ordinal));
         Assert.Contains("callback", recovered, StringComparison.Ordinal);
-        Assert.Equal(200, receiver.Accepted.Select(r => r.Header(Notify.WebSocket.WebhookHeaders.MessageId)).Distinct().Count());
+        Assert.Equal(2_000, receiver.Accepted.Select(r => r.Header(Notify.WebSocket.WebhookHeaders.MessageId)).Distinct().Count());
         Assert.Empty(HttpClientLines(harness));
     }
 
@@ -35,7 +35,7 @@ public sealed class OutageLoggingTests
         using var files = new TempFiles();
         await using var harness = FastRetryingCallback($"http://127.0.0.1:{Loopback.FreePort()}/hook", files);
         using var failed = new MetricCollector("notify.websocket.incoming.failed");
-        var pipeline = StartWith200(harness);
+        var pipeline = StartWith(harness, 1_000);
 
         await Eventually.TrueAsync(() => failed.Sum("notify.websocket.strategy", "callback") >= 1_000, "a thousand attempts were refused", 60_000);
         await pipeline.DisposeAsync();
@@ -65,7 +65,10 @@ public sealed class OutageLoggingTests
         Assert.EndsWith(" | refused", logs.Lines.Last(), StringComparison.Ordinal);
     }
 
-    /// <summary>The callback strategy retrying every 10 to 20 ms: thousands of failed attempts within seconds.</summary>
+    /// <summary>
+    /// The callback strategy retrying every 10 to 20 ms. A down sink gets one retry at a time (<see cref="RetryGate"/>),
+    /// so the thousands of failed attempts are first attempts of thousands of messages.
+    /// </summary>
     private static HandlingHarness FastRetryingCallback(string url, TempFiles files) => HandlingHarness.Create(h =>
     {
         h.Strategy = "callback";
@@ -75,10 +78,10 @@ public sealed class OutageLoggingTests
         h.MaxRetryDelay = 20;
     });
 
-    private static IncomingPipeline StartWith200(HandlingHarness harness)
+    private static IncomingPipeline StartWith(HandlingHarness harness, int messages)
     {
         var pipeline = harness.StartPipeline();
-        for (var i = 0; i < 200; i++)
+        for (var i = 0; i < messages; i++)
         {
             Assert.True(pipeline.TryEnqueue(Messages.Create("m-" + i)));
         }

@@ -39,6 +39,7 @@ internal sealed class IncomingPipeline : IAsyncDisposable
     private readonly ConcurrentDictionary<SpoolEntry, byte> _live = new();
     private readonly IReadOnlyList<SelectedStrategy> _strategies;
     private readonly StrategyOutage[] _outages;
+    private readonly RetryGate[] _gates;
     private readonly string _owner;
     private readonly string _tenantId;
     private readonly SpoolRegistry _spools;
@@ -86,6 +87,7 @@ internal sealed class IncomingPipeline : IAsyncDisposable
         _backoff = new RetryBackoff(TimeSpan.FromMilliseconds(handling.RetryDelay), TimeSpan.FromMilliseconds(handling.MaxRetryDelay));
         _slots = new SemaphoreSlim(Math.Max(1, handling.MaxConcurrency));
         _outages = [.. strategies.Select(s => new StrategyOutage(s.Name, tenantId, time, logger))];
+        _gates = [.. strategies.Select(_ => new RetryGate(_backoff, time))];
         _dropReports = new LogThrottle(time, TimeSpan.FromSeconds(1));
         _spoolFullReports = new LogThrottle(time, TimeSpan.FromSeconds(1));
         _spoolFailureReports = new LogThrottle(time, StrategyOutage.ReportInterval);
@@ -102,6 +104,9 @@ internal sealed class IncomingPipeline : IAsyncDisposable
 
     /// <summary>Messages accepted and not yet handled by every strategy: queued for the spool, or spooled and in progress.</summary>
     public int Pending => Volatile.Read(ref _queued) + _live.Count;
+
+    /// <summary>Retries waiting for their turn to probe a failing strategy, or for a probe to get through (for tests).</summary>
+    internal int RetriesWaiting => _gates.Sum(g => g.Waiting);
 
     /// <summary>Messages every strategy has handled (and that left the spool) since this pipeline started.</summary>
     public long Completed => Interlocked.Read(ref _completed);
@@ -172,6 +177,10 @@ internal sealed class IncomingPipeline : IAsyncDisposable
 
         _spools.Release(_spool);
         _retries.Dispose();
+        foreach (var gate in _gates)
+        {
+            gate.Dispose();
+        }
 
         // _stopping and _slots are not disposed: a strategy that ignored cancellation may still release or observe them.
     }
@@ -554,6 +563,15 @@ internal sealed class IncomingPipeline : IAsyncDisposable
         try
         {
             await Task.Delay(delay, _time, _retries.Token).ConfigureAwait(false);
+
+            // In the strategies' order, so that two messages never wait for each other's turn.
+            for (var i = 0; i < _strategies.Count; i++)
+            {
+                if (!entry.IsDone(_strategies[i].Name))
+                {
+                    await _gates[i].EnterAsync(entry, _retries.Token).ConfigureAwait(false);
+                }
+            }
         }
         catch (OperationCanceledException)
         {
@@ -623,6 +641,7 @@ internal sealed class IncomingPipeline : IAsyncDisposable
         {
             Done(strategy, entry);
             _outages[index].Succeeded();
+            _gates[index].Answered();
             HandlingTelemetry.Handled.Add(1, HandlingTelemetry.Tags(strategy.Name, _tenantId));
             Log.StrategyHandled(_logger, strategy.Name, message.Id, message.Event);
             return;
@@ -633,11 +652,13 @@ internal sealed class IncomingPipeline : IAsyncDisposable
         {
             // The sink refused this message for good (for example a webhook answering 400): retrying cannot help.
             Done(strategy, entry);
+            _gates[index].Answered();
             Log.StrategyRejected(_logger, failure, strategy.Name, message.Id, message.Event, _tenantId);
             return;
         }
 
         _outages[index].Failed(failure, message);
+        _gates[index].Failed(entry);
     }
 
     private static void Done(SelectedStrategy strategy, SpoolEntry entry)
