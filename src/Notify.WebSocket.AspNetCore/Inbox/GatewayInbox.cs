@@ -239,8 +239,30 @@ internal sealed class GatewayInbox : INotificationJournalListener, IDisposable
     /// <summary>A notification another instance stored.</summary>
     public void DeliverRemote(NotificationStreamId stream, NotificationPayload notification) => _followers.Offer(stream, notification);
 
-    /// <summary>An inbox change made on another instance.</summary>
-    public void ChangeRemote(string tenantId, string userId, InboxChange change) => Post(tenantId, userId, change);
+    /// <summary>
+    /// An inbox change made on another instance, for the user's connections here: with the unread count read here, in
+    /// order with the user's changes made here (the count it came with may be older than one they got since).
+    /// </summary>
+    public void ChangeRemote(string tenantId, string userId, InboxChange change)
+    {
+        var user = NotificationStreamId.ForUser(tenantId, userId);
+        if (_followers.Count(user) > 0)
+        {
+            _ = ChangeRemoteAsync(user, change);
+        }
+    }
+
+    private async Task ChangeRemoteAsync(NotificationStreamId user, InboxChange change)
+    {
+        try
+        {
+            await _journal.ReceiveRemoteChangeAsync(user.TenantId, user.Name, change, counted => Post(user, counted)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or OperationCanceledException)
+        {
+            // The host is stopping: its connections are closing.
+        }
+    }
 
     /// <summary>Every follower reads the store (the backplane may have missed broadcasts while Redis was away).</summary>
     public void CatchUpAll() => _followers.CatchUpAll();

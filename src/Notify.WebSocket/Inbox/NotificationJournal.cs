@@ -205,6 +205,49 @@ public sealed class NotificationJournal : IAsyncDisposable
         return PublishCountedAsync(tenantId, userId, new InboxChange { Kind = InboxChangeKind.Refresh }, cancellationToken);
     }
 
+    /// <summary>
+    /// For a gateway's scale-out: hands on a change of a user's inbox that another instance made and published with the
+    /// unread count it read there. That count can be older than one read here since (two devices of the user changing
+    /// their inbox on two instances at once: the first instance's message can arrive after the second's), so the count
+    /// is read again here, in order with the user's other changes, and <paramref name="deliver"/> gets the change with
+    /// it before any later change of the user is counted: the last count this instance's connections get was read after
+    /// every change it heard of. The listeners do not hear it (it is not this instance's to forward). When the store is
+    /// unavailable, <paramref name="deliver"/> gets the change as it came.
+    /// </summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="userId">The user.</param>
+    /// <param name="change">The change, as the other instance published it.</param>
+    /// <param name="deliver">Called once, with the change and the count read here (or the one it came with).</param>
+    /// <param name="cancellationToken">Cancels the call; <paramref name="deliver"/> is then not called.</param>
+    /// <returns>A task that completes once <paramref name="deliver"/> was called.</returns>
+    /// <exception cref="ArgumentException">An empty tenant or user.</exception>
+    public Task ReceiveRemoteChangeAsync(string tenantId, string userId, InboxChange change, Action<InboxChange> deliver, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(userId);
+        ArgumentNullException.ThrowIfNull(change);
+        ArgumentNullException.ThrowIfNull(deliver);
+        return _changeOrder.RunAsync(
+            tenantId,
+            userId,
+            async ct =>
+            {
+                InboxChange counted;
+                try
+                {
+                    counted = change with { UnreadCount = await CountUnreadAsync(tenantId, userId, ct).ConfigureAwait(false) };
+                }
+                catch (WebSocketNotificationException ex) when (ex.Code == WebSocketErrorCodes.StoreUnavailable)
+                {
+                    counted = change;
+                }
+
+                deliver(counted);
+                return true;
+            },
+            cancellationToken);
+    }
+
     /// <summary>How many notifications of a user's inbox are unread.</summary>
     internal Task<long> CountUnreadAsync(string tenantId, string userId, CancellationToken cancellationToken) =>
         CallAsync(static (store, a, ct) => store.CountUnreadAsync(a.tenantId, a.userId, ct), (tenantId, userId), "inbox read", cancellationToken);

@@ -123,6 +123,37 @@ public sealed class InboxScaleOutTests(RedisServerFixture redis)
         Assert.Equal(0, change.GetProperty("unreadCount").GetInt64());
     }
 
+    [Fact]
+    public async Task TwoDevicesReadingOnTwoInstancesAtOnce_TheChangeThatArrivesLast_CarriesACountReadAfterBoth()
+    {
+        // What A sends Redis is held while B's change goes through: A's change, counted before B's read, arrives after it.
+        await using var pair = await PartitionablePair.StartAsync(redis, partitioned: Instance.A);
+        await using var onA = await pair.A.ConnectAsync("alice", "1");
+        await using var onB = await pair.B.ConnectAsync("alice", "1");
+        var one = await pair.A.SendToUserAsync("alice", "one");
+        var two = await pair.A.SendToUserAsync("alice", "two");
+        await pair.A.SendToUserAsync("alice", "three");
+        await onB.NotificationAsync("three");
+
+        pair.Hold();
+        await onA.Connection.InvokeAsync("inbox:read", new { ids = new[] { one.MessageId } }, TestContext.Current.CancellationToken);
+        var readOnA = await onA.NextAsync("inbox:updated", e => Ids(e).Contains(one.MessageId));
+        await Notify.WebSocket.Testing.Eventually.TrueAsync(() => pair.HeldBytes > 0, "A's publish of its change is held");
+        await onB.Connection.InvokeAsync("inbox:read", new { ids = new[] { two.MessageId } }, TestContext.Current.CancellationToken);
+        var readOnB = await onB.NextAsync("inbox:updated", e => Ids(e).Contains(two.MessageId));
+        pair.Release();
+        var lateOnB = await onB.NextAsync("inbox:updated", e => Ids(e).Contains(one.MessageId));
+        var laterOnA = await onA.NextAsync("inbox:updated", e => Ids(e).Contains(two.MessageId));
+
+        Assert.Equal(2, readOnA.GetProperty("unreadCount").GetInt64());
+        Assert.Equal(1, readOnB.GetProperty("unreadCount").GetInt64());
+        Assert.Equal(1, lateOnB.GetProperty("unreadCount").GetInt64()); // A read 2 before B's change; B's device would end on it
+        Assert.Equal(1, laterOnA.GetProperty("unreadCount").GetInt64());
+    }
+
+    private static string?[] Ids(System.Text.Json.JsonElement change) =>
+        [.. change.GetProperty("ids").EnumerateArray().Select(id => id.GetString())];
+
     private enum Instance
     {
         A,
@@ -185,6 +216,13 @@ public sealed class InboxScaleOutTests(RedisServerFixture redis)
         }
 
         public void Restore() => _forwarder.Restore();
+
+        /// <summary>Holds what the partitioned instance sends Redis (its connection stays up) until <see cref="Release"/>.</summary>
+        public void Hold() => _forwarder.Hold();
+
+        public void Release() => _forwarder.Release();
+
+        public long HeldBytes => _forwarder.HeldBytes;
 
         public async ValueTask DisposeAsync()
         {

@@ -5,7 +5,8 @@ namespace Notify.WebSocket.AspNetCore.Tests.TestSupport;
 
 /// <summary>
 /// A loopback TCP forwarder to a real server, which a test cuts and restores: a network partition between the clients
-/// that go through it and the server, while other clients of the same server stay connected.
+/// that go through it and the server, while other clients of the same server stay connected. It can also hold what the
+/// clients send (connections open, the server's replies flowing) and let it go later: a slow link in one direction.
 /// </summary>
 internal sealed class TcpForwarder : IAsyncDisposable
 {
@@ -16,6 +17,8 @@ internal sealed class TcpForwarder : IAsyncDisposable
     private readonly List<TcpClient> _open = [];
     private readonly Task _accepting;
     private bool _cut;
+    private TaskCompletionSource _flowing = Flowing();
+    private long _heldBytes;
 
     private TcpForwarder(int targetPort)
     {
@@ -26,6 +29,9 @@ internal sealed class TcpForwarder : IAsyncDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>Bytes the clients sent since <see cref="Hold"/> that the server has not been given.</summary>
+    public long HeldBytes => Interlocked.Read(ref _heldBytes);
 
     public static TcpForwarder Start(int targetPort) => new(targetPort);
 
@@ -53,8 +59,31 @@ internal sealed class TcpForwarder : IAsyncDisposable
         }
     }
 
+    /// <summary>Holds what the clients send from now on (the connections stay open) until <see cref="Release"/>.</summary>
+    public void Hold()
+    {
+        lock (_gate)
+        {
+            if (_flowing.Task.IsCompleted)
+            {
+                _flowing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+        }
+    }
+
+    /// <summary>Gives the server what was held, in order, and forwards at once again.</summary>
+    public void Release()
+    {
+        lock (_gate)
+        {
+            Interlocked.Exchange(ref _heldBytes, 0);
+            _flowing.TrySetResult();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
+        Release();
         await _stop.CancelAsync();
         _listener.Stop();
         Cut();
@@ -94,8 +123,8 @@ internal sealed class TcpForwarder : IAsyncDisposable
                     _open.Add(upstream);
                 }
 
-                _ = PipeAsync(client, upstream);
-                _ = PipeAsync(upstream, client);
+                _ = PipeAsync(client, upstream, toServer: true);
+                _ = PipeAsync(upstream, client, toServer: false);
             }
             catch (SocketException)
             {
@@ -105,11 +134,38 @@ internal sealed class TcpForwarder : IAsyncDisposable
         }
     }
 
-    private async Task PipeAsync(TcpClient from, TcpClient to)
+    private async Task PipeAsync(TcpClient from, TcpClient to, bool toServer)
     {
+        var buffer = new byte[16 * 1024];
         try
         {
-            await from.GetStream().CopyToAsync(to.GetStream(), _stop.Token);
+            var source = from.GetStream();
+            var target = to.GetStream();
+            while (true)
+            {
+                var read = await source.ReadAsync(buffer, _stop.Token);
+                if (read == 0)
+                {
+                    return;
+                }
+
+                if (toServer)
+                {
+                    Task flowing;
+                    lock (_gate)
+                    {
+                        flowing = _flowing.Task;
+                        if (!flowing.IsCompleted)
+                        {
+                            Interlocked.Add(ref _heldBytes, read);
+                        }
+                    }
+
+                    await flowing.WaitAsync(_stop.Token);
+                }
+
+                await target.WriteAsync(buffer.AsMemory(0, read), _stop.Token);
+            }
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
         {
@@ -119,5 +175,12 @@ internal sealed class TcpForwarder : IAsyncDisposable
             from.Dispose();
             to.Dispose();
         }
+    }
+
+    private static TaskCompletionSource Flowing()
+    {
+        var flowing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        flowing.SetResult();
+        return flowing;
     }
 }
