@@ -51,9 +51,12 @@ public interface INotificationInbox
     /// <param name="tenantId">The tenant.</param>
     /// <param name="userId">The user.</param>
     /// <param name="stream">The user's own stream, or a channel's the user is a member of.</param>
-    /// <param name="position">The last position to mark read.</param>
+    /// <param name="position">
+    /// The last position to mark read. One beyond the stream's head marks read up to the head: what is stored later stays
+    /// unread.
+    /// </param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The change.</returns>
+    /// <returns>The change, with the position marked through.</returns>
     /// <exception cref="ArgumentException">An empty tenant or user, a negative position, or a stream of another tenant or user, or of a channel the user is not a member of.</exception>
     /// <exception cref="WebSocketNotificationException">The store is unavailable (<see cref="WebSocketErrorCodes.StoreUnavailable"/>).</exception>
     Task<InboxChange> MarkReadThroughAsync(string tenantId, string userId, NotificationStreamId stream, long position, CancellationToken cancellationToken = default);

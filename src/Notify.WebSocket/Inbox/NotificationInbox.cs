@@ -67,16 +67,20 @@ internal sealed class NotificationInbox(NotificationJournal journal) : INotifica
             throw new ArgumentException($"User {userId} is not a member of the channel {stream.Name}: its stream is not in their inbox.", nameof(stream));
         }
 
+        // Nothing beyond the head exists yet: a position past it (a client's stale or made-up one) would otherwise mark
+        // what is stored later as read before anyone saw it. The head only grows, so what is stored after this read of
+        // it stays unread.
+        var through = Math.Min(position, (await journal.GetBoundsAsync(stream, cancellationToken).ConfigureAwait(false)).Head);
         await journal.CallAsync(
             static async (store, a, ct) =>
             {
-                await store.MarkReadThroughAsync(a.tenantId, a.userId, new StreamPosition(a.stream, a.position), ct).ConfigureAwait(false);
+                await store.MarkReadThroughAsync(a.tenantId, a.userId, new StreamPosition(a.stream, a.through), ct).ConfigureAwait(false);
                 return true;
             },
-            (tenantId, userId, stream, position),
+            (tenantId, userId, stream, through),
             "inbox write",
             cancellationToken).ConfigureAwait(false);
-        return await PublishAsync(tenantId, userId, new InboxChange { Kind = InboxChangeKind.ReadThrough, Stream = stream.ToString(), Position = position }, cancellationToken).ConfigureAwait(false);
+        return await PublishAsync(tenantId, userId, new InboxChange { Kind = InboxChangeKind.ReadThrough, Stream = stream.ToString(), Position = through }, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<InboxChange> MarkAllReadAsync(string tenantId, string userId, CancellationToken cancellationToken = default)

@@ -92,6 +92,30 @@ public sealed class ReadStateTests
     }
 
     [Fact]
+    public async Task ReadThroughBeyondTheHead_MarksReadUpToTheHead_AndWhatIsStoredLaterStaysUnread()
+    {
+        using var directory = new TempDirectory();
+        await using var server = await InboxGateway.StartAsync(directory.File("inbox.db"));
+        await using var phone = await server.ConnectAsync("alice", "1");
+        await using var laptop = await server.ConnectAsync("alice", "1");
+        await server.SendToUserAsync("alice", "one");
+        await server.SendToUserAsync("alice", "two");
+
+        // A stale position, from before the database was reset, say.
+        await phone.Connection.InvokeAsync("inbox:read", new { stream = "t:1:user:alice", position = 1000 }, TestContext.Current.CancellationToken);
+        var through = await laptop.NextAsync("inbox:updated");
+        await server.SendToUserAsync("alice", "three");
+        await server.SendToUserAsync("alice", "four");
+        var page = await server.Inbox().ListAsync("1", "alice", new InboxQuery { Limit = 10 }, TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, through.GetProperty("position").GetInt64());
+        Assert.Equal(0, through.GetProperty("unreadCount").GetInt64());
+        Assert.Equal(2, await server.Inbox().GetUnreadCountAsync("1", "alice", TestContext.Current.CancellationToken));
+        Assert.Equal(["four", "three", "two", "one"], page.Items.Select(i => i.Notification.Subject));
+        Assert.Equal([false, false, true, true], page.Items.Select(i => i.Read));
+    }
+
+    [Fact]
     public async Task ReadThroughAStreamOfAnotherUser_IsRefused()
     {
         using var directory = new TempDirectory();
