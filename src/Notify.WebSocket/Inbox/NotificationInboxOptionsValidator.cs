@@ -86,7 +86,7 @@ internal sealed class NotificationInboxOptionsValidator(IEnumerable<DatabaseProv
             return "it is not a valid file path";
         }
 
-        return Path.GetFileName(file).Length == 0
+        return Path.GetFileName(file).Length == 0 || Directory.Exists(file)
             ? "it names a folder, not a file"
             : ApplicationDataFolder.WritableProblem(Path.GetDirectoryName(file)!);
     }

@@ -11,6 +11,7 @@ public sealed class InboxOptionsValidationTests
 {
     [Theory]
     [InlineData("""{ "databasePath": "/tmp/" }""", "Notifications:Inbox:databasePath: it names a folder, not a file")]
+    [InlineData("""{ "databasePath": "/tmp" }""", "Notifications:Inbox:databasePath: it names a folder, not a file")]
     [InlineData("""{ "databasePath": "bad\u0000name.db" }""", "Notifications:Inbox:databasePath: it is not a valid file path")]
     [InlineData("""{ "databasePath": "/proc/inbox.db" }""", "Notifications:Inbox:databasePath: ")]
     [InlineData("""{ "databaseProvider": "mysql" }""", "Notifications:Inbox:databaseProvider is \"mysql\"; use \"sqlite\" or \"postgresql\".")]
