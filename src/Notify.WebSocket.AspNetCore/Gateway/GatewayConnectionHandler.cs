@@ -264,31 +264,29 @@ internal sealed class GatewayConnectionHandler
     /// connection's identity, expiry and the user's inbox-request budget, the change is made and every connection of the
     /// user receives <c>inbox:updated</c>; a refusal is answered with an <c>error</c> event.
     /// </summary>
-    public async Task InboxAsync(IGatewayConnection connection, GatewaySession? session, string requestName, object? request)
+    /// <returns>
+    /// The refusal's error (also sent as the <c>error</c> event), or null when the change was made: a SignalR invocation
+    /// completes with it, so a client with several requests in flight knows which one was refused.
+    /// </returns>
+    public async Task<GatewayError?> InboxAsync(IGatewayConnection connection, GatewaySession? session, string requestName, object? request)
     {
         if (await AdmitSessionAsync(connection, session).ConfigureAwait(false) is not { } state)
         {
-            return;
+            return null;
         }
 
-        if (_inbox is null)
+        var refusal = _inbox is null
+            ? (RefusalReasons.InvalidRequest, new GatewayError("The notification inbox is off on this server.", GatewayErrorCodes.InvalidRequest))
+            : !await _limiters.TryAcquireInboxRequestAsync(state.Identity.RateLimitKey, connection.Closed).ConfigureAwait(false)
+                ? (RefusalReasons.RateLimited, new GatewayError($"Too many inbox requests (at most {_limiters.InboxRequestLimitDescription} per user); slow down.", GatewayErrorCodes.RateLimited))
+                : await _inbox.HandleAsync(state, requestName, request).ConfigureAwait(false);
+        if (refusal is not var (reason, error))
         {
-            await _responder.RefuseAsync(state, requestName, RefusalReasons.InvalidRequest, new GatewayError(
-                "The notification inbox is off on this server.", GatewayErrorCodes.InvalidRequest)).ConfigureAwait(false);
-            return;
+            return null;
         }
 
-        if (!await _limiters.TryAcquireInboxRequestAsync(state.Identity.RateLimitKey, connection.Closed).ConfigureAwait(false))
-        {
-            await _responder.RefuseAsync(state, requestName, RefusalReasons.RateLimited, new GatewayError(
-                $"Too many inbox requests (at most {_limiters.InboxRequestLimitDescription} per user); slow down.", GatewayErrorCodes.RateLimited)).ConfigureAwait(false);
-            return;
-        }
-
-        if (await _inbox.HandleAsync(state, requestName, request).ConfigureAwait(false) is var (reason, error))
-        {
-            await _responder.RefuseAsync(state, requestName, reason, error).ConfigureAwait(false);
-        }
+        await _responder.RefuseAsync(state, requestName, reason, error).ConfigureAwait(false);
+        return error;
     }
 
     /// <summary>

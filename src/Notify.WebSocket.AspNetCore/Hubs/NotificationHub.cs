@@ -87,27 +87,33 @@ public class NotificationHub : Hub
     /// receives <c>inbox:updated</c> with the unread count; a refusal is an <c>error</c> event.
     /// </summary>
     /// <param name="request">The request, taken as any value (answered with <c>INVALID_REQUEST</c> when malformed).</param>
-    /// <returns>A task that completes when the request is handled.</returns>
+    /// <returns>
+    /// A task whose result completes the client's invocation: null when the change was made, the refusal's
+    /// <c>{ message, code }</c> (also sent as the <c>error</c> event) when refused.
+    /// </returns>
     [HubMethodName(GatewayEvents.InboxRead)]
-    public Task MarkRead(object? request) => _handler.InboxAsync(Connection(), Session(), GatewayEvents.InboxRead, request);
+    public Task<object?> MarkRead(object? request) => InboxAsync(GatewayEvents.InboxRead, request);
 
     /// <summary><c>inbox:unread</c>, with the inbox: marks notifications unread, <c>{ ids: [..] }</c>.</summary>
     /// <param name="request">The request, taken as any value.</param>
-    /// <returns>A task that completes when the request is handled.</returns>
+    /// <returns>A task whose result completes the client's invocation, as for <see cref="MarkRead"/>.</returns>
     [HubMethodName(GatewayEvents.InboxUnread)]
-    public Task MarkUnread(object? request) => _handler.InboxAsync(Connection(), Session(), GatewayEvents.InboxUnread, request);
+    public Task<object?> MarkUnread(object? request) => InboxAsync(GatewayEvents.InboxUnread, request);
 
     /// <summary><c>inbox:archive</c>, with the inbox: archives notifications, <c>{ ids: [..] }</c>.</summary>
     /// <param name="request">The request, taken as any value.</param>
-    /// <returns>A task that completes when the request is handled.</returns>
+    /// <returns>A task whose result completes the client's invocation, as for <see cref="MarkRead"/>.</returns>
     [HubMethodName(GatewayEvents.InboxArchive)]
-    public Task Archive(object? request) => _handler.InboxAsync(Connection(), Session(), GatewayEvents.InboxArchive, request);
+    public Task<object?> Archive(object? request) => InboxAsync(GatewayEvents.InboxArchive, request);
 
     /// <summary><c>inbox:unarchive</c>, with the inbox: takes notifications out of the archive, <c>{ ids: [..] }</c>.</summary>
     /// <param name="request">The request, taken as any value.</param>
-    /// <returns>A task that completes when the request is handled.</returns>
+    /// <returns>A task whose result completes the client's invocation, as for <see cref="MarkRead"/>.</returns>
     [HubMethodName(GatewayEvents.InboxUnarchive)]
-    public Task Unarchive(object? request) => _handler.InboxAsync(Connection(), Session(), GatewayEvents.InboxUnarchive, request);
+    public Task<object?> Unarchive(object? request) => InboxAsync(GatewayEvents.InboxUnarchive, request);
+
+    private async Task<object?> InboxAsync(string requestName, object? request) =>
+        await _handler.InboxAsync(Connection(), Session(), requestName, request).ConfigureAwait(false);
 
     private GatewaySession? Session() => Context.Items.TryGetValue(SessionKey, out var value) ? value as GatewaySession : null;
 

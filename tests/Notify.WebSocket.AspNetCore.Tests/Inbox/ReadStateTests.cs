@@ -122,9 +122,13 @@ public sealed class ReadStateTests
         await using var server = await InboxGateway.StartAsync(directory.File("inbox.db"));
         await using var alice = await server.ConnectAsync("alice", "1");
 
-        await alice.Connection.InvokeAsync("inbox:read", new { stream = "t:1:user:bob", position = 5 });
+        var result = await alice.Connection.InvokeAsync<JsonElement?>("inbox:read", new { stream = "t:1:user:bob", position = 5 }, TestContext.Current.CancellationToken);
+        var done = await alice.Connection.InvokeAsync<JsonElement?>("inbox:read", new { all = true }, TestContext.Current.CancellationToken);
 
+        // The invocation itself says which request was refused (several may be in flight); the error event says it too.
+        Assert.Equal("POSITION_REFUSED", result?.GetProperty("code").GetString());
         Assert.Equal("POSITION_REFUSED", (await alice.NextAsync("error")).GetProperty("code").GetString());
+        Assert.Null(done);
     }
 
     [Fact]
