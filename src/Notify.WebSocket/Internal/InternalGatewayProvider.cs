@@ -43,7 +43,8 @@ internal sealed class InternalGatewayProvider(string tenantId, WebSocketProvider
 
     /// <summary>
     /// A gateway reports refusals (rate limits, its own outages) by throwing; they become failed results here, so
-    /// callers see one contract whatever gateway the host plugs in. The target ("user alice") is only spelled out
+    /// callers see one contract whatever gateway the host plugs in. A gateway (or its journal) the host already disposed
+    /// throws <see cref="ObjectDisposedException"/> to the caller, as a disposed provider does. The target ("user alice") is only spelled out
     /// for a failure or a debug log, never on a plain successful send.
     /// </summary>
     private ValueTask<SendResult> Deliver(
@@ -59,7 +60,7 @@ internal sealed class InternalGatewayProvider(string tenantId, WebSocketProvider
         {
             delivered = send(gateway, TenantId, name, payload, cancellationToken);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException and not ArgumentException)
+        catch (Exception ex) when (ex is not OperationCanceledException and not ArgumentException and not ObjectDisposedException)
         {
             return new ValueTask<SendResult>(GatewayFailure(id, ex));
         }
@@ -75,7 +76,7 @@ internal sealed class InternalGatewayProvider(string tenantId, WebSocketProvider
         {
             return Complete(id, targetKind, name, await delivered.ConfigureAwait(false));
         }
-        catch (Exception ex) when (ex is not OperationCanceledException and not ArgumentException)
+        catch (Exception ex) when (ex is not OperationCanceledException and not ArgumentException and not ObjectDisposedException)
         {
             return GatewayFailure(id, ex);
         }

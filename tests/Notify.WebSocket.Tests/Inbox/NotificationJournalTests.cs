@@ -6,6 +6,18 @@ namespace Notify.WebSocket.Tests.Inbox;
 public sealed class NotificationJournalTests
 {
     [Fact]
+    public async Task ASendAfterTheHostDisposedTheJournal_ThrowsObjectDisposedException_NotAGatewayFailure()
+    {
+        await using var host = await InboxHost.StartAsync();
+        await host.SendAsync("alice", "before");
+
+        // The host disposes its singletons while a send may still be on its way: the journal can go first.
+        await host.Journal.DisposeAsync();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await host.Provider.SendToUserAsync("alice", new NotificationContent { Subject = "after" }, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task LoneSends_AndSendsInFlightTogether_ReachTheListenerOnceEach_InPositionOrder_BeforeTheirSendsReturn()
     {
         await using var database = StoreUnderTest.Sqlite();
