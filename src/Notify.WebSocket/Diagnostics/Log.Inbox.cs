@@ -23,6 +23,9 @@ internal static partial class Log
     [LoggerMessage(6006, LogLevel.Warning, "The notification store ({Provider}) failed; operation: {Operation} ({Suppressed} more failures not logged since the last report)")]
     public static partial void StoreCallFailed(ILogger logger, Exception exception, string provider, string operation, int suppressed);
 
+    [LoggerMessage(6008, LogLevel.Warning, "The notification store ({Provider}) did not finish storing within {Grace} of shutting down; what it still held is cancelled and those sends fail with WEBSOCKET_STORE_UNAVAILABLE")]
+    public static partial void StoreStuckAtShutdown(ILogger logger, string provider, TimeSpan grace);
+
     [LoggerMessage(6007, LogLevel.Warning, "Replaying stream {Stream} for connection {ConnectionId} failed; the connection is closed so that its client reconnects and replays again")]
     public static partial void ReplayFailed(ILogger logger, Exception exception, string stream, string connectionId);
 }

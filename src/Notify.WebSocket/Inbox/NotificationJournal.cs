@@ -17,6 +17,9 @@ namespace Notify.WebSocket;
 /// </summary>
 public sealed class NotificationJournal : IAsyncDisposable
 {
+    /// <summary>How long disposal waits for the store to finish what it holds before cancelling it.</summary>
+    internal static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(5);
+
     private readonly Channel<Pending> _pending;
     private readonly NotificationInboxOptions _options;
     private readonly JsonSerializerOptions _json;
@@ -165,7 +168,12 @@ public sealed class NotificationJournal : IAsyncDisposable
         return new Subscription(this, listener);
     }
 
-    /// <summary>Stops taking notifications, stores what is pending, and disposes the store.</summary>
+    /// <summary>
+    /// Stops taking notifications, stores what is pending, and disposes the store. A store that does not finish within
+    /// <see cref="ShutdownGrace"/> (a database stalled by a lock, say) is cancelled: the sends it held fail with
+    /// <see cref="WebSocketErrorCodes.StoreUnavailable"/>, as they would have at its command timeout, and the host's
+    /// shutdown does not wait for that timeout.
+    /// </summary>
     /// <returns>A task that completes when the journal is shut down.</returns>
     public async ValueTask DisposeAsync()
     {
@@ -176,8 +184,18 @@ public sealed class NotificationJournal : IAsyncDisposable
 
         _pending.Writer.TryComplete();
         _pendingWakeup.Wake();
-        await _loop.ConfigureAwait(false);
-        await _handOff.ConfigureAwait(false);
+        var loops = Task.WhenAll(_loop, _handOff);
+        try
+        {
+            await loops.WaitAsync(ShutdownGrace, _timeProvider).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Log.StoreStuckAtShutdown(_logger, _provider, ShutdownGrace);
+            await _shutdown.CancelAsync().ConfigureAwait(false);
+            await loops.ConfigureAwait(false);
+        }
+
         await _shutdown.CancelAsync().ConfigureAwait(false);
         _shutdown.Dispose();
         if (Store is IAsyncDisposable disposable)

@@ -1,10 +1,45 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Notify.WebSocket.Storage;
+using NSubstitute;
 
 namespace Notify.WebSocket.Tests.Inbox;
 
 /// <summary>The journal on a real SQLite store: what its listeners get, in which order, and when sends return.</summary>
 public sealed class NotificationJournalTests
 {
+    [Fact]
+    public async Task DisposedWhileTheStoreIsStuck_CancelsItAfterTheGrace_AndTheSendItHeldFailsAsUnavailable()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var store = Substitute.For<INotificationStore>();
+        store.InitializeAsync(Arg.Any<CancellationToken>()).Returns(Task.CompletedTask);
+        store.AppendAsync(Arg.Any<IReadOnlyList<NotificationRecord>>(), Arg.Any<CancellationToken>()).Returns(call =>
+        {
+            entered.TrySetResult();
+            return StuckUntilCancelled(call.Arg<CancellationToken>());
+        });
+        var journal = new NotificationJournal(store, "custom", new NotificationInboxOptions(), WebSocketNotificationsJsonOptions.CreateDefault(), time, NullLogger<NotificationJournal>.Instance);
+        var send = journal.AppendAsync(NotificationStreamId.ForUser("1", "alice"), Payload(), ct).AsTask();
+        await entered.Task.WaitAsync(ct); // the store holds it, as a database stalled by a lock does
+
+        var disposing = journal.DisposeAsync().AsTask();
+        Assert.False(disposing.IsCompleted, "disposal waits for what the store holds");
+        time.Advance(NotificationJournal.ShutdownGrace);
+        await disposing.WaitAsync(TimeSpan.FromSeconds(30), ct);
+
+        var failure = await Assert.ThrowsAsync<WebSocketNotificationException>(() => send);
+        Assert.Equal(WebSocketErrorCodes.StoreUnavailable, failure.Code);
+    }
+
+    private static async Task<IReadOnlyList<AppendOutcome>> StuckUntilCancelled(CancellationToken cancellationToken)
+    {
+        await Task.Delay(Timeout.Infinite, cancellationToken);
+        throw new InvalidOperationException("unreachable");
+    }
+
     [Fact]
     public async Task ASendAfterTheHostDisposedTheJournal_ThrowsObjectDisposedException_NotAGatewayFailure()
     {
