@@ -166,33 +166,42 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
         parameters.Add(("limit", (long)query.Limit + 1));
 
         var entries = new List<StoredInboxEntry>(query.Limit + 1);
+        List<StreamPosition> heads;
         var connection = await OpenAsync(write: false, cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            var command = Command(connection, null, text.ToString(), [.. parameters]);
-            await using (command.ConfigureAwait(false))
+            // One snapshot for the heads and the page: heads read apart from it could be older than its newest entries.
+            var snapshot = await connection.BeginTransactionAsync(sql.Dialect.SnapshotIsolation, cancellationToken).ConfigureAwait(false);
+            await using (snapshot.ConfigureAwait(false))
             {
-                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
+                heads = await HeadsAsync(connection, snapshot, tenantId, userId, cancellationToken).ConfigureAwait(false);
+                var command = Command(connection, snapshot, text.ToString(), [.. parameters]);
+                await using (command.ConfigureAwait(false))
                 {
-                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                    await using (reader.ConfigureAwait(false))
                     {
-                        var stored = new StoredNotification(
-                            reader.GetString(2), InboxSql.FromKey(tenantId, reader.GetString(0)), reader.GetInt64(1), reader.GetFieldValue<byte[]>(3), FromMilliseconds(reader.GetInt64(4)));
-                        entries.Add(new StoredInboxEntry(stored, reader.GetInt64(5) != 0, reader.GetInt64(6) != 0));
+                        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                        {
+                            var stored = new StoredNotification(
+                                reader.GetString(2), InboxSql.FromKey(tenantId, reader.GetString(0)), reader.GetInt64(1), reader.GetFieldValue<byte[]>(3), FromMilliseconds(reader.GetInt64(4)));
+                            entries.Add(new StoredInboxEntry(stored, reader.GetInt64(5) != 0, reader.GetInt64(6) != 0));
+                        }
                     }
                 }
+
+                await snapshot.CommitAsync(CancellationToken.None).ConfigureAwait(false);
             }
         }
 
         if (entries.Count <= query.Limit)
         {
-            return new StoredInboxPage(entries, NextCursor: null);
+            return new StoredInboxPage(entries, NextCursor: null) { Heads = heads };
         }
 
         entries.RemoveAt(entries.Count - 1);
         var last = entries[^1].Notification;
-        return new StoredInboxPage(entries, new InboxCursor(last.CreatedAt.ToUnixTimeMilliseconds(), InboxSql.Key(last.Stream), last.Position).ToString());
+        return new StoredInboxPage(entries, new InboxCursor(last.CreatedAt.ToUnixTimeMilliseconds(), InboxSql.Key(last.Stream), last.Position).ToString()) { Heads = heads };
     }
 
     public async Task<long> CountUnreadAsync(string tenantId, string userId, CancellationToken cancellationToken = default)

@@ -21,7 +21,10 @@ internal sealed class InboxDialect
         // In-process: a prepared single-row statement bound again per row beats a wide one (SQLite finds each named
         // parameter by a linear search); lookups over a whole batch go as one JSON parameter.
         rowsPerStatement: 1,
-        rowsAsJson: true);
+        rowsAsJson: true,
+        // Microsoft.Data.Sqlite begins a deferred transaction for this level: in WAL mode one snapshot, taken at its first
+        // read (read_uncommitted itself only matters with a shared cache, which the store does not use).
+        snapshotIsolation: System.Data.IsolationLevel.ReadUncommitted);
 
     public static readonly InboxDialect PostgreSql = new(
         "postgresql",
@@ -36,10 +39,12 @@ internal sealed class InboxDialect
         returningFeedsInsert: true,
         // Over the network: many rows per statement, so a batch takes few round trips.
         rowsPerStatement: 64,
-        rowsAsJson: false);
+        rowsAsJson: false,
+        snapshotIsolation: System.Data.IsolationLevel.RepeatableRead);
 
-    private InboxDialect(string name, string text, string integer, string bytes, string? connectionSetup, string? schemaLock, string sequenceKey, string clusteredSuffix, bool returningFeedsInsert, int rowsPerStatement, bool rowsAsJson)
+    private InboxDialect(string name, string text, string integer, string bytes, string? connectionSetup, string? schemaLock, string sequenceKey, string clusteredSuffix, bool returningFeedsInsert, int rowsPerStatement, bool rowsAsJson, System.Data.IsolationLevel snapshotIsolation)
     {
+        SnapshotIsolation = snapshotIsolation;
         SequenceKey = sequenceKey;
         ClusteredSuffix = clusteredSuffix;
         ReturningFeedsInsert = returningFeedsInsert;
@@ -73,6 +78,9 @@ internal sealed class InboxDialect
     /// which is only sound where writers are serialized (SQLite).
     /// </summary>
     public bool ReturningFeedsInsert { get; }
+
+    /// <summary>The isolation level of a read-only transaction whose statements all see one snapshot.</summary>
+    public System.Data.IsolationLevel SnapshotIsolation { get; }
 
     /// <summary>Run before each write transaction on a connection; null when nothing is needed.</summary>
     public string? ConnectionSetup { get; }

@@ -24,9 +24,14 @@ internal sealed class NotificationInbox(NotificationJournal journal) : INotifica
             InboxCursor.Parse(cursor);
         }
 
-        // Heads first: a client that connects with them misses nothing stored after the page was read.
-        var heads = await journal.CallAsync(static (store, a, ct) => store.GetHeadsAsync(a.tenantId, a.userId, ct), (tenantId, userId), "inbox read", cancellationToken).ConfigureAwait(false);
+        // Heads first, for a store that does not read them with the page: a client that connects with them misses
+        // nothing stored after the page was read (it may replay some of the page). The built-in store reads both in one
+        // snapshot, and those heads are used.
+        var heads = journal.Store is AdoNetNotificationStore
+            ? null
+            : await journal.CallAsync(static (store, a, ct) => store.GetHeadsAsync(a.tenantId, a.userId, ct), (tenantId, userId), "inbox read", cancellationToken).ConfigureAwait(false);
         var page = await journal.CallAsync(static (store, a, ct) => store.ListAsync(a.tenantId, a.userId, a.query, ct), (tenantId, userId, query), "inbox read", cancellationToken).ConfigureAwait(false);
+        heads = page.Heads ?? heads ?? await journal.CallAsync(static (store, a, ct) => store.GetHeadsAsync(a.tenantId, a.userId, ct), (tenantId, userId), "inbox read", cancellationToken).ConfigureAwait(false);
         return new InboxPage
         {
             Items = [.. page.Entries.Select(e => new InboxItem { Notification = NotificationJournal.Deserialize(e.Notification, e.Notification.Stream.ToString()), Read = e.Read, Archived = e.Archived })],
