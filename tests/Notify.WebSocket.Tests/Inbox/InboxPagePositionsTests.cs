@@ -23,7 +23,8 @@ public sealed class InboxPagePositionsTests
 
         var checkedPages = 0;
         var newer = new List<string>();
-        while (checkedPages < 300)
+        // Until both have done their share, however the two cores are shared out (other test classes run beside it).
+        while (checkedPages < 300 || Volatile.Read(ref sent) < 400)
         {
             var page = await host.Inbox.ListAsync("1", "alice", new InboxQuery { Limit = 5 }, ct);
             if (page.Items.Count == 0)
@@ -46,7 +47,6 @@ public sealed class InboxPagePositionsTests
         await stop.CancelAsync();
         await sender;
 
-        Assert.True(Volatile.Read(ref sent) > 300, $"only {sent} sends ran beside the listing");
         Assert.Empty(newer);
     }
 }
