@@ -31,7 +31,7 @@ internal sealed class NotificationInbox(NotificationJournal journal) : INotifica
             ? null
             : await journal.CallAsync(static (store, a, ct) => store.GetHeadsAsync(a.tenantId, a.userId, ct), (tenantId, userId), "inbox read", cancellationToken).ConfigureAwait(false);
         var page = await journal.CallAsync(static (store, a, ct) => store.ListAsync(a.tenantId, a.userId, a.query, ct), (tenantId, userId, query), "inbox read", cancellationToken).ConfigureAwait(false);
-        heads = page.Heads ?? heads ?? await journal.CallAsync(static (store, a, ct) => store.GetHeadsAsync(a.tenantId, a.userId, ct), (tenantId, userId), "inbox read", cancellationToken).ConfigureAwait(false);
+        heads = page.Heads ?? heads ?? throw new InvalidOperationException("The built-in inbox store returned a page without the heads it reads with it.");
         return new InboxPage
         {
             Items = [.. page.Entries.Select(e => new InboxItem { Notification = NotificationJournal.Deserialize(e.Notification, e.Notification.Stream.ToString()), Read = e.Read, Archived = e.Archived })],
