@@ -67,6 +67,12 @@ internal sealed class NotificationInboxOptionsValidator(IEnumerable<DatabaseProv
         {
             errors.Add($"{path}:databasePath: {problem}; set it to a file in a writable folder, such as \"data/inbox.db\", or remove it for the default.");
         }
+        else if (dialect == InboxDialect.Sqlite && !string.IsNullOrWhiteSpace(options.ConnectionString)
+            && providers.LastOrDefault(p => InboxDialect.For(p.Name) == dialect)?.Factory is { } sqlite
+            && SqliteDataSourceProblem(sqlite, options.ConnectionString) is { } sourceProblem)
+        {
+            errors.Add($"{path}:connectionString: {sourceProblem}; give a Data Source file in a writable folder, such as \"Data Source=data/inbox.db\".");
+        }
 
         if (!InboxSql.IsValidPrefix(options.TablePrefix))
         {
@@ -86,10 +92,51 @@ internal sealed class NotificationInboxOptionsValidator(IEnumerable<DatabaseProv
             return "it is not a valid file path";
         }
 
-        return Path.GetFileName(file).Length == 0 || Directory.Exists(file)
+        return FileProblem(file);
+    }
+
+    /// <summary>
+    /// The file a SQLite connection string opens, checked as <c>databasePath</c> is (only the path is shown: the rest of
+    /// a connection string may hold a secret). In-memory and URI data sources, and read-only modes, are not checked.
+    /// </summary>
+    private static string? SqliteDataSourceProblem(System.Data.Common.DbProviderFactory factory, string connectionString)
+    {
+        System.Data.Common.DbConnectionStringBuilder builder;
+        try
+        {
+            builder = factory.CreateConnectionStringBuilder() ?? new System.Data.Common.DbConnectionStringBuilder();
+            builder.ConnectionString = connectionString;
+        }
+        catch (ArgumentException)
+        {
+            return null; // reported above, as a connection string its provider refuses
+        }
+
+        var source = builder.TryGetValue("Data Source", out var value) ? Convert.ToString(value, CultureInfo.InvariantCulture) : null;
+        var mode = builder.TryGetValue("Mode", out var m) ? Convert.ToString(m, CultureInfo.InvariantCulture) : null;
+        if (string.IsNullOrWhiteSpace(source) || source.StartsWith(':') || source.StartsWith("file:", StringComparison.OrdinalIgnoreCase)
+            || mode is not null && (mode.Equals("Memory", StringComparison.OrdinalIgnoreCase) || mode.Equals("ReadOnly", StringComparison.OrdinalIgnoreCase)))
+        {
+            return null;
+        }
+
+        string file;
+        try
+        {
+            file = Path.GetFullPath(source);
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            return "its Data Source is not a valid file path";
+        }
+
+        return FileProblem(file) is { } problem ? $"its Data Source {file}: {problem}" : null;
+    }
+
+    private static string? FileProblem(string file) =>
+        Path.GetFileName(file).Length == 0 || Directory.Exists(file)
             ? "it names a folder, not a file"
             : ApplicationDataFolder.WritableProblem(Path.GetDirectoryName(file)!);
-    }
 
     private static void Range(List<string> errors, string path, string key, int value, int min, int max)
     {

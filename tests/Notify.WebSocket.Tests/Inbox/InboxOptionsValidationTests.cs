@@ -23,6 +23,8 @@ public sealed class InboxOptionsValidationTests
     [InlineData("""{ "databaseProvider": "postgresql", "connectionString": "Host=127.0.0.1;Port=abc" }""", "Notifications:Inbox:connectionString: its ADO.NET provider refuses it (")]
     [InlineData("""{ "databaseProvider": "postgresql", "connectionString": "Host=127.0.0.1;Porrt=5432" }""", "Notifications:Inbox:connectionString: its ADO.NET provider refuses it (")]
     [InlineData("""{ "connectionString": "Data Sorce=inbox.db" }""", "Notifications:Inbox:connectionString: its ADO.NET provider refuses it (")]
+    [InlineData("""{ "connectionString": "Data Source=/proc/inbox.db;Password=s3cret" }""", "Notifications:Inbox:connectionString: its Data Source /proc/inbox.db: the folder /proc cannot be written to")]
+    [InlineData("""{ "connectionString": "Data Source=/tmp" }""", "Notifications:Inbox:connectionString: its Data Source /tmp: it names a folder, not a file")]
     public void ABadSetting_FailsValidation_NamingItsKeyPathAndTheFix(string section, string expected)
     {
         using var services = Services(section);
@@ -44,6 +46,21 @@ public sealed class InboxOptionsValidationTests
 
         Assert.Contains(failure.Failures, f => f.StartsWith("Notifications:Inbox:connectionString: its ADO.NET provider refuses it", StringComparison.Ordinal));
         Assert.DoesNotContain("s3cret-pass", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Data Source=:memory:")]
+    [InlineData("Data Source=file:inbox?mode=memory&cache=shared")]
+    [InlineData("Data Source={tmp}/inbox.db;Password=s3cret")]
+    [InlineData("Data Source=/proc/inbox.db;Mode=ReadOnly")]
+    public void ASqliteConnectionStringToAWritableFileOrNoFile_Passes(string connectionString)
+    {
+        var text = connectionString.Replace("{tmp}", Path.GetTempPath().TrimEnd('/'), StringComparison.Ordinal);
+        using var services = Services($$"""{ "connectionString": {{System.Text.Json.JsonSerializer.Serialize(text)}} }""");
+
+        var options = services.GetRequiredService<IOptions<NotificationInboxOptions>>().Value;
+
+        Assert.Equal(text, options.ConnectionString);
     }
 
     [Theory]
