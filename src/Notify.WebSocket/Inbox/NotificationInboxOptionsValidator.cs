@@ -80,20 +80,7 @@ internal sealed class NotificationInboxOptionsValidator(IEnumerable<DatabaseProv
         }
     }
 
-    private static string? SqliteFileProblem(NotificationInboxOptions options)
-    {
-        string file;
-        try
-        {
-            file = InboxStoreFactory.SqlitePath(options);
-        }
-        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
-        {
-            return "it is not a valid file path";
-        }
-
-        return FileProblem(file);
-    }
+    private static string? SqliteFileProblem(NotificationInboxOptions options) => FileProblem(() => InboxStoreFactory.SqlitePath(options), out _);
 
     /// <summary>
     /// The file a SQLite connection string opens, checked as <c>databasePath</c> is (only the path is shown: the rest of
@@ -120,23 +107,26 @@ internal sealed class NotificationInboxOptionsValidator(IEnumerable<DatabaseProv
             return null;
         }
 
-        string file;
+        return FileProblem(() => Path.GetFullPath(source), out var file) is { } problem ? $"its Data Source {file ?? source}: {problem}" : null;
+    }
+
+    /// <summary>What keeps SQLite from creating and writing the file <paramref name="fullPath"/> gives (as <paramref name="file"/>), if anything.</summary>
+    private static string? FileProblem(Func<string> fullPath, out string? file)
+    {
+        file = null;
         try
         {
-            file = Path.GetFullPath(source);
+            file = fullPath();
         }
         catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
         {
-            return "its Data Source is not a valid file path";
+            return "it is not a valid file path";
         }
 
-        return FileProblem(file) is { } problem ? $"its Data Source {file}: {problem}" : null;
-    }
-
-    private static string? FileProblem(string file) =>
-        Path.GetFileName(file).Length == 0 || Directory.Exists(file)
+        return Path.GetFileName(file).Length == 0 || Directory.Exists(file)
             ? "it names a folder, not a file"
             : ApplicationDataFolder.WritableProblem(Path.GetDirectoryName(file)!);
+    }
 
     private static void Range(List<string> errors, string path, string key, int value, int min, int max)
     {
