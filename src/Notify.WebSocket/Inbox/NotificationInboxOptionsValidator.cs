@@ -84,7 +84,7 @@ internal sealed class NotificationInboxOptionsValidator(IEnumerable<DatabaseProv
 
     /// <summary>
     /// The file a SQLite connection string opens, checked as <c>databasePath</c> is (only the path is shown: the rest of
-    /// a connection string may hold a secret). In-memory and URI data sources, and read-only modes, are not checked.
+    /// a connection string may hold a secret). In-memory data sources and read-only modes are not checked.
     /// </summary>
     private static string? SqliteDataSourceProblem(System.Data.Common.DbProviderFactory factory, string connectionString)
     {
@@ -101,13 +101,54 @@ internal sealed class NotificationInboxOptionsValidator(IEnumerable<DatabaseProv
 
         var source = builder.TryGetValue("Data Source", out var value) ? Convert.ToString(value, CultureInfo.InvariantCulture) : null;
         var mode = builder.TryGetValue("Mode", out var m) ? Convert.ToString(m, CultureInfo.InvariantCulture) : null;
-        if (string.IsNullOrWhiteSpace(source) || source.StartsWith(':') || source.StartsWith("file:", StringComparison.OrdinalIgnoreCase)
+        if (string.IsNullOrWhiteSpace(source) || source.StartsWith(':')
             || mode is not null && (mode.Equals("Memory", StringComparison.OrdinalIgnoreCase) || mode.Equals("ReadOnly", StringComparison.OrdinalIgnoreCase)))
         {
             return null;
         }
 
-        return FileProblem(() => Path.GetFullPath(source), out var file) is { } problem ? $"its Data Source {file ?? source}: {problem}" : null;
+        var path = source.StartsWith("file:", StringComparison.OrdinalIgnoreCase) ? UriFilePath(source) : source;
+        if (path is null)
+        {
+            return null;
+        }
+
+        return FileProblem(() => Path.GetFullPath(path), out var file) is { } problem ? $"its Data Source {file ?? path}: {problem}" : null;
+    }
+
+    /// <summary>
+    /// The file a SQLite URI data source (<c>file:path?query</c>, RFC 8089 as SQLite reads it) writes, or null for one
+    /// that writes no file here: in memory, read-only, immutable, a temporary database, or another host or VFS.
+    /// </summary>
+    private static string? UriFilePath(string uri)
+    {
+        var rest = uri["file:".Length..];
+        var queryAt = rest.IndexOfAny(['?', '#']);
+        var query = queryAt < 0 ? string.Empty : rest[(queryAt + 1)..];
+        var path = queryAt < 0 ? rest : rest[..queryAt];
+        if (path.StartsWith("//", StringComparison.Ordinal))
+        {
+            var authorityEnd = path.IndexOf('/', 2);
+            var authority = authorityEnd < 0 ? path[2..] : path[2..authorityEnd];
+            if (authority.Length > 0 && !authority.Equals("localhost", StringComparison.OrdinalIgnoreCase))
+            {
+                return null; // SQLite refuses it when it opens; nothing to check here
+            }
+
+            path = authorityEnd < 0 ? string.Empty : path[authorityEnd..];
+        }
+
+        foreach (var parameter in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var (key, setting) = parameter.IndexOf('=', StringComparison.Ordinal) is var at and >= 0 ? (parameter[..at], parameter[(at + 1)..]) : (parameter, string.Empty);
+            if ((key == "mode" && setting is "ro" or "memory") || (key == "immutable" && setting != "0") || key == "vfs")
+            {
+                return null;
+            }
+        }
+
+        path = Uri.UnescapeDataString(path);
+        return path.Length == 0 || path == ":memory:" ? null : path;
     }
 
     /// <summary>What keeps SQLite from creating and writing the file <paramref name="fullPath"/> gives (as <paramref name="file"/>), if anything.</summary>
@@ -123,9 +164,33 @@ internal sealed class NotificationInboxOptionsValidator(IEnumerable<DatabaseProv
             return "it is not a valid file path";
         }
 
-        return Path.GetFileName(file).Length == 0 || Directory.Exists(file)
-            ? "it names a folder, not a file"
-            : ApplicationDataFolder.WritableProblem(Path.GetDirectoryName(file)!);
+        if (Path.GetFileName(file).Length == 0 || Directory.Exists(file))
+        {
+            return "it names a folder, not a file";
+        }
+
+        return ApplicationDataFolder.WritableProblem(Path.GetDirectoryName(file)!) ?? ExistingFileProblem(file);
+    }
+
+    /// <summary>
+    /// An existing database file SQLite could only open read-only (permissions, an immutable file): it would start, and
+    /// every send would then fail as a store outage. Opened for writing and closed at once, before the store opens it.
+    /// </summary>
+    private static string? ExistingFileProblem(string file)
+    {
+        try
+        {
+            using var probe = new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+            return null;
+        }
+        catch (FileNotFoundException)
+        {
+            return null; // SQLite creates it
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return $"the file {file} cannot be written to ({ex.Message})";
+        }
     }
 
     private static void Range(List<string> errors, string path, string key, int value, int min, int max)

@@ -25,6 +25,8 @@ public sealed class InboxOptionsValidationTests
     [InlineData("""{ "connectionString": "Data Sorce=inbox.db" }""", "Notifications:Inbox:connectionString: its ADO.NET provider refuses it (")]
     [InlineData("""{ "connectionString": "Data Source=/proc/inbox.db;Password=s3cret" }""", "Notifications:Inbox:connectionString: its Data Source /proc/inbox.db: the folder /proc cannot be written to")]
     [InlineData("""{ "connectionString": "Data Source=/tmp" }""", "Notifications:Inbox:connectionString: its Data Source /tmp: it names a folder, not a file")]
+    [InlineData("""{ "connectionString": "Data Source=file:/tmp?mode=rwc" }""", "Notifications:Inbox:connectionString: its Data Source /tmp: it names a folder, not a file")]
+    [InlineData("""{ "connectionString": "Data Source=file://localhost/proc/in%62ox.db;Password=s3cret" }""", "Notifications:Inbox:connectionString: its Data Source /proc/inbox.db: the folder /proc cannot be written to")]
     public void ABadSetting_FailsValidation_NamingItsKeyPathAndTheFix(string section, string expected)
     {
         using var services = Services(section);
@@ -53,6 +55,9 @@ public sealed class InboxOptionsValidationTests
     [InlineData("Data Source=file:inbox?mode=memory&cache=shared")]
     [InlineData("Data Source={tmp}/inbox.db;Password=s3cret")]
     [InlineData("Data Source=/proc/inbox.db;Mode=ReadOnly")]
+    [InlineData("Data Source=file:/proc/inbox.db?mode=ro")]
+    [InlineData("Data Source=file:/proc/inbox.db?immutable=1")]
+    [InlineData("Data Source=file:{tmp}/inbox.db?cache=shared")]
     public void ASqliteConnectionStringToAWritableFileOrNoFile_Passes(string connectionString)
     {
         var text = connectionString.Replace("{tmp}", Path.GetTempPath().TrimEnd('/'), StringComparison.Ordinal);
@@ -61,6 +66,33 @@ public sealed class InboxOptionsValidationTests
         var options = services.GetRequiredService<IOptions<NotificationInboxOptions>>().Value;
 
         Assert.Equal(text, options.ConnectionString);
+    }
+
+    /// <summary>
+    /// A database file that exists but cannot be written (permissions, an immutable file) started the host, which
+    /// logged "inbox ready" and failed every send as a store outage. A link to a kernel file that refuses writing even
+    /// to root stands in for it, in a folder that can be written.
+    /// </summary>
+    [Theory]
+    [InlineData("databasePath", "{file}", "Notifications:Inbox:databasePath: the file {file} cannot be written to (")]
+    [InlineData("connectionString", "Data Source={file}", "Notifications:Inbox:connectionString: its Data Source {file}: the file {file} cannot be written to (")]
+    public void AnExistingDatabaseFileThatCannotBeWritten_FailsValidation(string key, string setting, string expected)
+    {
+        var folder = Directory.CreateTempSubdirectory("inbox-readonly-");
+        try
+        {
+            var file = Path.Combine(folder.FullName, "inbox.db");
+            File.CreateSymbolicLink(file, "/proc/sys/kernel/osrelease");
+            using var services = Services($$"""{ "{{key}}": {{System.Text.Json.JsonSerializer.Serialize(setting.Replace("{file}", file, StringComparison.Ordinal))}} }""");
+
+            var failure = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<NotificationInboxOptions>>().Value);
+
+            Assert.Contains(failure.Failures, f => f.StartsWith(expected.Replace("{file}", file, StringComparison.Ordinal), StringComparison.Ordinal));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
     }
 
     [Theory]
