@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using System.Numerics;
 using Notify.WebSocket.Storage;
 
@@ -20,11 +21,21 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
     /// </summary>
     private const int SettleEvery = 8_192;
 
+    /// <summary>
+    /// SQLite's message for SQLITE_READONLY and its extended codes. Its code is not on <see cref="DbException"/>
+    /// (Microsoft.Data.Sqlite keeps it on its own exception type, which this package does not reference).
+    /// </summary>
+    private const string SqliteReadOnly = "attempt to write a readonly database";
+
     private int _unsettled;
 
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
-        await InWriteTransactionAsync(statements => ExecuteAsync(statements.Connection, statements.Transaction, sql.Schema, cancellationToken), cancellationToken).ConfigureAwait(false);
+        await InWriteTransactionAsync(async statements =>
+        {
+            await ExecuteAsync(statements.Connection, statements.Transaction, sql.Schema, cancellationToken).ConfigureAwait(false);
+            await CheckWritableAsync(statements, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
         try
         {
             await ScalarAsync(sql.LayoutCheck, cancellationToken).ConfigureAwait(false);
@@ -35,6 +46,38 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
             throw new WebSocketNotificationException(
                 WebSocketErrorCodes.NotConfigured,
                 $"The inbox table '{sql.Notifications}' has the layout of an earlier preview of Notify.WebSocket (it has no 'seq' column). Drop the inbox tables or set another 'tablePrefix', and start again.",
+                retryable: false,
+                exception);
+        }
+    }
+
+    /// <summary>
+    /// Writes a header value back unchanged. A database that cannot be written is not an outage that ends by itself: it
+    /// stops the host at start instead of failing every send as retryable.
+    /// </summary>
+    private async Task CheckWritableAsync(Statements statements, CancellationToken cancellationToken)
+    {
+        if (sql.Dialect.WriteCheck is not { } pragma)
+        {
+            return;
+        }
+
+        try
+        {
+            var read = Command(statements.Connection, statements.Transaction, $"PRAGMA {pragma}");
+            long value;
+            await using (read.ConfigureAwait(false))
+            {
+                value = Convert.ToInt64(await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+            }
+
+            await ExecuteAsync(statements.Connection, statements.Transaction, string.Create(CultureInfo.InvariantCulture, $"PRAGMA {pragma} = {value}"), cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbException exception) when (exception.Message.Contains(SqliteReadOnly, StringComparison.Ordinal))
+        {
+            throw new WebSocketNotificationException(
+                WebSocketErrorCodes.NotConfigured,
+                $"The inbox database {statements.Connection.DataSource} can only be read (a read-only or immutable file, a read-only file system, or Mode=ReadOnly): make it writable by this process, or give another file (databasePath, or the connection string's Data Source), and start again.",
                 retryable: false,
                 exception);
         }

@@ -24,7 +24,8 @@ internal sealed class InboxDialect
         rowsAsJson: true,
         // Microsoft.Data.Sqlite begins a deferred transaction for this level: in WAL mode one snapshot, taken at its first
         // read (read_uncommitted itself only matters with a shared cache, which the store does not use).
-        snapshotIsolation: System.Data.IsolationLevel.ReadUncommitted);
+        snapshotIsolation: System.Data.IsolationLevel.ReadUncommitted,
+        writeCheck: "user_version");
 
     public static readonly InboxDialect PostgreSql = new(
         "postgresql",
@@ -40,10 +41,12 @@ internal sealed class InboxDialect
         // Over the network: many rows per statement, so a batch takes few round trips.
         rowsPerStatement: 64,
         rowsAsJson: false,
-        snapshotIsolation: System.Data.IsolationLevel.RepeatableRead);
+        snapshotIsolation: System.Data.IsolationLevel.RepeatableRead,
+        writeCheck: null);
 
-    private InboxDialect(string name, string text, string integer, string bytes, string? connectionSetup, string? schemaLock, string sequenceKey, string clusteredSuffix, bool returningFeedsInsert, int rowsPerStatement, bool rowsAsJson, System.Data.IsolationLevel snapshotIsolation)
+    private InboxDialect(string name, string text, string integer, string bytes, string? connectionSetup, string? schemaLock, string sequenceKey, string clusteredSuffix, bool returningFeedsInsert, int rowsPerStatement, bool rowsAsJson, System.Data.IsolationLevel snapshotIsolation, string? writeCheck)
     {
+        WriteCheck = writeCheck;
         SnapshotIsolation = snapshotIsolation;
         SequenceKey = sequenceKey;
         ClusteredSuffix = clusteredSuffix;
@@ -93,6 +96,13 @@ internal sealed class InboxDialect
     /// parameter; otherwise as multi-row statements of <see cref="RowsPerStatement"/> rows.
     /// </summary>
     public bool RowsAsJson { get; }
+
+    /// <summary>
+    /// A header value (a pragma) the store sets to itself at start, to learn whether the database can be written: SQLite
+    /// opens a file it may not write (permissions, an immutable file) read-only without a word, and its schema
+    /// statements write nothing once the tables exist. Null when opening already tells.
+    /// </summary>
+    public string? WriteCheck { get; }
 
     /// <summary>Run first in the schema transaction; null when the engine serializes DDL itself.</summary>
     public string? SchemaLock { get; }

@@ -169,28 +169,7 @@ internal sealed class NotificationInboxOptionsValidator(IEnumerable<DatabaseProv
             return "it names a folder, not a file";
         }
 
-        return ApplicationDataFolder.WritableProblem(Path.GetDirectoryName(file)!) ?? ExistingFileProblem(file);
-    }
-
-    /// <summary>
-    /// An existing database file SQLite could only open read-only (permissions, an immutable file): it would start, and
-    /// every send would then fail as a store outage. Opened for writing and closed at once, before the store opens it.
-    /// </summary>
-    private static string? ExistingFileProblem(string file)
-    {
-        try
-        {
-            using var probe = new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
-            return null;
-        }
-        catch (FileNotFoundException)
-        {
-            return null; // SQLite creates it
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return $"the file {file} cannot be written to ({ex.Message})";
-        }
+        return ApplicationDataFolder.WritableProblem(Path.GetDirectoryName(file)!);
     }
 
     private static void Range(List<string> errors, string path, string key, int value, int min, int max)

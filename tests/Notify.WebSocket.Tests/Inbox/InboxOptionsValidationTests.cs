@@ -68,33 +68,6 @@ public sealed class InboxOptionsValidationTests
         Assert.Equal(text, options.ConnectionString);
     }
 
-    /// <summary>
-    /// A database file that exists but cannot be written (permissions, an immutable file) started the host, which
-    /// logged "inbox ready" and failed every send as a store outage. A link to a kernel file that refuses writing even
-    /// to root stands in for it, in a folder that can be written.
-    /// </summary>
-    [Theory]
-    [InlineData("databasePath", "{file}", "Notifications:Inbox:databasePath: the file {file} cannot be written to (")]
-    [InlineData("connectionString", "Data Source={file}", "Notifications:Inbox:connectionString: its Data Source {file}: the file {file} cannot be written to (")]
-    public void AnExistingDatabaseFileThatCannotBeWritten_FailsValidation(string key, string setting, string expected)
-    {
-        var folder = Directory.CreateTempSubdirectory("inbox-readonly-");
-        try
-        {
-            var file = Path.Combine(folder.FullName, "inbox.db");
-            File.CreateSymbolicLink(file, "/proc/sys/kernel/osrelease");
-            using var services = Services($$"""{ "{{key}}": {{System.Text.Json.JsonSerializer.Serialize(setting.Replace("{file}", file, StringComparison.Ordinal))}} }""");
-
-            var failure = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<NotificationInboxOptions>>().Value);
-
-            Assert.Contains(failure.Failures, f => f.StartsWith(expected.Replace("{file}", file, StringComparison.Ordinal), StringComparison.Ordinal));
-        }
-        finally
-        {
-            folder.Delete(recursive: true);
-        }
-    }
-
     [Theory]
     [InlineData("""{ "databasePath": "" }""")]
     [InlineData("""{ "databasePath": "  " }""")]

@@ -37,6 +37,35 @@ public sealed class InboxStartupTests
         Assert.Contains("tablePrefix", refused.Message, StringComparison.Ordinal);
     });
 
+    /// <summary>
+    /// SQLite opens a database it may not write (permissions, an immutable file) read-only without a word, and found
+    /// nothing to write at start once the tables existed: the host logged "inbox ready" and every send then failed as a
+    /// retryable outage. Mode=ReadOnly opens it the same way on any machine, root or not.
+    /// </summary>
+    [Fact]
+    public Task ADatabaseThatCanOnlyBeRead_StopsTheHostAtStart_NamingTheFile() => InADatabaseAsync(async path =>
+    {
+        using (var first = Build(path))
+        {
+            await first.StartAsync(Ct);
+            await first.StopAsync(Ct);
+        }
+
+        SqliteConnection.ClearAllPools();
+        using var host = Build(path, $"Data Source={path};Mode=ReadOnly");
+        var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() => stopping.TrySetResult());
+
+        await host.StartAsync(Ct);
+        await stopping.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        var refused = await Assert.ThrowsAsync<WebSocketNotificationException>(async () =>
+            await host.Services.GetRequiredService<NotificationJournal>().AppendAsync(NotificationStreamId.ForUser("1", "alice"), Payload(), Ct));
+
+        Assert.Equal(WebSocketErrorCodes.NotConfigured, refused.Code);
+        Assert.False(refused.Retryable);
+        Assert.Contains($"The inbox database {path} can only be read", refused.Message, StringComparison.Ordinal);
+    });
+
     [Fact]
     public Task AFreshDatabase_IsReadyOnceTheHostStarted() => InADatabaseAsync(async path =>
     {
@@ -65,13 +94,17 @@ public sealed class InboxStartupTests
         }
     }
 
-    private static IHost Build(string databasePath)
+    private static IHost Build(string databasePath, string? connectionString = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Notifications:WebSocket:mode"] = "internal" });
         builder.Services.AddWebSocketNotifications(builder.Configuration.GetSection("Notifications:WebSocket"))
-            .AddNotificationInbox(o => o.DatabasePath = databasePath)
+            .AddNotificationInbox(o =>
+            {
+                o.DatabasePath = databasePath;
+                o.ConnectionString = connectionString;
+            })
             .AddSqlite();
         return builder.Build();
     }
