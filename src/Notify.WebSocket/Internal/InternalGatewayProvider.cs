@@ -60,7 +60,11 @@ internal sealed class InternalGatewayProvider(string tenantId, WebSocketProvider
         {
             delivered = send(gateway, TenantId, name, payload, cancellationToken);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException and not ArgumentException and not ObjectDisposedException)
+        catch (ObjectDisposedException ex)
+        {
+            throw Disposed(ex);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not ArgumentException)
         {
             return new ValueTask<SendResult>(GatewayFailure(id, ex));
         }
@@ -76,11 +80,19 @@ internal sealed class InternalGatewayProvider(string tenantId, WebSocketProvider
         {
             return Complete(id, targetKind, name, await delivered.ConfigureAwait(false));
         }
-        catch (Exception ex) when (ex is not OperationCanceledException and not ArgumentException and not ObjectDisposedException)
+        catch (ObjectDisposedException ex)
+        {
+            throw Disposed(ex);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not ArgumentException)
         {
             return GatewayFailure(id, ex);
         }
     }
+
+    /// <summary>Said in the caller's terms: the object that was disposed is one of the library's internals.</summary>
+    private static ObjectDisposedException Disposed(ObjectDisposedException inner) =>
+        new("The provider cannot send: the host is stopping and has disposed its notification gateway or inbox.", inner);
 
     private SendResult GatewayFailure(string id, Exception exception) =>
         SendResult.Failed(id, TimeProvider.GetUtcNow(), exception is WebSocketNotificationException known

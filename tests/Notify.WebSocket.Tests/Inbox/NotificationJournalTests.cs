@@ -49,7 +49,10 @@ public sealed class NotificationJournalTests
         // The host disposes its singletons while a send may still be on its way: the journal can go first.
         await host.Journal.DisposeAsync();
 
-        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await host.Provider.SendToUserAsync("alice", new NotificationContent { Subject = "after" }, TestContext.Current.CancellationToken));
+        var disposed = await Assert.ThrowsAsync<ObjectDisposedException>(async () => await host.Provider.SendToUserAsync("alice", new NotificationContent { Subject = "after" }, TestContext.Current.CancellationToken));
+
+        Assert.StartsWith("The provider cannot send: the host is stopping", disposed.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(nameof(NotificationJournal), disposed.Message, StringComparison.Ordinal);
     }
 
     [Fact]
