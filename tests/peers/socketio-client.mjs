@@ -7,6 +7,7 @@
 // stdin:  {"op":"emit","event":"channel:join","args":[...]}               fire-and-forget
 //         {"op":"emit","event":"channel:join","args":[...],"ack":N}       -> {"type":"ack","id":N,"args":[...]}
 //         {"op":"disconnect"}
+//         {"op":"drop"}                                                  closes the transport as a network failure would (the client reconnects with --reconnection)
 // stdout: {"type":"open","transport":"polling"} (Engine.IO) | {"type":"connect","transport":"websocket"} (namespace) | {"type":"connect_error","message":"...","data":{...}}
 //         {"type":"event","name":"...","body":{...}}  (every event the server emits)
 //         {"type":"upgrade","transport":"websocket"} | {"type":"disconnect","reason":"..."} | {"type":"reconnect"}
@@ -55,6 +56,8 @@ readline.createInterface({ input: process.stdin }).on('line', (line) => {
     }
   } else if (command.op === 'disconnect') {
     socket.disconnect();
+  } else if (command.op === 'drop') {
+    socket.io.engine.close();
   }
 });
 process.stdin.on('end', () => process.exit(0));

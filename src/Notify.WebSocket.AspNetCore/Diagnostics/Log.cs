@@ -50,6 +50,12 @@ internal static partial class Log
     [LoggerMessage(3014, LogLevel.Warning, "Telling connections here to read their inbox again after a backplane outage failed; retried with backoff while the store is unavailable ({Suppressed} more failures not logged since the last report)")]
     public static partial void InboxRefreshFailed(ILogger logger, Exception exception, int suppressed);
 
+    [LoggerMessage(3015, LogLevel.Debug, "Gateway connection {ConnectionId} of tenant {TenantId}: the user is a member of {Members} channels; only {Limit} (maxChannelsPerConnection) were joined again at connect")]
+    public static partial void RejoinLimited(ILogger logger, string connectionId, string tenantId, int members, int limit);
+
+    [LoggerMessage(3016, LogLevel.Warning, "Gateway connection {ConnectionId} of tenant {TenantId}: joining the user's channels again at connect failed; the client can join them itself")]
+    public static partial void RejoinFailed(ILogger logger, Exception exception, string connectionId, string tenantId);
+
     [LoggerMessage(3101, LogLevel.Warning, "Socket.IO: closed or refused session {SessionId}: {Reason} ({Suppressed} more protocol errors not logged since the last report)")]
     public static partial void SocketIoProtocolError(ILogger logger, string reason, string sessionId, int suppressed);
 

@@ -33,6 +33,7 @@ internal sealed class GatewayConnectionHandler
     private readonly TimeProvider _timeProvider;
     private readonly SignalRGatewayOptions _options;
     private readonly GatewayInbox? _inbox;
+    private readonly IServiceScopeFactory _scopes;
     private readonly ILogger _logger;
 
     public GatewayConnectionHandler(
@@ -46,8 +47,10 @@ internal sealed class GatewayConnectionHandler
         TimeProvider timeProvider,
         IOptions<SignalRGatewayOptions> options,
         GatewayInboxSlot inbox,
+        IServiceScopeFactory scopes,
         ILogger<GatewayConnectionHandler> logger)
     {
+        _scopes = scopes;
         _identities = identities;
         _defaults = defaults;
         _presence = presence;
@@ -122,7 +125,84 @@ internal sealed class GatewayConnectionHandler
             await AddToChannelAsync(session, ChannelNames.Normalize(channel)).ConfigureAwait(false);
         }
 
+        if (_inbox is not null)
+        {
+            // In the background: a store that stalls must not hold the connect. A join the client sends meanwhile is
+            // made as asked, and the rejoin then finds the channel joined.
+            _ = RejoinChannelsAsync(session, _inbox);
+        }
+
         return session;
+    }
+
+    /// <summary>
+    /// Joins the channels the user is a member of (with the inbox): a client that joined once, on any device, gets them
+    /// live after a reconnect too. Each is authorized again, within the connection's channel limit; the user's request
+    /// budget is not spent (the client asked for none of it).
+    /// </summary>
+    private async Task RejoinChannelsAsync(GatewaySession session, GatewayInbox inbox)
+    {
+        try
+        {
+            await RejoinChannelsCoreAsync(session, inbox).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (session.Connection.Closed.IsCancellationRequested)
+        {
+            // The connection closed meanwhile.
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Log.RejoinFailed(_logger, ex, session.Connection.ConnectionId, session.Identity.TenantId);
+        }
+    }
+
+    private async Task RejoinChannelsCoreAsync(GatewaySession session, GatewayInbox inbox)
+    {
+        var channels = await inbox.ChannelsToRejoinAsync(session).ConfigureAwait(false);
+        if (channels.Count == 0)
+        {
+            return;
+        }
+
+        var scope = _scopes.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
+        {
+            var authorizer = scope.ServiceProvider.GetRequiredService<IChannelAuthorizer>();
+            foreach (var (stream, head) in channels)
+            {
+                var channel = stream.Name;
+                bool joined;
+                int count;
+                lock (session.Gate)
+                {
+                    joined = session.Channels.Contains(channel);
+                    count = session.Channels.Count;
+                }
+
+                if (joined)
+                {
+                    continue;
+                }
+
+                if (count >= _options.MaxChannelsPerConnection)
+                {
+                    Log.RejoinLimited(_logger, session.Connection.ConnectionId, session.Identity.TenantId, channels.Count, _options.MaxChannelsPerConnection);
+                    return;
+                }
+
+                var context = new ChannelAuthorizationContext
+                {
+                    TenantId = session.Identity.TenantId,
+                    UserId = session.Identity.UserId,
+                    ChannelName = channel,
+                    User = session.User,
+                };
+                if (await authorizer.CanJoinAsync(context, session.Connection.Closed).ConfigureAwait(false))
+                {
+                    await AddToChannelAsync(session, channel, rejoinedAt: head).ConfigureAwait(false);
+                }
+            }
+        }
     }
 
     /// <summary>Releases a closed connection's presence and timer.</summary>
@@ -192,6 +272,9 @@ internal sealed class GatewayConnectionHandler
 
         if (member)
         {
+            // Joined again at connect: the client's own join says where its replay starts.
+            _inbox?.ResolveRejoin(state, name, position);
+
             await _responder.SendAsync(state.Connection, GatewayEvents.Joined, new ChannelEvent(name)).ConfigureAwait(false);
             return;
         }
@@ -358,7 +441,7 @@ internal sealed class GatewayConnectionHandler
         return session;
     }
 
-    private async Task AddToChannelAsync(GatewaySession session, string channel, long? position = null)
+    private async Task AddToChannelAsync(GatewaySession session, string channel, long? position = null, long? rejoinedAt = null)
     {
         lock (session.Gate)
         {
@@ -375,7 +458,7 @@ internal sealed class GatewayConnectionHandler
         _metrics.Joined(session.Identity.TenantId);
         if (_inbox is not null)
         {
-            await _inbox.FollowChannelAsync(session, channel, position).ConfigureAwait(false);
+            await _inbox.FollowChannelAsync(session, channel, position, rejoinedAt).ConfigureAwait(false);
         }
 
         await _responder.SendAsync(connection, GatewayEvents.Joined, new ChannelEvent(channel)).ConfigureAwait(false);

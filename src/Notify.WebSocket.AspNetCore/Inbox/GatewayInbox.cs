@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Notify.WebSocket.AspNetCore.Diagnostics;
 using Notify.WebSocket.AspNetCore.Gateway;
+using Notify.WebSocket.Storage;
 
 namespace Notify.WebSocket.AspNetCore.Inbox;
 
@@ -91,10 +92,45 @@ internal sealed class GatewayInbox : INotificationJournalListener, IDisposable
     }
 
     /// <summary>
+    /// How long a channel joined again at connect holds its notifications for the client's own <c>channel:join</c> with
+    /// the position it last saw; then it delivers from where the connection began.
+    /// </summary>
+    internal static readonly TimeSpan RejoinGrace = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The channels a connecting user is a member of, to join again (<see cref="NotificationInboxOptions.RejoinChannelsOnConnect"/>),
+    /// with each one's head now; none when that is off, for an anonymous connection, or when the store cannot tell now
+    /// (logged by the journal: the client can still join them itself).
+    /// </summary>
+    public async Task<IReadOnlyList<StreamPosition>> ChannelsToRejoinAsync(GatewaySession session)
+    {
+        if (!_options.RejoinChannelsOnConnect || session.Identity.UserId is not { } userId)
+        {
+            return [];
+        }
+
+        try
+        {
+            var heads = await _journal.GetChannelHeadsAsync(session.Identity.TenantId, userId, session.Connection.Closed).ConfigureAwait(false);
+            return [.. heads.OrderBy(h => h.Stream.Name, StringComparer.Ordinal)];
+        }
+        catch (WebSocketNotificationException)
+        {
+            return [];
+        }
+        catch (OperationCanceledException) when (session.Connection.Closed.IsCancellationRequested)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>
     /// The connection joined a channel (its permission checked): it follows the channel's stream, replaying from the
     /// position given with the join or at connect (never before the user's membership), and the user becomes a member.
+    /// A channel joined again at connect (<paramref name="rejoinedAt"/>: its head then) without a position given at
+    /// connect holds what arrives until <see cref="ResolveRejoin"/> or <see cref="RejoinGrace"/>.
     /// </summary>
-    public async Task FollowChannelAsync(GatewaySession session, string channel, long? requested)
+    public async Task FollowChannelAsync(GatewaySession session, string channel, long? requested, long? rejoinedAt = null)
     {
         if (session.Inbox is not { } state)
         {
@@ -103,14 +139,21 @@ internal sealed class GatewayInbox : INotificationJournalListener, IDisposable
 
         var stream = NotificationStreamId.ForChannel(session.Identity.TenantId, channel);
         long? position = requested ?? (state.Positions.TryGetValue(stream, out var given) ? given : null);
+        if (position is null && rejoinedAt is { } head)
+        {
+            var held = Follow(state, stream, position: head);
+            state.Rejoined[stream] = head;
+            _ = EndRejoinGraceAsync(session, stream, held);
+            return;
+        }
 
         // Anonymous connections have no identity to keep a membership for: channels reach them live only.
         if (session.Identity.UserId is not { } userId || position is not { } from)
         {
             Follow(state, stream, position: null);
-            if (session.Identity.UserId is { } member)
+            if (rejoinedAt is null && session.Identity.UserId is { } joining)
             {
-                await RecordMembershipAsync(stream, member).ConfigureAwait(false);
+                await RecordMembershipAsync(stream, joining).ConfigureAwait(false);
             }
 
             return;
@@ -118,6 +161,43 @@ internal sealed class GatewayInbox : INotificationJournalListener, IDisposable
 
         var follower = Follow(state, stream, from);
         _ = ReplayChannelAsync(follower, stream, userId, from, session.Connection.Closed);
+    }
+
+    /// <summary>
+    /// The client joined a channel the connection joined again at connect: it replays from the position the join gave
+    /// (or, without one, from where the connection began), then goes live; in order and once each, since nothing of
+    /// the channel was written to the connection before. Nothing to do when the channel is not held any more.
+    /// </summary>
+    public void ResolveRejoin(GatewaySession session, string channel, long? requested)
+    {
+        var stream = NotificationStreamId.ForChannel(session.Identity.TenantId, channel);
+        if (session.Inbox is not { } state || !state.Rejoined.TryRemove(stream, out var head)
+            || !state.Followers.TryGetValue(stream, out var follower) || session.Identity.UserId is not { } userId)
+        {
+            return;
+        }
+
+        _ = requested is { } from
+            ? ReplayChannelAsync(follower, stream, userId, from, session.Connection.Closed)
+            : ReplayAsync(follower, head, floor: 0);
+    }
+
+    private async Task EndRejoinGraceAsync(GatewaySession session, NotificationStreamId stream, StreamFollower held)
+    {
+        try
+        {
+            await Task.Delay(RejoinGrace, _timeProvider, session.Connection.Closed).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        // The head at connect is at or above where the membership starts: no floor is needed.
+        if (session.Inbox is { } state && state.Rejoined.TryRemove(stream, out var head) && state.Followers.TryGetValue(stream, out var follower) && follower == held)
+        {
+            await ReplayAsync(follower, head, floor: 0).ConfigureAwait(false);
+        }
     }
 
     /// <summary>The connection left a channel: it stops following it, and the user's membership ends.</summary>
@@ -129,6 +209,7 @@ internal sealed class GatewayInbox : INotificationJournalListener, IDisposable
         }
 
         var stream = NotificationStreamId.ForChannel(session.Identity.TenantId, channel);
+        state.Rejoined.TryRemove(stream, out _);
         if (state.Followers.TryRemove(stream, out var follower))
         {
             Unfollow(follower);

@@ -11,4 +11,10 @@ internal sealed class GatewayInboxSession(GatewayOutbox outbox, IReadOnlyDiction
     public IReadOnlyDictionary<NotificationStreamId, long> Positions { get; } = positions;
 
     public ConcurrentDictionary<NotificationStreamId, StreamFollower> Followers { get; } = new();
+
+    /// <summary>
+    /// Channels joined again at connect whose followers hold what arrives until the client says where to replay from
+    /// (its own <c>channel:join</c> with a position) or the grace ends: the value is the stream's head when it connected.
+    /// </summary>
+    public ConcurrentDictionary<NotificationStreamId, long> Rejoined { get; } = new();
 }

@@ -22,6 +22,7 @@ internal static class InboxOptionsBinder
         ["maxBatchSize"] = (o, v) => Number(v, n => o.MaxBatchSize = n, 512),
         ["replayBatchSize"] = (o, v) => Number(v, n => o.ReplayBatchSize = n, 256),
         ["connectionBufferCapacity"] = (o, v) => Number(v, n => o.ConnectionBufferCapacity = n, 1024),
+        ["rejoinChannelsOnConnect"] = (o, v) => Flag(v, f => o.RejoinChannelsOnConnect = f),
     };
 
     public static void Bind(IConfigurationSection section, NotificationInboxOptions options)
@@ -64,6 +65,22 @@ internal static class InboxOptionsBinder
         }
 
         set(number);
+        return null;
+    }
+
+    private static string? Flag(ConfiguredValue value, Action<bool> set)
+    {
+        if (value.Value.Length == 0)
+        {
+            return null;
+        }
+
+        if (!bool.TryParse(value.Value, out var flag))
+        {
+            return $"{value.Path} is \"{value.Value}\", which is not true or false; give true (the default) or false.";
+        }
+
+        set(flag);
         return null;
     }
 

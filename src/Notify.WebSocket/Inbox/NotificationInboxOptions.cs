@@ -55,6 +55,15 @@ public sealed class NotificationInboxOptions
     /// </summary>
     public int ConnectionBufferCapacity { get; set; } = 1024;
 
+    /// <summary>
+    /// <c>rejoinChannelsOnConnect</c>: whether a user's connection to the SignalR or Socket.IO gateway joins the channels
+    /// the user is a member of (joined on any device and not left since) when it connects, each with the permission
+    /// checked again and answered with <c>channel:joined</c>, so a client that joins once, as the spec's client code
+    /// does, keeps its channels live across reconnects and on its other devices. Positions given at connect replay what
+    /// each channel's stream missed. Default true.
+    /// </summary>
+    public bool RejoinChannelsOnConnect { get; set; } = true;
+
     /// <summary>The configuration key path these options came from, for validation messages.</summary>
     internal string KeyPath { get; set; } = DefaultSectionPath;
 

@@ -154,6 +154,18 @@ public sealed class NotificationJournal : IAsyncDisposable
     public Task<long?> GetMembershipAsync(NotificationStreamId channel, string userId, CancellationToken cancellationToken = default) =>
         CallAsync(static (store, a, ct) => store.GetMembershipAsync(a.channel, a.userId, ct), (channel, userId), "membership", cancellationToken);
 
+    /// <summary>The channels a user is a member of (joined and not left since), as their streams, with each one's head.</summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="userId">The user.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The channels' streams and heads, in no particular order.</returns>
+    /// <exception cref="WebSocketNotificationException"><see cref="WebSocketErrorCodes.StoreUnavailable"/> when the store failed.</exception>
+    public async Task<IReadOnlyList<StreamPosition>> GetChannelHeadsAsync(string tenantId, string userId, CancellationToken cancellationToken = default)
+    {
+        var heads = await CallAsync(static (store, a, ct) => store.GetHeadsAsync(a.tenantId, a.userId, ct), (tenantId, userId), "membership", cancellationToken).ConfigureAwait(false);
+        return [.. heads.Where(h => h.Stream.Kind == NotificationStreamKind.Channel)];
+    }
+
     /// <summary>Adds a listener for stored batches and inbox changes.</summary>
     /// <param name="listener">The listener.</param>
     /// <returns>Dispose it to remove the listener.</returns>

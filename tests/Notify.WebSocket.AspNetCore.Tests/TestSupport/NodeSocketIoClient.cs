@@ -98,6 +98,9 @@ internal sealed class NodeSocketIoClient : IAsyncDisposable
 
     public Task DisconnectAsync() => _node.WriteAsync(new { op = "disconnect" });
 
+    /// <summary>Closes the transport under the client, as a network failure would; a client started with reconnection reconnects.</summary>
+    public Task DropAsync() => _node.WriteAsync(new { op = "drop" });
+
     /// <summary>Subjects of every notification received so far.</summary>
     public IReadOnlyList<string?> NotificationSubjects() =>
         [.. _node.Lines()
