@@ -31,7 +31,7 @@ public abstract class DelegatingStore(INotificationStore inner) : INotificationS
     public Task<IReadOnlyList<AppendOutcome>> AppendAsync(IReadOnlyList<NotificationRecord> records, CancellationToken cancellationToken = default) =>
         inner.AppendAsync(records, cancellationToken);
 
-    public Task<StreamBounds> GetBoundsAsync(NotificationStreamId stream, CancellationToken cancellationToken = default) => inner.GetBoundsAsync(stream, cancellationToken);
+    public virtual Task<StreamBounds> GetBoundsAsync(NotificationStreamId stream, CancellationToken cancellationToken = default) => inner.GetBoundsAsync(stream, cancellationToken);
 
     public virtual Task<long> JoinAsync(NotificationStreamId stream, string userId, CancellationToken cancellationToken = default) => inner.JoinAsync(stream, userId, cancellationToken);
 

@@ -58,6 +58,71 @@ public sealed class StreamFollowerTests
         Assert.Equal([2L], output.Positions());
     }
 
+    /// <summary>
+    /// Two instances store into one stream at about the same time: this one's notification (position 3) reaches the
+    /// follower at once, the other's (1 and 2, stored first) later through Redis. The follower took the first one
+    /// offered as its start and dropped 1 and 2 for good (outside trial G, with 200 clients on two instances).
+    /// </summary>
+    [Fact]
+    public async Task AFollowerWithoutAPosition_OfferedALaterPositionFirst_DeliversEverythingAfterItsJoin_InOrder()
+    {
+        await using var database = StoreUnderTest.Sqlite();
+        await using var journal = new NotificationJournal(
+            await database.OpenAsync(), "sqlite", database.Options, WebSocketNotificationsJsonOptions.CreateDefault(), TimeProvider.System, NullLogger<NotificationJournal>.Instance);
+        var stream = NotificationStreamId.ForUser("1", "alice");
+        var output = new RecordingOutput();
+        var follower = StreamFollower.Live(stream, output, journal, batchSize: 16, TimeProvider.System, NullLogger.Instance);
+        new FollowerIndex().Add(follower);
+        await follower.Joined.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        var stored = await StoreAsync(journal, stream, "other instance 1", "other instance 2", "this instance");
+
+        follower.Offer(stored[2]);
+        follower.Offer(stored[0]);
+        follower.Offer(stored[1]);
+        await output.WrittenAsync(count: 3).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        Assert.Equal([1L, 2L, 3L], output.Positions());
+    }
+
+    /// <summary>Offered before the head it joins at is known: held, then what follows that head, in order, once each.</summary>
+    [Fact]
+    public async Task AFollowerWithoutAPosition_OfferedBeforeItsJoinIsKnown_DeliversWhatFollowsTheHead_InOrder()
+    {
+        await using var database = StoreUnderTest.Sqlite();
+        var store = new HeldBoundsStore(await database.OpenAsync());
+        await using var journal = new NotificationJournal(
+            store, "sqlite", database.Options, WebSocketNotificationsJsonOptions.CreateDefault(), TimeProvider.System, NullLogger<NotificationJournal>.Instance);
+        var stream = NotificationStreamId.ForUser("1", "alice");
+        await StoreAsync(journal, stream, "history");
+        var output = new RecordingOutput();
+        var follower = StreamFollower.Live(stream, output, journal, batchSize: 16, TimeProvider.System, NullLogger.Instance);
+        var held = store.HoldNextBounds();
+        new FollowerIndex().Add(follower);
+        await held.Read.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        // The head read says 1; 2 and 3 are stored and offered (3 first) before the read returns.
+        var stored = await StoreAsync(journal, stream, "two", "three");
+        follower.Offer(stored[1]);
+        follower.Offer(stored[0]);
+        held.Release();
+        await output.WrittenAsync(count: 2).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        Assert.Equal([2L, 3L], output.Positions());
+    }
+
+    /// <summary>Stores the notifications in order and returns them as the store has them (with their positions).</summary>
+    private static async Task<IReadOnlyList<NotificationPayload>> StoreAsync(NotificationJournal journal, NotificationStreamId stream, params string[] subjects)
+    {
+        var positions = new List<long>();
+        foreach (var subject in subjects)
+        {
+            positions.Add((await journal.AppendAsync(stream, Payload(subject), TestContext.Current.CancellationToken)).Position);
+        }
+
+        var read = await journal.ReadAsync(stream, positions[0] - 1, subjects.Length, TestContext.Current.CancellationToken);
+        return read;
+    }
+
     private static NotificationPayload Payload(string subject) => new()
     {
         Id = Guid.NewGuid().ToString("N"),
@@ -127,6 +192,17 @@ public sealed class StreamFollowerTests
                 _waiters.Remove(waiter);
             }
         }
+    }
+
+    /// <summary>A store whose next read of a stream's bounds, once it has read, waits to return until released.</summary>
+    private sealed class HeldBoundsStore(INotificationStore inner) : DelegatingStore(inner)
+    {
+        private Hold? _hold;
+
+        public Hold HoldNextBounds() => _hold = new Hold();
+
+        public override Task<StreamBounds> GetBoundsAsync(NotificationStreamId stream, CancellationToken cancellationToken = default) =>
+            ThenHoldAsync(Inner.GetBoundsAsync(stream, cancellationToken), () => Interlocked.Exchange(ref _hold, null));
     }
 
     /// <summary>A store whose next read, once it has read, waits to return until released (its result is then stale).</summary>

@@ -32,6 +32,7 @@ internal sealed partial class StreamFollower
     private bool _stopped;
     private bool _readAgain;
     private bool _catchUpWhenJoined;
+    private bool _joinFailed;
     private long _lastWritten;
     private long _highestOffered;
     private long _joinedAt = -1;
@@ -107,8 +108,8 @@ internal sealed partial class StreamFollower
 
     /// <summary>
     /// Called once the fan-out offers it notifications. A follower without a position reads the stream's head now, as
-    /// where it joined: a catch-up (<see cref="CatchUpNow"/>) before anything was written to it reads after that head,
-    /// never the history from before it joined.
+    /// where it joined, and holds what it is offered until then: it delivers what follows that head, checked for gaps
+    /// against it, and a catch-up (<see cref="CatchUpNow"/>) reads after it, never the history from before it joined.
     /// </summary>
     public void Start()
     {
@@ -130,7 +131,21 @@ internal sealed partial class StreamFollower
         var position = notification.Position ?? 0;
         lock (_gate)
         {
-            if (_stopped || (_lastWritten >= 0 && position <= _lastWritten))
+            if (_stopped)
+            {
+                return;
+            }
+
+            if (_lastWritten < 0 && !_joinFailed)
+            {
+                // No position, and the head it joined at not read yet: held until it is. The first notification offered
+                // need not be the first stored after the join (another instance's, stored before, can arrive later
+                // through Redis), so what follows the join is only known against that head.
+                _highestOffered = Math.Max(_highestOffered, position);
+                return;
+            }
+
+            if (_lastWritten >= 0 && position <= _lastWritten)
             {
                 return;
             }
@@ -224,13 +239,20 @@ internal sealed partial class StreamFollower
             if (answered)
             {
                 _joinedAt = bounds.Head;
-            }
-
-            if (_catchUpWhenJoined && answered && !_stopped && _live)
-            {
                 _lastWritten = _lastWritten < 0 ? _joinedAt : _lastWritten;
-                _live = false;
-                catchUp = true;
+
+                // What was offered while the head was read, and what the fan-out may have missed meanwhile, is read from
+                // the store after the head, in order.
+                if ((_catchUpWhenJoined || _highestOffered > _lastWritten) && !_stopped && _live)
+                {
+                    _live = false;
+                    catchUp = true;
+                }
+            }
+            else
+            {
+                // The host is stopping: deliver from the first notification offered, as nothing better is known.
+                _joinFailed = true;
             }
 
             _catchUpWhenJoined = false;
