@@ -32,6 +32,33 @@ public sealed class GatewayReplayTests
         Assert.DoesNotContain("before alice was a member", alice.NotificationSubjects());
     }
 
+    /// <summary>
+    /// A client that connected without positions and dropped before any notification reached it had no position to
+    /// come back with, and what was sent meanwhile never reached it live (outside trial G). Each stream it follows says
+    /// where it joined, as an empty replay.
+    /// </summary>
+    [Fact]
+    public async Task AConnectionWithoutPositions_IsToldWhereItJoined_AndComingBackWithThatLosesNothing()
+    {
+        using var directory = new TempDirectory();
+        await using var server = await InboxGateway.StartAsync(directory.File("inbox.db"));
+        await server.SendToUserAsync("gina", "history");
+        long joinedAt;
+        await using (var first = await server.ConnectAsync("gina", "1"))
+        {
+            var joined = await first.NextAsync("notification:replayed", e => e.GetProperty("stream").GetString() == "t:1:user:gina");
+            joinedAt = joined.GetProperty("position").GetInt64();
+            Assert.Equal(0, joined.GetProperty("count").GetInt32());
+        }
+
+        await server.SendToUserAsync("gina", "while away");
+        await using var again = await server.ConnectAsync("gina", "1", new Dictionary<string, long> { ["t:1:user:gina"] = joinedAt });
+        await again.NextAsync("notification:replayed", e => e.GetProperty("stream").GetString() == "t:1:user:gina");
+
+        Assert.Equal(1, joinedAt);
+        Assert.Equal(["while away"], again.NotificationSubjects());
+    }
+
     [Fact]
     public async Task ChannelJoin_WithAPosition_ReplaysTheChannelSinceTheUserWasLetIn()
     {

@@ -153,6 +153,8 @@ public sealed class InProcessReplayTests
         again.JoinChannel("alerts", position: 0);
 
         Assert.Equal(["member 1", "while away"], (await again.Notifications.NextAsync(2)).Select(n => n.Subject));
+        // The user's own stream, followed without a position, says where it joined (an empty replay) first.
+        Assert.Equal(new StreamReplay { Stream = "t:1:user:alice", Position = 0, Count = 0 }, await again.Replays.NextAsync());
         Assert.Equal(new StreamReplay { Stream = "t:1:channel:alerts", Position = 4, Count = 2 }, await again.Replays.NextAsync());
     }
 

@@ -234,6 +234,7 @@ internal sealed partial class StreamFollower
         }
 
         var catchUp = false;
+        var joined = new StreamReplay { Stream = StreamId };
         lock (_gate)
         {
             if (answered)
@@ -242,8 +243,11 @@ internal sealed partial class StreamFollower
                 _lastWritten = _lastWritten < 0 ? _joinedAt : _lastWritten;
 
                 // What was offered while the head was read, and what the fan-out may have missed meanwhile, is read from
-                // the store after the head, in order.
-                if ((_catchUpWhenJoined || _highestOffered > _lastWritten) && !_stopped && _live)
+                // the store after the head, in order. Either way the client is told where it joined (an empty replay,
+                // or the end of that catch-up), so that it can connect again with a position even if nothing arrives
+                // before its connection drops.
+                if (!_stopped && _live
+                    && (_catchUpWhenJoined || _highestOffered > _lastWritten || !_output.TryWriteReplayed(joined with { Position = _lastWritten })))
                 {
                     _live = false;
                     catchUp = true;
@@ -261,7 +265,7 @@ internal sealed partial class StreamFollower
         _joined.TrySetResult();
         if (catchUp)
         {
-            await CatchUpAsync(replay: null).ConfigureAwait(false);
+            await CatchUpAsync(joined).ConfigureAwait(false);
         }
     }
 
