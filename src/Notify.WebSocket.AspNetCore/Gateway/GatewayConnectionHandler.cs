@@ -171,14 +171,7 @@ internal sealed class GatewayConnectionHandler
             foreach (var (stream, head) in channels)
             {
                 var channel = stream.Name;
-                bool joined;
-                int count;
-                lock (session.Gate)
-                {
-                    joined = session.Channels.Contains(channel);
-                    count = session.Channels.Count;
-                }
-
+                var (joined, count) = ChannelsOf(session, channel);
                 if (joined)
                 {
                     continue;
@@ -190,14 +183,7 @@ internal sealed class GatewayConnectionHandler
                     return;
                 }
 
-                var context = new ChannelAuthorizationContext
-                {
-                    TenantId = session.Identity.TenantId,
-                    UserId = session.Identity.UserId,
-                    ChannelName = channel,
-                    User = session.User,
-                };
-                if (await authorizer.CanJoinAsync(context, session.Connection.Closed).ConfigureAwait(false))
+                if (await MayJoinAsync(authorizer, session, channel).ConfigureAwait(false))
                 {
                     await AddToChannelAsync(session, channel, rejoinedAt: head).ConfigureAwait(false);
                 }
@@ -262,14 +248,7 @@ internal sealed class GatewayConnectionHandler
             return;
         }
 
-        bool member;
-        int count;
-        lock (state.Gate)
-        {
-            member = state.Channels.Contains(name);
-            count = state.Channels.Count;
-        }
-
+        var (member, count) = ChannelsOf(state, name);
         if (member)
         {
             // Joined again at connect: the client's own join says where its replay starts.
@@ -286,17 +265,7 @@ internal sealed class GatewayConnectionHandler
             return;
         }
 
-        var authorizer = scopedServices.GetRequiredService<IChannelAuthorizer>();
-        var allowed = await authorizer.CanJoinAsync(
-            new ChannelAuthorizationContext
-            {
-                TenantId = state.Identity.TenantId,
-                UserId = state.Identity.UserId,
-                ChannelName = name,
-                User = state.User,
-            },
-            connection.Closed).ConfigureAwait(false);
-        if (!allowed)
+        if (!await MayJoinAsync(scopedServices.GetRequiredService<IChannelAuthorizer>(), state, name).ConfigureAwait(false))
         {
             await _responder.RefuseAsync(state, JoinRequest, RefusalReasons.AccessDenied, new GatewayError("Access denied", GatewayErrorCodes.AccessDenied, name)).ConfigureAwait(false);
             return;
@@ -440,6 +409,26 @@ internal sealed class GatewayConnectionHandler
 
         return session;
     }
+
+    /// <summary>Whether the connection is in <paramref name="channel"/>, and in how many channels.</summary>
+    private static (bool Member, int Count) ChannelsOf(GatewaySession session, string channel)
+    {
+        lock (session.Gate)
+        {
+            return (session.Channels.Contains(channel), session.Channels.Count);
+        }
+    }
+
+    private static ValueTask<bool> MayJoinAsync(IChannelAuthorizer authorizer, GatewaySession session, string channel) =>
+        authorizer.CanJoinAsync(
+            new ChannelAuthorizationContext
+            {
+                TenantId = session.Identity.TenantId,
+                UserId = session.Identity.UserId,
+                ChannelName = channel,
+                User = session.User,
+            },
+            session.Connection.Closed);
 
     private async Task AddToChannelAsync(GatewaySession session, string channel, long? position = null, long? rejoinedAt = null)
     {

@@ -23,16 +23,8 @@ public sealed class InboxStartupTests
         }
 
         using var host = Build(path);
-        var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() => stopping.TrySetResult());
+        var refused = await StoppedAtStartAsync(host);
 
-        await host.StartAsync(Ct);
-        await stopping.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
-        var refused = await Assert.ThrowsAsync<WebSocketNotificationException>(async () =>
-            await host.Services.GetRequiredService<NotificationJournal>().AppendAsync(NotificationStreamId.ForUser("1", "alice"), Payload(), Ct));
-
-        Assert.Equal(WebSocketErrorCodes.NotConfigured, refused.Code);
-        Assert.False(refused.Retryable);
         Assert.Contains("'inbox_notifications'", refused.Message, StringComparison.Ordinal);
         Assert.Contains("tablePrefix", refused.Message, StringComparison.Ordinal);
     });
@@ -53,16 +45,8 @@ public sealed class InboxStartupTests
 
         SqliteConnection.ClearAllPools();
         using var host = Build(path, $"Data Source={path};Mode=ReadOnly");
-        var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() => stopping.TrySetResult());
+        var refused = await StoppedAtStartAsync(host);
 
-        await host.StartAsync(Ct);
-        await stopping.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
-        var refused = await Assert.ThrowsAsync<WebSocketNotificationException>(async () =>
-            await host.Services.GetRequiredService<NotificationJournal>().AppendAsync(NotificationStreamId.ForUser("1", "alice"), Payload(), Ct));
-
-        Assert.Equal(WebSocketErrorCodes.NotConfigured, refused.Code);
-        Assert.False(refused.Retryable);
         Assert.Contains($"The inbox database {path} can only be read", refused.Message, StringComparison.Ordinal);
     });
 
@@ -78,6 +62,21 @@ public sealed class InboxStartupTests
         Assert.False(host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested);
         await host.StopAsync(Ct);
     });
+
+    /// <summary>Starts the host, waits until it stops itself, and returns how a send is then refused (not configured, not retryable).</summary>
+    private static async Task<WebSocketNotificationException> StoppedAtStartAsync(IHost host)
+    {
+        var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() => stopping.TrySetResult());
+
+        await host.StartAsync(Ct);
+        await stopping.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        var refused = await Assert.ThrowsAsync<WebSocketNotificationException>(async () =>
+            await host.Services.GetRequiredService<NotificationJournal>().AppendAsync(NotificationStreamId.ForUser("1", "alice"), Payload(), Ct));
+        Assert.Equal(WebSocketErrorCodes.NotConfigured, refused.Code);
+        Assert.False(refused.Retryable);
+        return refused;
+    }
 
     /// <summary>Runs <paramref name="test"/> with the path of a SQLite file in a fresh folder, deleted afterwards.</summary>
     private static async Task InADatabaseAsync(Func<string, Task> test)
