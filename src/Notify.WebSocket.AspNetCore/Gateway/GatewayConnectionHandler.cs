@@ -430,14 +430,30 @@ internal sealed class GatewayConnectionHandler
             },
             session.Connection.Closed);
 
+    /// <summary>
+    /// Adds the connection to a channel it is not in yet. <paramref name="rejoinedAt"/>: joined again at connect, with
+    /// the channel stream's head then; the inbox holds it for the client's own join (or replays from the position given
+    /// at connect).
+    /// </summary>
     private async Task AddToChannelAsync(GatewaySession session, string channel, long? position = null, long? rejoinedAt = null)
     {
+        long? givenAtConnect = null;
         lock (session.Gate)
         {
             if (session.Closed || !session.Channels.Add(channel))
             {
                 return;
             }
+
+            if (rejoinedAt is { } head && _inbox is not null)
+            {
+                givenAtConnect = _inbox.HoldRejoined(session, channel, head);
+            }
+        }
+
+        if (givenAtConnect is { } from)
+        {
+            _inbox!.ResolveRejoin(session, channel, from);
         }
 
         var connection = session.Connection;
@@ -445,9 +461,9 @@ internal sealed class GatewayConnectionHandler
         await connection.AddToGroupAsync(group, connection.Closed).ConfigureAwait(false);
         await _presence.AddAsync(group, connection.Closed).ConfigureAwait(false);
         _metrics.Joined(session.Identity.TenantId);
-        if (_inbox is not null)
+        if (_inbox is not null && rejoinedAt is null)
         {
-            await _inbox.FollowChannelAsync(session, channel, position, rejoinedAt).ConfigureAwait(false);
+            await _inbox.FollowChannelAsync(session, channel, position).ConfigureAwait(false);
         }
 
         await _responder.SendAsync(connection, GatewayEvents.Joined, new ChannelEvent(channel)).ConfigureAwait(false);

@@ -127,10 +127,8 @@ internal sealed class GatewayInbox : INotificationJournalListener, IDisposable
     /// <summary>
     /// The connection joined a channel (its permission checked): it follows the channel's stream, replaying from the
     /// position given with the join or at connect (never before the user's membership), and the user becomes a member.
-    /// A channel joined again at connect (<paramref name="rejoinedAt"/>: its head then) without a position given at
-    /// connect holds what arrives until <see cref="ResolveRejoin"/> or <see cref="RejoinGrace"/>.
     /// </summary>
-    public async Task FollowChannelAsync(GatewaySession session, string channel, long? requested, long? rejoinedAt = null)
+    public async Task FollowChannelAsync(GatewaySession session, string channel, long? requested)
     {
         if (session.Inbox is not { } state)
         {
@@ -139,21 +137,14 @@ internal sealed class GatewayInbox : INotificationJournalListener, IDisposable
 
         var stream = NotificationStreamId.ForChannel(session.Identity.TenantId, channel);
         long? position = requested ?? (state.Positions.TryGetValue(stream, out var given) ? given : null);
-        if (position is null && rejoinedAt is { } head)
-        {
-            var held = Follow(state, stream, position: head);
-            state.Rejoined[stream] = head;
-            _ = EndRejoinGraceAsync(session, stream, held);
-            return;
-        }
 
         // Anonymous connections have no identity to keep a membership for: channels reach them live only.
         if (session.Identity.UserId is not { } userId || position is not { } from)
         {
             Follow(state, stream, position: null);
-            if (rejoinedAt is null && session.Identity.UserId is { } joining)
+            if (session.Identity.UserId is { } member)
             {
-                await RecordMembershipAsync(stream, joining).ConfigureAwait(false);
+                await RecordMembershipAsync(stream, member).ConfigureAwait(false);
             }
 
             return;
@@ -161,6 +152,26 @@ internal sealed class GatewayInbox : INotificationJournalListener, IDisposable
 
         var follower = Follow(state, stream, from);
         _ = ReplayChannelAsync(follower, stream, userId, from, session.Connection.Closed);
+    }
+
+    /// <summary>
+    /// A channel joined again at connect (the user is a member; <paramref name="head"/> is its stream's head then): it
+    /// holds what arrives until <see cref="ResolveRejoin"/> says where to replay from, or <see cref="RejoinGrace"/> ends.
+    /// Called under the session's gate with the channel claimed, so that a client's own join sees the hold.
+    /// </summary>
+    /// <returns>The position given for the channel at connect, if any: resolve the hold with it at once.</returns>
+    public long? HoldRejoined(GatewaySession session, string channel, long head)
+    {
+        if (session.Inbox is not { } state)
+        {
+            return null;
+        }
+
+        var stream = NotificationStreamId.ForChannel(session.Identity.TenantId, channel);
+        var held = Follow(state, stream, position: head);
+        state.Rejoined[stream] = head;
+        _ = EndRejoinGraceAsync(session, stream, held);
+        return state.Positions.TryGetValue(stream, out var given) ? given : null;
     }
 
     /// <summary>

@@ -255,7 +255,8 @@ internal sealed partial class StreamFollower
             }
             else
             {
-                // The host is stopping: deliver from the first notification offered, as nothing better is known.
+                // The journal is gone (the host is stopping) or refused for good: deliver from the first notification
+                // offered, as nothing better is known.
                 _joinFailed = true;
             }
 
