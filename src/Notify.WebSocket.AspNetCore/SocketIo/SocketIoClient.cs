@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Notify.WebSocket.AspNetCore.SocketIo.EngineIo;
 using Notify.WebSocket.AspNetCore.SocketIo.Protocol;
 
@@ -15,6 +16,7 @@ internal sealed class SocketIoClient
     private readonly List<SocketIoSocket> _sockets = new(1);
     private SocketIoPacket? _reassembling;
     private ITimer? _connectTimer;
+    private Task _connecting = Task.CompletedTask;
 
     public SocketIoClient(SocketIoServer server, EngineIoSession session)
     {
@@ -34,6 +36,12 @@ internal sealed class SocketIoClient
 
     public async ValueTask OnMessageAsync(ReadOnlyMemory<byte> data, bool isBinary)
     {
+        // Packets after a namespace CONNECT wait until that connect is set up: they are handled in order.
+        if (!_connecting.IsCompleted)
+        {
+            await _connecting.ConfigureAwait(false);
+        }
+
         if (isBinary)
         {
             if (_reassembling is not { } pending)
@@ -118,6 +126,19 @@ internal sealed class SocketIoClient
 
     private async ValueTask HandleAsync(SocketIoPacket packet)
     {
+        if (packet.Type == SocketIoPacketType.Connect && Find(packet.Namespace) is null && Server.Namespace(packet.Namespace) is { } connecting)
+        {
+            // A copy: the packet reads the transport's buffer, which is used again once this returns.
+            JsonElement? auth;
+            using (packet)
+            {
+                auth = packet.Data?.RootElement.Clone();
+            }
+
+            _connecting = ConnectAsync(connecting, auth);
+            return;
+        }
+
         using (packet)
         {
             var socket = Find(packet.Namespace);
@@ -129,13 +150,7 @@ internal sealed class SocketIoClient
                     return;
                 }
 
-                if (Server.Namespace(packet.Namespace) is not { } nsp)
-                {
-                    Session.Send(EngineFrame.Text(SocketIoPacketWriter.Packet(SocketIoPacketType.ConnectError, packet.Namespace, """{"message":"Invalid namespace"}"""u8)));
-                    return;
-                }
-
-                await nsp.OnConnectAsync(new SocketIoSocket(this, nsp), packet.Data?.RootElement).ConfigureAwait(false);
+                Session.Send(EngineFrame.Text(SocketIoPacketWriter.Packet(SocketIoPacketType.ConnectError, packet.Namespace, """{"message":"Invalid namespace"}"""u8)));
                 return;
             }
 
@@ -157,6 +172,26 @@ internal sealed class SocketIoClient
                     socket.OnAck(packet);
                     break;
             }
+        }
+    }
+
+    /// <summary>
+    /// Sets a namespace connect up off the transport's path (authentication, the namespace's own set-up): the polling
+    /// POST that carried it is answered at once, as the reference server answers it. engine.io-client pauses polling to
+    /// upgrade only once its POST is answered, and a probe lost in that window left it paused for good (until its ping
+    /// timeout): a slow answer widened the window to the whole connect.
+    /// </summary>
+    private async Task ConnectAsync(SocketIoNamespace nsp, JsonElement? auth)
+    {
+        await Task.Yield();
+        try
+        {
+            await nsp.OnConnectAsync(new SocketIoSocket(this, nsp), auth).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !Session.IsClosed)
+        {
+            Server.Diagnostics.HandlerFailed(ex, Session.Id);
+            Session.Close("server error", clientInitiated: false);
         }
     }
 

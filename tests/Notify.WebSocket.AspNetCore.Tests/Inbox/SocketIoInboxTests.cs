@@ -102,6 +102,32 @@ public sealed class SocketIoInboxTests
         Assert.Equal(1, sent.Metadata["deliveredConnections"]);
     }
 
+    /// <summary>
+    /// engine.io-client pauses polling to upgrade only once its POST is answered, and a probe lost in that window leaves
+    /// it paused until its ping timeout (45 s; outside trial G). The POST carrying a CONNECT was answered only once the
+    /// whole connect was set up, which made the window as long as the set-up: it is answered at once now.
+    /// </summary>
+    [Fact]
+    public async Task APollingPostCarryingTheConnect_IsAnsweredAtOnce_WhileTheConnectIsSetUp()
+    {
+        using var directory = new TempDirectory();
+        HeldJoinStore? store = null;
+        await using var server = await InboxGateway.StartAsync(directory.File("inbox.db"), socketIo: _ => { }, services: s => s.AddSingleton<INotificationStore>(sp =>
+            store = new HeldJoinStore(InboxStoreFactory.Create(sp.GetRequiredService<IOptions<NotificationInboxOptions>>().Value, sp.GetServices<DatabaseProviderRegistration>()))));
+        using var raw = new RawEngineIo(server.BaseAddress, "/socket.io");
+        var sid = await raw.OpenPollingAsync();
+
+        var hold = store!.HoldNextJoin();
+        var posted = await raw.PostAsync(sid, "40{\"token\":\"" + TestTokens.For("alice", "1") + "\"}");
+        await hold.Read;
+
+        // The connect is held at the default channel's membership, and the POST was answered all the same.
+        Assert.Equal((System.Net.HttpStatusCode.OK, "ok"), posted);
+        hold.Release();
+        var (_, polled) = await raw.PollAsync(sid);
+        Assert.StartsWith("40{\"sid\":", polled, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Connect_WithPositionsInTheQuery_OverPolling_Replays()
     {
