@@ -95,7 +95,7 @@ internal sealed class GatewayInbox : INotificationJournalListener, IDisposable
     /// How long a channel joined again at connect holds its notifications for the client's own <c>channel:join</c> with
     /// the position it last saw; then it delivers from where the connection began.
     /// </summary>
-    internal static readonly TimeSpan RejoinGrace = TimeSpan.FromSeconds(5);
+    internal static readonly TimeSpan RejoinGrace = TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// The channels a connecting user is a member of, to join again (<see cref="NotificationInboxOptions.RejoinChannelsOnConnect"/>),
