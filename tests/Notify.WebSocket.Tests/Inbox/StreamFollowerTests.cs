@@ -110,6 +110,34 @@ public sealed class StreamFollowerTests
         Assert.Equal([2L, 3L], output.Positions());
     }
 
+    /// <summary>
+    /// A notification stored and offered while the head is read is at or below that head, and is still delivered: it
+    /// was stored once the connection followed the stream (a host that sends as soon as a client is connected).
+    /// </summary>
+    [Fact]
+    public async Task AFollowerWithoutAPosition_OfferedWhileItsHeadIsRead_DeliversWhatItWasOffered()
+    {
+        await using var database = StoreUnderTest.Sqlite();
+        var store = new HeldBoundsStore(await database.OpenAsync());
+        await using var journal = new NotificationJournal(
+            store, "sqlite", database.Options, WebSocketNotificationsJsonOptions.CreateDefault(), TimeProvider.System, NullLogger<NotificationJournal>.Instance);
+        var stream = NotificationStreamId.ForUser("1", "alice");
+        var stored = await StoreAsync(journal, stream, "before it followed", "sent once it followed");
+        var output = new RecordingOutput();
+        var follower = StreamFollower.Live(stream, output, journal, batchSize: 16, TimeProvider.System, NullLogger.Instance);
+        var held = store.HoldNextBounds();
+        new FollowerIndex().Add(follower);
+        await held.Read.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        // The head read says 2; position 2 is offered before the read returns.
+        follower.Offer(stored[1]);
+        held.Release();
+        await output.WrittenAsync(count: 1).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        await follower.Joined.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        Assert.Equal([2L], output.Positions());
+    }
+
     /// <summary>Stores the notifications in order and returns them as the store has them (with their positions).</summary>
     private static async Task<IReadOnlyList<NotificationPayload>> StoreAsync(NotificationJournal journal, NotificationStreamId stream, params string[] subjects)
     {

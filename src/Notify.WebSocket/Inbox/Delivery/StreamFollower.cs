@@ -35,6 +35,7 @@ internal sealed partial class StreamFollower
     private bool _joinFailed;
     private long _lastWritten;
     private long _highestOffered;
+    private long _lowestOfferedBeforeJoin = long.MaxValue;
     private long _joinedAt = -1;
 
     private StreamFollower(NotificationStreamId stream, IFollowerOutput output, NotificationJournal journal, int batchSize, TimeProvider timeProvider, ILogger logger, bool live)
@@ -142,6 +143,7 @@ internal sealed partial class StreamFollower
                 // need not be the first stored after the join (another instance's, stored before, can arrive later
                 // through Redis), so what follows the join is only known against that head.
                 _highestOffered = Math.Max(_highestOffered, position);
+                _lowestOfferedBeforeJoin = Math.Min(_lowestOfferedBeforeJoin, position);
                 return;
             }
 
@@ -239,7 +241,9 @@ internal sealed partial class StreamFollower
         {
             if (answered)
             {
-                _joinedAt = bounds.Head;
+                // It joined at the head, or just before what it was offered while the head was read: that was stored
+                // once it followed the stream (a connection that sends as soon as it is connected gets what it sent).
+                _joinedAt = Math.Min(bounds.Head, _lowestOfferedBeforeJoin - 1);
                 _lastWritten = _lastWritten < 0 ? _joinedAt : _lastWritten;
 
                 // What was offered while the head was read, and what the fan-out may have missed meanwhile, is read from
