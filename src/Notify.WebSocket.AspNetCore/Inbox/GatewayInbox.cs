@@ -118,10 +118,6 @@ internal sealed class GatewayInbox : INotificationJournalListener, IDisposable
         {
             return [];
         }
-        catch (OperationCanceledException) when (session.Connection.Closed.IsCancellationRequested)
-        {
-            return [];
-        }
     }
 
     /// <summary>
@@ -170,8 +166,13 @@ internal sealed class GatewayInbox : INotificationJournalListener, IDisposable
         var stream = NotificationStreamId.ForChannel(session.Identity.TenantId, channel);
         var held = Follow(state, stream, position: head);
         state.Rejoined[stream] = head;
+        if (state.Positions.TryGetValue(stream, out var given))
+        {
+            return given;
+        }
+
         _ = EndRejoinGraceAsync(session, stream, held);
-        return state.Positions.TryGetValue(stream, out var given) ? given : null;
+        return null;
     }
 
     /// <summary>
