@@ -646,6 +646,12 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
         }
     }
 
+    /// <summary>
+    /// A command with its parameters named as the SQL writes them (<c>@name</c>). Microsoft.Data.Sqlite looks a name up as
+    /// given, and when that fails, with each of '@', '$' and ':' put before it (to report an ambiguous one): a parameter
+    /// named in full costs one native lookup instead of four, at every execution. The single-row statements of an append
+    /// bind six per notification.
+    /// </summary>
     private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string text, params (string Name, object Value)[] parameters)
     {
         var command = connection.CreateCommand();
@@ -654,7 +660,7 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
         foreach (var (name, value) in parameters)
         {
             var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
+            parameter.ParameterName = "@" + name;
             parameter.Value = value;
             command.Parameters.Add(parameter);
         }
