@@ -265,4 +265,37 @@ public sealed class PostgreSqlNotificationStoreTests(Notify.WebSocket.Handling.T
     : NotificationStoreContract, IClassFixture<Notify.WebSocket.Handling.Tests.TestSupport.PostgresServer>
 {
     private protected override StoreUnderTest Create() => StoreUnderTest.PostgreSql(postgres.Require());
+
+    [Fact]
+    public async Task TheServerEndsTheStoresConnections_AtMostOneAppendFails_ThenAppendsSucceed_PositionsStayDense()
+    {
+        await using var database = Create();
+        var store = await database.OpenAsync();
+        var alice = NotificationStreamId.ForUser("1", "alice");
+        await store.AppendAsync([Record("a1", alice)], TestContext.Current.CancellationToken);
+
+        // As a server restart or an administrator would: the store's connection (held for appends) is gone.
+        await database.ExecuteAsync("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
+        var ids = new List<string> { "a1" };
+        try
+        {
+            await store.AppendAsync([Record("a2", alice)], TestContext.Current.CancellationToken);
+            ids.Add("a2");
+        }
+        catch (System.Data.Common.DbException)
+        {
+            // The append that found the connection gone; the journal retries it once at once.
+        }
+
+        var after = await store.AppendAsync([Record("a3", alice)], TestContext.Current.CancellationToken);
+        ids.Add("a3");
+
+        Assert.Equal(ids.Count, after[0].Position);
+        var read = await store.ReadAsync(alice, 0, 10, TestContext.Current.CancellationToken);
+        Assert.Equal(ids, read.Select(n => n.Id));
+        Assert.Equal(Enumerable.Range(1, ids.Count).Select(p => (long)p), read.Select(n => n.Position));
+    }
+
+    private static NotificationRecord Record(string id, NotificationStreamId stream) =>
+        new(id, stream, Encoding.UTF8.GetBytes($"{{\"id\":\"{id}\"}}"), DateTimeOffset.UnixEpoch);
 }
