@@ -273,6 +273,7 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
         var visible = new List<(string Id, string Stream, long Position)>();
         await InWriteTransactionAsync(async statements =>
         {
+            await LockUserAsync(statements, tenantId, userId, cancellationToken).ConfigureAwait(false);
             var userStream = InboxSql.Key(NotificationStreamId.ForUser(tenantId, userId));
             foreach (var chunk in Chunks([.. ids.Distinct(StringComparer.Ordinal)]))
             {
@@ -307,6 +308,7 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
     public Task MarkReadThroughAsync(string tenantId, string userId, StreamPosition? through, CancellationToken cancellationToken = default) =>
         InWriteTransactionAsync(async statements =>
         {
+            await LockUserAsync(statements, tenantId, userId, cancellationToken).ConfigureAwait(false);
 
             // Everything: each stream of the inbox up to its head now (what is stored later stays unread).
             var streams = through is { } one ? [one] : await HeadsAsync(statements.Connection, statements.Transaction, tenantId, userId, cancellationToken).ConfigureAwait(false);
@@ -637,6 +639,15 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
         finally
         {
             _appenderGate.Release();
+        }
+    }
+
+    /// <summary>Takes the dialect's per-user lock (<see cref="InboxDialect.UserLock"/>), if it has one, for the rest of the transaction.</summary>
+    private async Task LockUserAsync(Statements statements, string tenantId, string userId, CancellationToken cancellationToken)
+    {
+        if (sql.Dialect.UserLock is { } userLock)
+        {
+            await statements.Bind(userLock, [("t", tenantId), ("u", userId)]).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 

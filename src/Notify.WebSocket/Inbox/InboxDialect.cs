@@ -25,7 +25,8 @@ internal sealed class InboxDialect
         // Microsoft.Data.Sqlite begins a deferred transaction for this level: in WAL mode one snapshot, taken at its first
         // read (read_uncommitted itself only matters with a shared cache, which the store does not use).
         snapshotIsolation: System.Data.IsolationLevel.ReadUncommitted,
-        writeCheck: "user_version");
+        writeCheck: "user_version",
+        userLock: null);
 
     public static readonly InboxDialect PostgreSql = new(
         "postgresql",
@@ -42,10 +43,14 @@ internal sealed class InboxDialect
         rowsPerStatement: 64,
         rowsAsJson: false,
         snapshotIsolation: System.Data.IsolationLevel.RepeatableRead,
-        writeCheck: null);
+        writeCheck: null,
+        // Two devices of one user marking at once lock the user's mark rows in different orders (a list of ids, a range
+        // of positions): without one lock per user first, PostgreSQL found deadlocks and failed one of them.
+        userLock: "SELECT pg_advisory_xact_lock(7150016, hashtext(@t || ':' || @u));");
 
-    private InboxDialect(string name, string text, string integer, string bytes, string? connectionSetup, string? schemaLock, string sequenceKey, string clusteredSuffix, bool returningFeedsInsert, int rowsPerStatement, bool rowsAsJson, System.Data.IsolationLevel snapshotIsolation, string? writeCheck)
+    private InboxDialect(string name, string text, string integer, string bytes, string? connectionSetup, string? schemaLock, string sequenceKey, string clusteredSuffix, bool returningFeedsInsert, int rowsPerStatement, bool rowsAsJson, System.Data.IsolationLevel snapshotIsolation, string? writeCheck, string? userLock)
     {
+        UserLock = userLock;
         WriteCheck = writeCheck;
         SnapshotIsolation = snapshotIsolation;
         SequenceKey = sequenceKey;
@@ -106,6 +111,12 @@ internal sealed class InboxDialect
 
     /// <summary>Run first in the schema transaction; null when the engine serializes DDL itself.</summary>
     public string? SchemaLock { get; }
+
+    /// <summary>
+    /// Taken first by a transaction that changes a user's read state or memberships (parameters <c>@t</c>, <c>@u</c>),
+    /// held until it ends; null where writers take turns anyway (SQLite).
+    /// </summary>
+    public string? UserLock { get; }
 
     public static InboxDialect? For(string? provider) => provider?.ToUpperInvariant() switch
     {

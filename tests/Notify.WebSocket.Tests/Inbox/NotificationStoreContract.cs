@@ -296,6 +296,37 @@ public sealed class PostgreSqlNotificationStoreTests(Notify.WebSocket.Handling.T
         Assert.Equal(Enumerable.Range(1, ids.Count).Select(p => (long)p), read.Select(n => n.Position));
     }
 
+    [Fact]
+    public async Task OneUsersMarksFromSeveralDevicesAtOnce_AllCommit_NoneDeadlocks()
+    {
+        await using var database = Create();
+        var store = await database.OpenAsync();
+        var alice = NotificationStreamId.ForUser("1", "alice");
+        var ids = Enumerable.Range(0, 200).Select(i => "n" + i).ToArray();
+        await store.AppendAsync([.. ids.Select(id => Record(id, alice))], TestContext.Current.CancellationToken);
+
+        // As three devices of one user would, each on its own connection: read everything, unread and read 50 at random.
+        async Task DeviceAsync(int device)
+        {
+            var random = new Random(device);
+            for (var i = 0; i < 40; i++)
+            {
+                var some = random.GetItems(ids, 50).Distinct().ToArray();
+                await (device switch
+                {
+                    0 => store.MarkReadThroughAsync("1", "alice", through: null, TestContext.Current.CancellationToken),
+                    1 => store.SetMarkAsync("1", "alice", some, InboxMark.Read, value: false, TestContext.Current.CancellationToken),
+                    _ => store.SetMarkAsync("1", "alice", some, InboxMark.Read, value: true, TestContext.Current.CancellationToken),
+                });
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(d => Task.Run(() => DeviceAsync(d))));
+
+        await store.MarkReadThroughAsync("1", "alice", through: null, TestContext.Current.CancellationToken);
+        Assert.Equal(0, await store.CountUnreadAsync("1", "alice", TestContext.Current.CancellationToken));
+    }
+
     private static NotificationRecord Record(string id, NotificationStreamId stream) =>
         new(id, stream, Encoding.UTF8.GetBytes($"{{\"id\":\"{id}\"}}"), DateTimeOffset.UnixEpoch);
 }
