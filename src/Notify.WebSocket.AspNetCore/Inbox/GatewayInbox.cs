@@ -64,7 +64,7 @@ internal sealed class GatewayInbox : INotificationJournalListener, IDisposable
 
         foreach (var (id, position) in raw)
         {
-            if (!NotificationStreamId.TryParse(id, out var stream))
+            if (!ClientStreamIds.TryParse(id, out var stream))
             {
                 await RefusePositionsAsync(session, $"{id} is not a stream id; stream ids are t:<tenant>:user:<user> or t:<tenant>:channel:<channel>, as the notifications' stream says.").ConfigureAwait(false);
             }
@@ -275,8 +275,8 @@ internal sealed class GatewayInbox : INotificationJournalListener, IDisposable
         {
             return (RefusalReasons.InvalidRequest, new GatewayError(
                 isRead
-                    ? $"Invalid request: {requestName} takes {{ \"ids\": [..] }} (1 to {InboxRequestReader.MaxIds}), {{ \"all\": true }} or {{ \"stream\": \"<stream id>\", \"position\": <n from 0> }}."
-                    : $"Invalid request: {requestName} takes {{ \"ids\": [..] }} (1 to {InboxRequestReader.MaxIds}).",
+                    ? $"Invalid request: {requestName} takes {{ \"ids\": [..] }} (1 to {InboxRequestReader.MaxIds} ids, none blank), {{ \"all\": true }} or {{ \"stream\": \"<stream id>\", \"position\": <n from 0> }}."
+                    : $"Invalid request: {requestName} takes {{ \"ids\": [..] }} (1 to {InboxRequestReader.MaxIds} ids, none blank).",
                 GatewayErrorCodes.InvalidRequest));
         }
 
@@ -295,7 +295,7 @@ internal sealed class GatewayInbox : INotificationJournalListener, IDisposable
             };
             return null;
         }
-        catch (ArgumentException)
+        catch (ArgumentException) when (request.Stream is not null)
         {
             return (RefusalReasons.PositionRefused, new GatewayError($"The stream {request.Stream} is not in your inbox.", GatewayErrorCodes.PositionRefused));
         }

@@ -47,7 +47,7 @@ internal static class InboxRequestReader
                     var list = new List<string>();
                     foreach (var id in property.Value.EnumerateArray())
                     {
-                        if (!JsonText.TryGetString(id, out var text) || text is not { Length: > 0 and <= MaxIdLength })
+                        if (!JsonText.TryGetString(id, out var text) || text is not { Length: > 0 and <= MaxIdLength } || string.IsNullOrWhiteSpace(text))
                         {
                             return (null, false, null, null, false);
                         }
@@ -60,7 +60,7 @@ internal static class InboxRequestReader
                 case "all" when property.Value.ValueKind == JsonValueKind.True:
                     all = true;
                     break;
-                case "stream" when JsonText.TryGetString(property.Value, out var name) && NotificationStreamId.TryParse(name, out var id):
+                case "stream" when JsonText.TryGetString(property.Value, out var name) && ClientStreamIds.TryParse(name, out var id):
                     stream = id;
                     break;
                 case "position" when property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetInt64(out var p) && p >= 0:

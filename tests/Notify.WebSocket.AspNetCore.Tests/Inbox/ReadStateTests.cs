@@ -49,6 +49,8 @@ public sealed class ReadStateTests
     [InlineData("inbox:read", """{"stream":"t:1:user:alice","position":-1}""")]
     [InlineData("inbox:archive", """{"all":true}""")]
     [InlineData("inbox:unread", "42")]
+    [InlineData("inbox:read", """{"ids":[" "]}""")]
+    [InlineData("inbox:archive", """{"ids":["a","\t"]}""")]
     public async Task MalformedInboxRequests_AreAnsweredWithInvalidRequest(string request, string body)
     {
         using var directory = new TempDirectory();
@@ -113,6 +115,25 @@ public sealed class ReadStateTests
         Assert.Equal(2, await server.Inbox().GetUnreadCountAsync("1", "alice", TestContext.Current.CancellationToken));
         Assert.Equal(["four", "three", "two", "one"], page.Items.Select(i => i.Notification.Subject));
         Assert.Equal([false, false, true, true], page.Items.Select(i => i.Read));
+    }
+
+    [Fact]
+    public async Task ReadThroughAChannel_NamedByTheClientInDecomposedForm_ReadsTheChannelItJoined()
+    {
+        using var directory = new TempDirectory();
+        await using var server = await InboxGateway.StartAsync(directory.File("inbox.db"));
+        await using var alice = await server.ConnectAsync("alice", "1");
+        await alice.JoinedAsync("public.caf\u00e9");
+        await (await server.ProviderAsync("1")).SendToChannelAsync("public.caf\u00e9", new NotificationContent { Subject = "one" });
+        await alice.NotificationAsync("one");
+
+        // The id composed from the name as typed, with the accent as a combining mark.
+        var result = await alice.Connection.InvokeAsync<JsonElement?>("inbox:read", new { stream = "t:1:channel:public.cafe\u0301", position = 1 }, TestContext.Current.CancellationToken);
+        var read = await alice.NextAsync("inbox:updated");
+
+        Assert.Null(result);
+        Assert.Equal("t:1:channel:public.caf\u00e9", read.GetProperty("stream").GetString());
+        Assert.Equal(0, read.GetProperty("unreadCount").GetInt64());
     }
 
     [Fact]
