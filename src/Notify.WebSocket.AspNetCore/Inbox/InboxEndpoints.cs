@@ -51,6 +51,14 @@ internal static class InboxEndpoints
             return;
         }
 
+        // A browser sends JSON across sites only after a CORS preflight, but a form (text/plain, urlencoded) without one:
+        // a host that signs users in with cookies would otherwise take another site's form post as the user's change.
+        if (!context.Request.HasJsonContentType())
+        {
+            await ProblemAsync(context, StatusCodes.Status415UnsupportedMediaType, "Send the body as JSON, with the header Content-Type: application/json.").ConfigureAwait(false);
+            return;
+        }
+
         InboxRequest? request = null;
         try
         {

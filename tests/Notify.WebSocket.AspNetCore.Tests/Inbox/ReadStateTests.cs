@@ -235,6 +235,35 @@ public sealed class ReadStateTests
     }
 
     [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/x-www-form-urlencoded")]
+    [InlineData(null)]
+    public async Task OverHttp_AChangeWhoseBodyIsNotJson_IsRefusedWith415_AndChangesNothing(string? contentType)
+    {
+        // What a cross-site form can post without a CORS preflight, with the user's cookies on a cookie-signed host.
+        using var directory = new TempDirectory();
+        await using var server = await InboxGateway.StartAsync(directory.File("inbox.db"));
+        await server.SendToUserAsync("alice", "one");
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        using var content = new ByteArrayContent("""{"all":true}"""u8.ToArray());
+        if (contentType is not null)
+        {
+            content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/inbox/read", UriKind.Relative)) { Content = content };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.For("alice", "1"));
+
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
+        var error = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal("INVALID_REQUEST", error.GetProperty("code").GetString());
+        Assert.Contains("Content-Type: application/json", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, await server.Inbox().GetUnreadCountAsync("1", "alice", TestContext.Current.CancellationToken));
+    }
+
+    [Theory]
     [InlineData("/inbox/read", """{"ids":["\ud800"]}""")]
     [InlineData("/inbox/archive", """{"ids":["\udfff"]}""")]
     [InlineData("/inbox/read", """{"stream":"\ud800","position":1}""")]
