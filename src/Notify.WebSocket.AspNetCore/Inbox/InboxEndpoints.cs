@@ -118,10 +118,19 @@ internal static class InboxEndpoints
         return null;
     }
 
+    private static readonly string[] QueryParameters = ["limit", "cursor", "unread", "channel", "archived"];
+
     private static bool TryQuery(IQueryCollection query, out InboxQuery inboxQuery, out string problem)
     {
         inboxQuery = new InboxQuery();
         problem = string.Empty;
+        if (Array.Find(QueryParameters, name => query[name].Count > 1) is { } repeated)
+        {
+            // Which one was meant cannot be told: taking either, or neither, would answer another question than asked.
+            problem = $"{repeated} is given {query[repeated].Count} times; give it once.";
+            return false;
+        }
+
         if (query["limit"] is [{ } limitText])
         {
             if (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) || limit is < 1 or > InboxQuery.MaxLimit)

@@ -200,6 +200,8 @@ public sealed class ReadStateTests
         var unreadOnly = await GetAsync(http, "/inbox?unread=true", "alice", "1");
         var badBody = await SendAsync(http, HttpMethod.Post, "/inbox/archive", new { all = true }, "alice", "1");
         var badLimit = await SendAsync(http, HttpMethod.Get, "/inbox?limit=0", null, "alice", "1");
+        using var twoLimits = await SendAsync(http, HttpMethod.Get, "/inbox?limit=1&limit=2", null, "alice", "1");
+        using var twoCursors = await SendAsync(http, HttpMethod.Get, "/inbox?cursor=a&cursor=b", null, "alice", "1");
         using var noTenant = await SendAsync(http, HttpMethod.Get, "/inbox", null, "alice", tenantId: "");
 
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
@@ -213,6 +215,9 @@ public sealed class ReadStateTests
         Assert.Equal(["n3", "n2"], Subjects(unreadOnly));
         Assert.Equal(HttpStatusCode.BadRequest, badBody.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, badLimit.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, twoLimits.StatusCode);
+        Assert.Equal("limit is given 2 times; give it once.", (await twoLimits.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("message").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, twoCursors.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, noTenant.StatusCode);
         Assert.Equal("UNAUTHORIZED", (await noTenant.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
     }
