@@ -38,10 +38,18 @@ internal static class InboxRequestReader
         var all = false;
         NotificationStreamId? stream = null;
         long? position = null;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in json.EnumerateObject())
         {
             // A name that is not text is no field of an inbox request: ignored, as unknown fields are.
-            switch (JsonText.TryGetName(property, out var field) ? field : null)
+            var field = JsonText.TryGetName(property, out var name) ? name : null;
+            if (field is "ids" or "all" or "stream" or "position" && !seen.Add(field))
+            {
+                // Which one was meant cannot be told (JSON parsers keep the first or the last).
+                return (null, false, null, null, false);
+            }
+
+            switch (field)
             {
                 case "ids" when property.Value.ValueKind == JsonValueKind.Array && property.Value.GetArrayLength() is > 0 and <= MaxIds:
                     var list = new List<string>();
@@ -60,7 +68,7 @@ internal static class InboxRequestReader
                 case "all" when property.Value.ValueKind == JsonValueKind.True:
                     all = true;
                     break;
-                case "stream" when JsonText.TryGetString(property.Value, out var name) && ClientStreamIds.TryParse(name, out var id):
+                case "stream" when JsonText.TryGetString(property.Value, out var text) && ClientStreamIds.TryParse(text, out var id):
                     stream = id;
                     break;
                 case "position" when property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetInt64(out var p) && p >= 0:

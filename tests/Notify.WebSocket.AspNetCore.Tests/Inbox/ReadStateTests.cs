@@ -51,6 +51,7 @@ public sealed class ReadStateTests
     [InlineData("inbox:unread", "42")]
     [InlineData("inbox:read", """{"ids":[" "]}""")]
     [InlineData("inbox:archive", """{"ids":["a","\t"]}""")]
+    [InlineData("inbox:read", """{"ids":["a"],"ids":["b"]}""")]
     public async Task MalformedInboxRequests_AreAnsweredWithInvalidRequest(string request, string body)
     {
         using var directory = new TempDirectory();
