@@ -765,8 +765,8 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
 
     /// <summary>
     /// The commands of a connection, one per statement text, each prepared on first use and bound again for every later
-    /// one, in this transaction or (on the held appender) later ones (SQLite binds parameters by name in a linear search and prepares per command: reusing a small statement
-    /// row by row is far cheaper than building a wide one).
+    /// use, in this transaction or, on the held appender, in later ones (SQLite prepares per command: reusing a small
+    /// statement row by row is far cheaper than building a wide one).
     /// </summary>
     private sealed class Statements(DbConnection connection) : IAsyncDisposable
     {
