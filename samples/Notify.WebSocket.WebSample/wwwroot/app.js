@@ -117,8 +117,8 @@ function applyChange(change) {
     case "unread":
       change.ids.forEach((id) => setRead(id, change.kind === "read"));
       break;
-    case "readAll":
-      items.forEach((_, id) => setRead(id, true));
+    case "readAll": // up to each stream's head then: what was stored later stays unread, even if it came first
+      items.forEach((item, id) => item.position <= (change.positions?.[item.stream] ?? 0) && setRead(id, true));
       break;
     case "readThrough":
       items.forEach((item, id) => item.stream === change.stream && item.position <= change.position && setRead(id, true));

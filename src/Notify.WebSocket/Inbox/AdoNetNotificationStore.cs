@@ -305,18 +305,29 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
         return [.. visible.Select(v => v.Id)];
     }
 
-    public Task MarkReadThroughAsync(string tenantId, string userId, StreamPosition? through, CancellationToken cancellationToken = default) =>
-        InWriteTransactionAsync(async statements =>
+    public async Task MarkReadThroughAsync(string tenantId, string userId, StreamPosition? through, CancellationToken cancellationToken = default) =>
+        await MarkReadThroughCoreAsync(tenantId, userId, through, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Marks every stream of the user's inbox read up to its head now; returns those heads.</summary>
+    public Task<IReadOnlyList<StreamPosition>> MarkAllReadAsync(string tenantId, string userId, CancellationToken cancellationToken = default) =>
+        MarkReadThroughCoreAsync(tenantId, userId, through: null, cancellationToken);
+
+    private async Task<IReadOnlyList<StreamPosition>> MarkReadThroughCoreAsync(string tenantId, string userId, StreamPosition? through, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<StreamPosition> streams = [];
+        await InWriteTransactionAsync(async statements =>
         {
             await LockUserAsync(statements, tenantId, userId, cancellationToken).ConfigureAwait(false);
 
             // Everything: each stream of the inbox up to its head now (what is stored later stays unread).
-            var streams = through is { } one ? [one] : await HeadsAsync(statements.Connection, statements.Transaction, tenantId, userId, cancellationToken).ConfigureAwait(false);
+            streams = through is { } one ? [one] : await HeadsAsync(statements.Connection, statements.Transaction, tenantId, userId, cancellationToken).ConfigureAwait(false);
             foreach (var (stream, position) in streams)
             {
                 await statements.Bind(sql.ReadThrough, [("t", tenantId), ("u", userId), ("s", InboxSql.Key(stream)), ("p", position)]).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
-        }, cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
+        return streams;
+    }
 
     public async Task<long> TrimAsync(DateTimeOffset createdBefore, int maxPerStream, CancellationToken cancellationToken = default)
     {

@@ -26,6 +26,15 @@ public sealed record InboxChange
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public long? Position { get; init; }
 
+    /// <summary>
+    /// For <see cref="InboxChangeKind.ReadAll"/>: each stream of the user's inbox (stream id) and the last position marked
+    /// read in it, its head when the change was made. What was stored after it stays unread, also when it reaches a
+    /// device before this change does.
+    /// </summary>
+    [JsonPropertyName("positions")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, long>? Positions { get; init; }
+
     /// <summary>The user's unread count after the change.</summary>
     [JsonPropertyName("unreadCount")]
     public long UnreadCount { get; init; }

@@ -91,16 +91,33 @@ internal sealed class NotificationInbox(NotificationJournal journal) : INotifica
     public async Task<InboxChange> MarkAllReadAsync(string tenantId, string userId, CancellationToken cancellationToken = default)
     {
         CheckUser(tenantId, userId);
-        await journal.CallAsync(
+        var heads = await journal.CallAsync(
             static async (store, a, ct) =>
             {
-                await store.MarkReadThroughAsync(a.tenantId, a.userId, through: null, ct).ConfigureAwait(false);
-                return true;
+                if (store is AdoNetNotificationStore builtIn)
+                {
+                    // The heads it marks through, read in the same transaction.
+                    return await builtIn.MarkAllReadAsync(a.tenantId, a.userId, ct).ConfigureAwait(false);
+                }
+
+                var heads = await store.GetHeadsAsync(a.tenantId, a.userId, ct).ConfigureAwait(false);
+                foreach (var head in heads)
+                {
+                    await store.MarkReadThroughAsync(a.tenantId, a.userId, head, ct).ConfigureAwait(false);
+                }
+
+                return heads;
             },
             (tenantId, userId),
             "inbox write",
             cancellationToken).ConfigureAwait(false);
-        return await PublishAsync(tenantId, userId, new InboxChange { Kind = InboxChangeKind.ReadAll }, cancellationToken).ConfigureAwait(false);
+        var positions = new Dictionary<string, long>(heads.Count, StringComparer.Ordinal);
+        foreach (var (stream, position) in heads)
+        {
+            positions[stream.ToString()] = position;
+        }
+
+        return await PublishAsync(tenantId, userId, new InboxChange { Kind = InboxChangeKind.ReadAll, Positions = positions }, cancellationToken).ConfigureAwait(false);
     }
 
     private static void CheckUser(string tenantId, string userId)

@@ -37,6 +37,7 @@ public sealed class ReadStateTests
         Assert.Equal(1, through.GetProperty("unreadCount").GetInt64());
         Assert.Equal(2, unread.GetProperty("unreadCount").GetInt64());
         Assert.Equal(0, all.GetProperty("unreadCount").GetInt64());
+        Assert.Equal(3, all.GetProperty("positions").GetProperty("t:1:user:alice").GetInt64());
         Assert.DoesNotContain(bob.Received(), e => e.Event == "inbox:updated");
     }
 

@@ -44,6 +44,7 @@ public sealed class InboxChangeOrderTests
         hold.Release();
         Assert.Equal(2, (await refresh).UnreadCount);
         Assert.Equal(0, (await mark).UnreadCount);
+        Assert.Equal(new Dictionary<string, long> { ["t:1:user:alice"] = 2 }, (await mark).Positions); // a custom store: heads, then each stream
         Assert.Equal([(InboxChangeKind.Refresh, 2L), (InboxChangeKind.ReadAll, 0L)], setup.Listener.Changes());
     }
 
