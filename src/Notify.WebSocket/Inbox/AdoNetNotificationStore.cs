@@ -305,8 +305,8 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
         return [.. visible.Select(v => v.Id)];
     }
 
-    public async Task MarkReadThroughAsync(string tenantId, string userId, StreamPosition? through, CancellationToken cancellationToken = default) =>
-        await MarkReadThroughCoreAsync(tenantId, userId, through, cancellationToken).ConfigureAwait(false);
+    public Task MarkReadThroughAsync(string tenantId, string userId, StreamPosition? through, CancellationToken cancellationToken = default) =>
+        MarkReadThroughCoreAsync(tenantId, userId, through, cancellationToken);
 
     /// <summary>Marks every stream of the user's inbox read up to its head now; returns those heads.</summary>
     public Task<IReadOnlyList<StreamPosition>> MarkAllReadAsync(string tenantId, string userId, CancellationToken cancellationToken = default) =>
