@@ -176,8 +176,12 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
             ?? throw new InvalidOperationException("The membership just stored is not there: the store did not keep it.");
     }
 
-    public async Task LeaveAsync(NotificationStreamId stream, string userId, CancellationToken cancellationToken = default) =>
-        await NonQueryAsync(sql.Leave, cancellationToken, ("t", stream.TenantId), ("u", userId), ("s", InboxSql.Key(stream))).ConfigureAwait(false);
+    public Task LeaveAsync(NotificationStreamId stream, string userId, CancellationToken cancellationToken = default) =>
+        InWriteTransactionAsync(async statements =>
+        {
+            await LockUserAsync(statements, stream.TenantId, userId, cancellationToken).ConfigureAwait(false);
+            await statements.Bind(sql.Leave, [("t", stream.TenantId), ("u", userId), ("s", InboxSql.Key(stream))]).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
 
     public async Task<long?> GetMembershipAsync(NotificationStreamId stream, string userId, CancellationToken cancellationToken = default)
     {

@@ -101,7 +101,7 @@ internal sealed class InboxSql
             VALUES (@t, @u, @s, COALESCE((SELECT head FROM {Streams} WHERE tenant_id = @t AND stream = @s), 0))
             ON CONFLICT (tenant_id, user_id, stream) DO NOTHING
             """;
-        Leave = dialect.UserLock + $"""
+        Leave = $"""
             DELETE FROM {Members} WHERE tenant_id = @t AND user_id = @u AND stream = @s;
             DELETE FROM {Cursors} WHERE tenant_id = @t AND user_id = @u AND stream = @s;
             DELETE FROM {Marks} WHERE tenant_id = @t AND user_id = @u AND stream = @s;

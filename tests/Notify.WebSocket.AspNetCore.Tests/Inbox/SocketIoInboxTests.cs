@@ -16,6 +16,15 @@ public sealed class SocketIoInboxTests
 {
     private static Task<GatewayServer> StartAsync(TempDirectory directory) => InboxGateway.StartAsync(directory.File("inbox.db"), socketIo: _ => { });
 
+    /// <summary>A gateway (Socket.IO on) whose built-in store's membership joins can be held.</summary>
+    private static async Task<(GatewayServer Server, HeldJoinStore Store)> StartWithHeldJoinsAsync(TempDirectory directory)
+    {
+        HeldJoinStore? store = null;
+        var server = await InboxGateway.StartAsync(directory.File("inbox.db"), socketIo: _ => { }, services: s => s.AddSingleton<INotificationStore>(sp =>
+            store = new HeldJoinStore(InboxStoreFactory.Create(sp.GetRequiredService<IOptions<NotificationInboxOptions>>().Value, sp.GetServices<DatabaseProviderRegistration>()))));
+        return (server, store!);
+    }
+
     /// <summary>A store whose next membership join, once it has joined, waits to return until released.</summary>
     private sealed class HeldJoinStore(INotificationStore inner) : DelegatingStore(inner)
     {
@@ -67,15 +76,14 @@ public sealed class SocketIoInboxTests
     public async Task TheClientsConnect_ComesOnlyOnceTheConnectionIsSetUp_AndWhatWasSentMeanwhile_After()
     {
         using var directory = new TempDirectory();
-        HeldJoinStore? store = null;
-        await using var server = await InboxGateway.StartAsync(directory.File("inbox.db"), socketIo: _ => { }, services: s => s.AddSingleton<INotificationStore>(sp =>
-            store = new HeldJoinStore(InboxStoreFactory.Create(sp.GetRequiredService<IOptions<NotificationInboxOptions>>().Value, sp.GetServices<DatabaseProviderRegistration>()))));
+        var (server, store) = await StartWithHeldJoinsAsync(directory);
+        await using var _server = server;
         using var raw = new RawEngineIo(server.BaseAddress, "/socket.io");
         var (socket, _) = await raw.OpenWebSocketAsync();
         using var _socket = socket;
 
         // The connection is accepted; setting it up stops at the default channel's membership.
-        var hold = store!.HoldNextJoin();
+        var hold = store.HoldNextJoin();
         await RawEngineIo.SendTextAsync(socket, "40{\"token\":\"" + TestTokens.For("alice", "1") + "\"}");
         await hold.Read;
         var sent = await server.SendToUserAsync("alice", "while setting up");
@@ -111,13 +119,12 @@ public sealed class SocketIoInboxTests
     public async Task APollingPostCarryingTheConnect_IsAnsweredAtOnce_WhileTheConnectIsSetUp()
     {
         using var directory = new TempDirectory();
-        HeldJoinStore? store = null;
-        await using var server = await InboxGateway.StartAsync(directory.File("inbox.db"), socketIo: _ => { }, services: s => s.AddSingleton<INotificationStore>(sp =>
-            store = new HeldJoinStore(InboxStoreFactory.Create(sp.GetRequiredService<IOptions<NotificationInboxOptions>>().Value, sp.GetServices<DatabaseProviderRegistration>()))));
+        var (server, store) = await StartWithHeldJoinsAsync(directory);
+        await using var _server = server;
         using var raw = new RawEngineIo(server.BaseAddress, "/socket.io");
         var sid = await raw.OpenPollingAsync();
 
-        var hold = store!.HoldNextJoin();
+        var hold = store.HoldNextJoin();
         var posted = await raw.PostAsync(sid, "40{\"token\":\"" + TestTokens.For("alice", "1") + "\"}");
         await hold.Read;
 
