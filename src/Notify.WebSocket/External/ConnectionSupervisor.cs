@@ -110,28 +110,35 @@ internal sealed class ConnectionSupervisor
     }
 
     /// <summary>
-    /// Asks for a new socket (new credentials): when connected, true, and the drop that follows is answered by an
-    /// immediate attempt, not a backoff; when the connection gave up, an attempt starts now; otherwise the next
-    /// attempt is the new socket anyway.
+    /// Asks for a new socket (new credentials) before closing the current one: when connected, true, and the drop that
+    /// follows is answered by an immediate attempt, not a backoff; otherwise false (no socket to close).
     /// </summary>
     public bool RequestReconnect()
     {
-        bool connected;
         lock (_gate)
         {
-            connected = _state == WebSocketConnectionState.Connected;
-            if (connected)
+            if (_state != WebSocketConnectionState.Connected)
             {
-                Volatile.Write(ref _reconnectRequested, 1);
+                return false;
             }
-            else if (_state == WebSocketConnectionState.Failed)
+
+            Volatile.Write(ref _reconnectRequested, 1);
+            return true;
+        }
+    }
+
+    /// <summary>When the connection gave up, an attempt starts now (new credentials may be what it lacked).</summary>
+    public void RecoverNow()
+    {
+        lock (_gate)
+        {
+            if (_state == WebSocketConnectionState.Failed)
             {
                 TryStartRecoveryLocked(out _, force: true);
             }
         }
 
         DeliverTransitions();
-        return connected;
     }
 
     /// <summary>Waits until the connection is no longer <see cref="WebSocketConnectionState.Connected"/>.</summary>

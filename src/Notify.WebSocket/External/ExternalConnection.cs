@@ -22,6 +22,7 @@ internal abstract class ExternalConnection : PooledConnection, ISupervisedConnec
     private static readonly TimeSpan DroppedFrameInterval = TimeSpan.FromSeconds(10);
 
     private readonly Lock _subscribersGate = new();
+    private readonly Lock _rotationGate = new();
     private readonly CancellationTokenSource _lifetime = new();
     private readonly ChannelMembership _channels = new();
     private readonly OutboundQueue _queue;
@@ -34,7 +35,8 @@ internal abstract class ExternalConnection : PooledConnection, ISupervisedConnec
     private readonly KeyValuePair<string, object?> _endpointTag;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, LogThrottle> _droppedFrameReports = new(StringComparer.Ordinal);
     private IIncomingSubscriber[] _subscribers = [];
-    private WebSocketProviderOptions _credentials;
+    private RotatedCredentials _credentials;
+    private long _socketCredentials;
     private Task _run = Task.CompletedTask;
     private Task _rotation = Task.CompletedTask;
     private int _started;
@@ -46,7 +48,7 @@ internal abstract class ExternalConnection : PooledConnection, ISupervisedConnec
         (_providerName, var tenantId) = ProviderOptionsNames.Parse(owner);
         _tenantId = tenantId ?? WebSocketProviderDefaults.DefaultTenantId;
         Options = options;
-        _credentials = options;
+        _credentials = new RotatedCredentials(options, 0);
         _auth = auth;
         _unheardReports = new LogThrottle(timeProvider, TimeSpan.FromSeconds(10));
         _notSubscribedReports = new LogThrottle(timeProvider, TimeSpan.FromSeconds(10));
@@ -98,22 +100,38 @@ internal abstract class ExternalConnection : PooledConnection, ISupervisedConnec
     }
 
     /// <summary>
-    /// Takes new credentials for every later connection attempt. A connected socket is replaced now, gracefully: writing
-    /// pauses (sends queue meanwhile), what was written is given a moment to be acknowledged or answered, the socket is
-    /// closed with the close handshake, and a new one opens at once with the new credentials and catches up (anything
-    /// still unacknowledged is written again). A connection that gave up tries again at once.
+    /// Takes new credentials for every later connection attempt. A socket opened with older ones is replaced once it is
+    /// open (now, when connected), gracefully: writing pauses (sends queue meanwhile), what was written is given a moment
+    /// to be acknowledged or answered, the socket is closed with the close handshake, and a new one opens at once with
+    /// the newest credentials and catches up (anything still unacknowledged is written again). Rotations that come
+    /// while an earlier one is replacing the socket share its new socket. A connection that gave up tries again at once.
     /// </summary>
     public void RotateCredentials(WebSocketProviderOptions options)
     {
-        Volatile.Write(ref _credentials, options);
-        if (_supervisor.RequestReconnect())
+        lock (_rotationGate)
         {
+            var rotated = new RotatedCredentials(options, _credentials.Version + 1);
+            Volatile.Write(ref _credentials, rotated);
             var previous = _rotation;
             _rotation = Task.Run(async () =>
             {
                 await previous.ConfigureAwait(false);
-                await ReconnectGracefullyAsync().ConfigureAwait(false);
+                await ReplaceSocketAsync(rotated.Version).ConfigureAwait(false);
             });
+        }
+
+        _supervisor.RecoverNow();
+    }
+
+    /// <summary>Completes when every rotation so far has replaced the socket or found it current (for tests).</summary>
+    internal Task Rotations
+    {
+        get
+        {
+            lock (_rotationGate)
+            {
+                return _rotation;
+            }
         }
     }
 
@@ -280,7 +298,11 @@ internal abstract class ExternalConnection : PooledConnection, ISupervisedConnec
         {
             try
             {
-                await OpenAsync(await CreateRequestAsync(attempt, linked.Token).ConfigureAwait(false), linked.Token).ConfigureAwait(false);
+                var credentials = Volatile.Read(ref _credentials);
+                await OpenAsync(await CreateRequestAsync(credentials.Options, attempt, linked.Token).ConfigureAwait(false), linked.Token).ConfigureAwait(false);
+
+                // Before the supervisor says connected, so a rotation waiting for that sees which credentials it has.
+                Volatile.Write(ref _socketCredentials, credentials.Version);
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
@@ -437,11 +459,11 @@ internal abstract class ExternalConnection : PooledConnection, ISupervisedConnec
     }
 
     /// <summary>Builds the connection request (url plus auth) for each attempt, so rotated or refreshed credentials are picked up.</summary>
-    private async Task<ConnectionRequest> CreateRequestAsync(int attempt, CancellationToken cancellationToken)
+    private async Task<ConnectionRequest> CreateRequestAsync(WebSocketProviderOptions credentials, int attempt, CancellationToken cancellationToken)
     {
         try
         {
-            return await _auth.CreateRequestAsync(Volatile.Read(ref _credentials), _tenantId, _providerName, attempt, cancellationToken).ConfigureAwait(false);
+            return await _auth.CreateRequestAsync(credentials, _tenantId, _providerName, attempt, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not (OperationCanceledException or WebSocketNotificationException or OutOfMemoryException))
         {
@@ -451,11 +473,30 @@ internal abstract class ExternalConnection : PooledConnection, ISupervisedConnec
         }
     }
 
-    private async Task ReconnectGracefullyAsync()
+    /// <summary>
+    /// Replaces the socket once one is open, unless it was opened with the credentials of rotation
+    /// <paramref name="version"/> or newer (the attempt after an earlier rotation's close, or after a drop, took them).
+    /// </summary>
+    private async Task ReplaceSocketAsync(long version)
     {
         try
         {
+            // A connection that gave up has nothing to replace: its next attempt takes the newest credentials.
+            if (!await _supervisor.WaitUntilConnectedAsync(Lifetime).ConfigureAwait(false) || SocketHas(version))
+            {
+                return;
+            }
+
             await _queue.PauseAsync(GracefulCloseTimeout, Lifetime).ConfigureAwait(false);
+
+            // Not connected now: the socket dropped while writing paused, and the attempt under way takes the newest
+            // credentials and reopens the queue. (A socket that dropped and came back meanwhile is replaced again: the
+            // queue is paused either way, and only a new socket reopens it.)
+            if (!_supervisor.RequestReconnect())
+            {
+                return;
+            }
+
             Log.ReconnectingForCredentials(Logger, Key.ToString());
             using var timeout = new CancellationTokenSource(GracefulCloseTimeout, TimeProvider);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, Lifetime);
@@ -479,6 +520,8 @@ internal abstract class ExternalConnection : PooledConnection, ISupervisedConnec
         }
     }
 
+    private bool SocketHas(long version) => Volatile.Read(ref _socketCredentials) >= version;
+
     private void OnWriteFailed(Exception exception)
     {
         Log.WriteFailed(Logger, exception, Key.ToString());
@@ -487,4 +530,7 @@ internal abstract class ExternalConnection : PooledConnection, ISupervisedConnec
 
     private OutgoingMessage ChannelMessage(OutgoingKind kind, string channel) =>
         new(kind, kind == OutgoingKind.Join ? Options.CustomEvents.Join : Options.CustomEvents.Leave, PayloadSerializer.Room(Options, channel), id: null, requiresAck: false);
+
+    /// <summary>Credentials and how many rotations brought them (0: the ones the connection was made with).</summary>
+    private sealed record RotatedCredentials(WebSocketProviderOptions Options, long Version);
 }
