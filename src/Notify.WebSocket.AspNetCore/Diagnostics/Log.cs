@@ -67,4 +67,10 @@ internal static partial class Log
 
     [LoggerMessage(3104, LogLevel.Warning, "Socket.IO Redis adapter: publishing to Redis failed; the broadcast reached this instance's clients only ({Suppressed} more failures not logged since the last report)")]
     public static partial void SocketIoAdapterPublishFailed(ILogger logger, Exception exception, int suppressed);
+
+    [LoggerMessage(3105, LogLevel.Warning, "Socket.IO Redis adapter: subscribing to the other instances' broadcasts failed; tried again with a capped backoff, and meanwhile they reach this instance's clients only from this instance ({Suppressed} more failures not logged since the last report)")]
+    public static partial void SocketIoAdapterSubscribeFailed(ILogger logger, Exception exception, int suppressed);
+
+    [LoggerMessage(3106, LogLevel.Information, "Socket.IO Redis adapter: subscribed to {Channel} after {Attempts} attempts; broadcasts published meanwhile did not reach this instance")]
+    public static partial void SocketIoAdapterSubscribed(ILogger logger, string channel, int attempts);
 }

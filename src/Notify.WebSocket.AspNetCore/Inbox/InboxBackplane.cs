@@ -27,9 +27,6 @@ internal sealed class InboxBackplane(GatewayRedis redis, GatewayInbox inbox, IOp
     /// <summary>Beyond this many streams a failed publish announces "every stream" instead of its list.</summary>
     internal const int MaxMissedStreams = 1024;
 
-    internal static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
-
     private readonly string _instance = Guid.NewGuid().ToString("N");
     private readonly LogThrottle _failureLog = new(timeProvider, options.Value.LogThrottleInterval);
     private readonly RedisChannel _channel = RedisChannel.Literal(redis.Options.ChannelPrefix + ":inbox");
@@ -38,25 +35,31 @@ internal sealed class InboxBackplane(GatewayRedis redis, GatewayInbox inbox, IOp
     private readonly InboxRefresher _refresher = new(inbox.UsersHere, inbox.RefreshAsync, timeProvider, logger, options.Value.LogThrottleInterval);
     private readonly CappedStreamSet _missed = new(MaxMissedStreams);
     private readonly CappedStreamSet _missedChanges = new(MaxMissedStreams);
-    private Task _subscribing = Task.CompletedTask;
     private Task _announcing = Task.CompletedTask;
-    private ChannelMessageQueue? _queue;
+    private RedisSubscription? _subscription;
     private IConnectionMultiplexer? _connection;
 
     /// <summary>Whether the subscription to the other instances is in place (for tests that wait for it).</summary>
-    internal bool IsSubscribed => Volatile.Read(ref _queue) is not null;
+    internal bool IsSubscribed => _subscription?.IsSubscribed == true;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         _connection = await redis.ConnectAsync().ConfigureAwait(false);
         _connection.ConnectionRestored += OnRestored;
-        if (!await TrySubscribeAsync(_connection).ConfigureAwait(false))
+
+        // While Redis has not taken it, this instance serves its own sends live; once it has, the other instances'
+        // broadcasts made before did not reach this one, and a follower only notices a missed one when a later one
+        // arrives: every follower reads the store.
+        _subscription = new RedisSubscription(_connection, _channel, message => Receive(message.Message), timeProvider)
         {
-            // Redis is down at start, or only its subscription connection is not up yet (ConnectAsync can return before it
-            // is, and the fail-fast backlog policy fails the SUBSCRIBE at once): the host starts anyway, and this instance
-            // serves its own sends live meanwhile. Nothing would ever subscribe again on its own, so keep trying.
-            _subscribing = SubscribeLaterAsync(_connection, _stopping.Token);
-        }
+            Failed = Failed,
+            SubscribedLate = attempts =>
+            {
+                Log.InboxBackplaneSubscribed(logger, _channel.ToString(), attempts);
+                CatchUpEverything();
+            },
+        };
+        await _subscription.StartAsync().ConfigureAwait(false);
 
         inbox.Backplane = this;
     }
@@ -64,7 +67,11 @@ internal sealed class InboxBackplane(GatewayRedis redis, GatewayInbox inbox, IOp
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
-        await _subscribing.ConfigureAwait(false);
+        if (_subscription is { } subscription)
+        {
+            await subscription.StopAsync().ConfigureAwait(false);
+        }
+
         Task announcing;
         lock (_missedGate)
         {
@@ -78,11 +85,6 @@ internal sealed class InboxBackplane(GatewayRedis redis, GatewayInbox inbox, IOp
         {
             _connection.ConnectionRestored -= OnRestored;
         }
-
-        if (_queue is not null)
-        {
-            await _queue.UnsubscribeAsync().ConfigureAwait(false);
-        }
     }
 
     public void Dispose()
@@ -90,6 +92,7 @@ internal sealed class InboxBackplane(GatewayRedis redis, GatewayInbox inbox, IOp
         // Also ends the subscribing when the host never stopped this backplane (a later service failed to start).
         _stopping.Cancel();
         _stopping.Dispose();
+        _subscription?.Dispose();
         _refresher.Dispose();
     }
 
@@ -174,7 +177,7 @@ internal sealed class InboxBackplane(GatewayRedis redis, GatewayInbox inbox, IOp
     /// <summary>Publishes the missed streams with a capped backoff until Redis takes it (or the host stops); what fails again is kept for the next attempt.</summary>
     private async Task AnnounceMissedAsync(CancellationToken stopping)
     {
-        var delay = FirstRetryDelay;
+        var delay = RedisSubscription.FirstRetryDelay;
         while (true)
         {
             try
@@ -208,7 +211,7 @@ internal sealed class InboxBackplane(GatewayRedis redis, GatewayInbox inbox, IOp
                 {
                     _missed.Add(streams);
                     _missedChanges.Add(changes);
-                    delay = Longer(delay);
+                    delay = RedisSubscription.Longer(delay);
                     continue;
                 }
 
@@ -218,7 +221,7 @@ internal sealed class InboxBackplane(GatewayRedis redis, GatewayInbox inbox, IOp
                     return;
                 }
 
-                delay = FirstRetryDelay;
+                delay = RedisSubscription.FirstRetryDelay;
             }
         }
     }
@@ -241,8 +244,7 @@ internal sealed class InboxBackplane(GatewayRedis redis, GatewayInbox inbox, IOp
         writer.WriteEndArray();
     }
 
-    internal static TimeSpan Longer(TimeSpan delay) => TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
-
+    
     private void Receive(RedisValue message)
     {
         try
@@ -345,68 +347,6 @@ internal sealed class InboxBackplane(GatewayRedis redis, GatewayInbox inbox, IOp
         }
 
         CatchUpEverything();
-    }
-
-    /// <summary>Subscribes to the other instances' broadcasts; false (logged, throttled) when Redis did not take the subscription.</summary>
-    private async Task<bool> TrySubscribeAsync(IConnectionMultiplexer connection)
-    {
-        var subscriber = connection.GetSubscriber();
-        try
-        {
-            var queue = await subscriber.SubscribeAsync(_channel).ConfigureAwait(false);
-            queue.OnMessage(message => Receive(message.Message));
-            Volatile.Write(ref _queue, queue);
-            return true;
-        }
-        catch (RedisException ex)
-        {
-            Failed(ex);
-        }
-
-        // StackExchange.Redis registered the failed attempt's queue before it threw, and subscribes it on the server once
-        // the connection is up: nobody would read it, and it would buffer every broadcast. Remove it, so that the next
-        // attempt's queue is the only one.
-        try
-        {
-            await subscriber.UnsubscribeAsync(_channel).ConfigureAwait(false);
-        }
-        catch (RedisException)
-        {
-            // Not connected: the registration is removed all the same, only the server was not told.
-        }
-
-        return false;
-    }
-
-    /// <summary>
-    /// Subscribes with a capped backoff until Redis takes it, then has every follower read the store: the other instances'
-    /// broadcasts made before did not reach this one, and a follower only notices a missed one when a later one arrives.
-    /// </summary>
-    private async Task SubscribeLaterAsync(IConnectionMultiplexer connection, CancellationToken stopping)
-    {
-        var delay = FirstRetryDelay;
-        var attempts = 1;
-        while (true)
-        {
-            try
-            {
-                await Task.Delay(delay, timeProvider, stopping).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            attempts++;
-            if (await TrySubscribeAsync(connection).ConfigureAwait(false))
-            {
-                Log.InboxBackplaneSubscribed(logger, _channel.ToString(), attempts);
-                CatchUpEverything();
-                return;
-            }
-
-            delay = Longer(delay);
-        }
     }
 
     private void Failed(Exception exception)

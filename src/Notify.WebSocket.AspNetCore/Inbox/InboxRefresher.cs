@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Notify.WebSocket.AspNetCore.Diagnostics;
+using Notify.WebSocket.AspNetCore.ScaleOut;
 
 namespace Notify.WebSocket.AspNetCore.Inbox;
 
@@ -79,7 +80,7 @@ internal sealed class InboxRefresher(
 
     private async Task RunAsync(CancellationToken stopping)
     {
-        var delay = InboxBackplane.FirstRetryDelay;
+        var delay = RedisSubscription.FirstRetryDelay;
         while (true)
         {
             (IReadOnlyCollection<string> Streams, bool All) taken;
@@ -98,7 +99,7 @@ internal sealed class InboxRefresher(
             var done = await RefreshAsync(users, stopping).ConfigureAwait(false);
             if (done == users.Length)
             {
-                delay = InboxBackplane.FirstRetryDelay;
+                delay = RedisSubscription.FirstRetryDelay;
                 continue;
             }
 
@@ -122,7 +123,7 @@ internal sealed class InboxRefresher(
                 return;
             }
 
-            delay = InboxBackplane.Longer(delay);
+            delay = RedisSubscription.Longer(delay);
         }
     }
 

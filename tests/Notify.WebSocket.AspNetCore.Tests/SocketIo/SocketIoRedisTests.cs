@@ -65,6 +65,31 @@ public sealed class SocketIoRedisTests(RedisServerFixture redis) : IClassFixture
     }
 
     [Fact]
+    public async Task RedisDownWhenTheHostStarts_TheHostStartsAnyway_AndTheNodeEmitterReachesItsClientsOnceRedisIsUp()
+    {
+        var binary = RequiredBinary.Require(redis.Binary, "redis-server", "redis-server");
+        var port = Loopback.FreePort();
+        var configuration = $"127.0.0.1:{port},connectTimeout=500";
+        await using var host = await GatewayServer.StartAsync(
+            socketIo: _ => { },
+            notifications: b => b.AddSocketIoRedisAdapter(o =>
+            {
+                o.Configuration = configuration;
+                o.SocketIoKey = _key;
+                o.ChannelPrefix = _key;
+            }));
+        await using var alice = await NodeSocketIoClient.ConnectAsync(host.SocketIoUrl, TestTokens.For("alice", "1"));
+        var adapter = host.Services.GetRequiredService<Notify.WebSocket.AspNetCore.SocketIo.Redis.SocketIoRedisAdapter>();
+        Assert.False(adapter.IsSubscribed);
+
+        await using var server = await RedisServer.StartAsync(binary, port);
+        await Notify.WebSocket.Testing.Eventually.TrueAsync(() => adapter.IsSubscribed, "the adapter subscribed", 30_000);
+        await EmitFromNodeAsync("t:1:user:alice", "notification:new", """{"subject":"after Redis came up"}""", binary: false, server.Configuration);
+
+        await alice.NotificationAsync("after Redis came up");
+    }
+
+    [Fact]
     public async Task NodeServerWithTheRedisAdapter_ReceivesOurBroadcastsForItsClients()
     {
         await using var node = await NodePeer.StartAsync("socketio-redis-server.mjs", "--redis", redis.RequireConfiguration(), "--key", _key);
@@ -165,9 +190,9 @@ public sealed class SocketIoRedisTests(RedisServerFixture redis) : IClassFixture
         return host;
     }
 
-    private async Task EmitFromNodeAsync(string room, string eventName, string dataJson, bool binary)
+    private async Task EmitFromNodeAsync(string room, string eventName, string dataJson, bool binary, string? redisConfiguration = null)
     {
-        var arguments = new List<string> { "--redis", redis.RequireConfiguration(), "--key", _key, "--room", room, "--event", eventName, "--data", dataJson };
+        var arguments = new List<string> { "--redis", redisConfiguration ?? redis.RequireConfiguration(), "--key", _key, "--room", room, "--event", eventName, "--data", dataJson };
         if (binary)
         {
             arguments.Add("--binary");

@@ -16,16 +16,18 @@ namespace Notify.WebSocket.AspNetCore.SocketIo.Redis;
 /// for rooms without a member here are dropped before they are decoded (the channel names the room), our own are
 /// recognised by their uid. The adapter's request channel (fetchSockets, serverSideEmit …) is not served.
 /// </summary>
-internal sealed class SocketIoRedisAdapter : IHostedService
+internal sealed class SocketIoRedisAdapter : IHostedService, IDisposable
 {
     private readonly GatewayRedis _redis;
     private readonly SocketIoGateway _gateway;
     private readonly ILogger _logger;
     private readonly LogThrottle _badMessages;
     private readonly LogThrottle _publishFailures;
+    private readonly LogThrottle _subscribeFailures;
+    private readonly TimeProvider _timeProvider;
     private readonly string _key;
     private readonly string _prefix;
-    private ChannelMessageQueue? _queue;
+    private RedisSubscription? _subscription;
 
     public SocketIoRedisAdapter(GatewayRedis redis, SocketIoGateway gateway, TimeProvider timeProvider, IOptions<SignalRGatewayOptions> options, ILogger<SocketIoRedisAdapter> logger)
     {
@@ -34,6 +36,8 @@ internal sealed class SocketIoRedisAdapter : IHostedService
         _logger = logger;
         _badMessages = new LogThrottle(timeProvider, options.Value.LogThrottleInterval);
         _publishFailures = new LogThrottle(timeProvider, options.Value.LogThrottleInterval);
+        _subscribeFailures = new LogThrottle(timeProvider, options.Value.LogThrottleInterval);
+        _timeProvider = timeProvider;
         _key = redis.Options.SocketIoKey;
         _prefix = AdapterBroadcast.Channel(_key, gateway.Namespace.Name, room: null);
         Span<byte> bytes = stackalloc byte[6];
@@ -44,20 +48,30 @@ internal sealed class SocketIoRedisAdapter : IHostedService
     /// <summary>This instance's uid in the messages it publishes.</summary>
     public string Uid { get; }
 
+    /// <summary>Whether Redis took the subscription to the other instances' broadcasts (for tests that wait for it).</summary>
+    internal bool IsSubscribed => _subscription?.IsSubscribed == true;
+
+    /// <summary>Subscribes to the other instances' broadcasts; a Redis that is down does not stop the host (tried again in the background).</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var redis = await _redis.ConnectAsync().ConfigureAwait(false);
-        _queue = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Pattern(_prefix + "*")).ConfigureAwait(false);
-        _queue.OnMessage(Receive);
+        var channel = RedisChannel.Pattern(_prefix + "*");
+        _subscription = new RedisSubscription(await _redis.ConnectAsync().ConfigureAwait(false), channel, Receive, _timeProvider)
+        {
+            Failed = ex =>
+            {
+                if (_subscribeFailures.TryEnter(out var suppressed))
+                {
+                    Log.SocketIoAdapterSubscribeFailed(_logger, ex, suppressed);
+                }
+            },
+            SubscribedLate = attempts => Log.SocketIoAdapterSubscribed(_logger, channel.ToString(), attempts),
+        };
+        await _subscription.StartAsync().ConfigureAwait(false);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        if (_queue is { } queue)
-        {
-            await queue.UnsubscribeAsync().ConfigureAwait(false);
-        }
-    }
+    public Task StopAsync(CancellationToken cancellationToken) => _subscription?.StopAsync() ?? Task.CompletedTask;
+
+    public void Dispose() => _subscription?.Dispose();
 
     /// <summary>Publishes a broadcast of one event to one room for the other instances.</summary>
     /// <param name="room">The room (a gateway group).</param>
