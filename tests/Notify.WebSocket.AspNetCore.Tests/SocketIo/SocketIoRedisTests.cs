@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Notify.WebSocket.AspNetCore.SocketIo.Redis;
 using Notify.WebSocket.AspNetCore.Tests.TestSupport;
 using Notify.WebSocket.Testing;
 
@@ -15,14 +16,21 @@ public sealed class SocketIoRedisTests(RedisServerFixture redis) : IClassFixture
 {
     private readonly string _key = "sio-" + Guid.NewGuid().ToString("N")[..8];
 
-    private Task<GatewayServer> StartInstanceAsync() => GatewayServer.StartAsync(
-        socketIo: _ => { },
-        notifications: b => b.AddSocketIoRedisAdapter(o =>
-        {
-            o.Configuration = redis.RequireConfiguration();
-            o.SocketIoKey = _key;
-            o.ChannelPrefix = _key;
-        }));
+    /// <summary>An instance whose adapter has subscribed (under load its subscription connection can come up after the host started).</summary>
+    private async Task<GatewayServer> StartInstanceAsync()
+    {
+        var server = await GatewayServer.StartAsync(
+            socketIo: _ => { },
+            notifications: b => b.AddSocketIoRedisAdapter(o =>
+            {
+                o.Configuration = redis.RequireConfiguration();
+                o.SocketIoKey = _key;
+                o.ChannelPrefix = _key;
+            }));
+        var adapter = server.Services.GetRequiredService<SocketIoRedisAdapter>();
+        await Notify.WebSocket.Testing.Eventually.TrueAsync(() => adapter.IsSubscribed, "the adapter subscribed", 30_000);
+        return server;
+    }
 
     [Fact]
     public async Task SendOnInstanceA_ReachesSocketIoClientsOfInstanceB()
@@ -79,7 +87,7 @@ public sealed class SocketIoRedisTests(RedisServerFixture redis) : IClassFixture
                 o.ChannelPrefix = _key;
             }));
         await using var alice = await NodeSocketIoClient.ConnectAsync(host.SocketIoUrl, TestTokens.For("alice", "1"));
-        var adapter = host.Services.GetRequiredService<Notify.WebSocket.AspNetCore.SocketIo.Redis.SocketIoRedisAdapter>();
+        var adapter = host.Services.GetRequiredService<SocketIoRedisAdapter>();
         Assert.False(adapter.IsSubscribed);
 
         await using var server = await RedisServer.StartAsync(binary, port);
