@@ -244,7 +244,6 @@ internal sealed class InboxBackplane(GatewayRedis redis, GatewayInbox inbox, IOp
         writer.WriteEndArray();
     }
 
-    
     private void Receive(RedisValue message)
     {
         try

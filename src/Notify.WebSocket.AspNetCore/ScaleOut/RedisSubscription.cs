@@ -19,6 +19,7 @@ internal sealed class RedisSubscription(IConnectionMultiplexer connection, Redis
     private readonly CancellationTokenSource _stopping = new();
     private Task _subscribing = Task.CompletedTask;
     private ChannelMessageQueue? _queue;
+    private int _disposed;
 
     /// <summary>Called with every failed attempt's exception (log it, throttled).</summary>
     public required Action<RedisException> Failed { get; init; }
@@ -59,11 +60,17 @@ internal sealed class RedisSubscription(IConnectionMultiplexer connection, Redis
         }
     }
 
-    /// <summary>Also ends the retries when the host never stopped the subscription (a later service failed to start).</summary>
+    /// <summary>
+    /// Also ends the retries when the host never stopped the subscription (a later service failed to start). Idempotent:
+    /// an owner registered as a hosted service through a factory is disposed by the container once per registration.
+    /// </summary>
     public void Dispose()
     {
-        _stopping.Cancel();
-        _stopping.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _stopping.Cancel();
+            _stopping.Dispose();
+        }
     }
 
     private async Task<bool> TrySubscribeAsync()
