@@ -14,6 +14,8 @@
 //                       its send buffer allows; every one not yet acknowledged is sent again to each new connection
 //   --rate R            with --stream: at most R events per second (default: as fast as the client reads)
 //   --burst N           send N events ("status:update", id "b-<n>", no ack asked) to each new connection at once
+//   --upgrade-delay MS  answer each upgrade MS milliseconds after it arrives, checking its credentials then (a token
+//                       changed meanwhile with POST /auth refuses an upgrade made with the old one)
 import http from 'node:http';
 import fs from 'node:fs';
 import { WebSocketServer } from 'ws';
@@ -35,6 +37,7 @@ const sink = flag('--sink');
 const streamTotal = Number(opt('--stream', '0'));
 const burst = Number(opt('--burst', '0'));
 const streamRate = Number(opt('--rate', '0'));
+const upgradeDelay = Number(opt('--upgrade-delay', '0'));
 const unacked = new Map(); // stream id -> frame, until the client acknowledges it
 let streamNext = 0;
 let streamTarget = null;
@@ -105,6 +108,11 @@ const wss = new WebSocketServer({ noServer: true, perMessageDeflate: true, maxPa
 
 server.on('upgrade', (req, socket, head) => {
   s.upgrades++;
+  if (upgradeDelay > 0) setTimeout(() => upgrade(req, socket, head), upgradeDelay);
+  else upgrade(req, socket, head);
+});
+
+function upgrade(req, socket, head) {
   const url = new URL(req.url, 'http://localhost');
   const authorized =
     (!authBearer || req.headers['authorization'] === `Bearer ${authBearer}`) &&
@@ -116,7 +124,7 @@ server.on('upgrade', (req, socket, head) => {
     return;
   }
   wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
-});
+}
 
 wss.on('connection', (ws, req) => {
   s.connections++;

@@ -89,6 +89,9 @@ internal static partial class Log
     [LoggerMessage(3017, LogLevel.Debug, "An event {Event} from {Endpoint} is not in subscribeToEvents; ignored ({Dropped} since the last report)")]
     public static partial void EventNotSubscribed(ILogger logger, string @event, string endpoint, int dropped);
 
+    [LoggerMessage(3019, LogLevel.Information, "An attempt to connect to {Endpoint} failed after its credentials were replaced ({Reason}); trying again at once with the new ones")]
+    public static partial void AttemptWithReplacedCredentialsFailed(ILogger logger, string endpoint, string reason);
+
     [LoggerMessage(3018, LogLevel.Error, "The reconnection policy gave up on {Endpoint} after {Attempts} reconnection attempt(s); the connection has failed")]
     public static partial void ReconnectionPolicyGaveUp(ILogger logger, string endpoint, int attempts);
 

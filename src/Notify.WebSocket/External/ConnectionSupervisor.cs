@@ -37,6 +37,7 @@ internal sealed class ConnectionSupervisor
     private WebSocketNotificationError? _failure;
     private long _lastAttempt;
     private int _reconnectRequested;
+    private int _credentialsChanged;
 
     public ConnectionSupervisor(ISupervisedConnection connection, IReconnectionPolicy policy, WebSocketProviderOptions options, TimeProvider timeProvider, ILogger logger)
     {
@@ -127,14 +128,22 @@ internal sealed class ConnectionSupervisor
         }
     }
 
-    /// <summary>When the connection gave up, an attempt starts now (new credentials may be what it lacked).</summary>
-    public void RecoverNow()
+    /// <summary>
+    /// The credentials changed: when the connection gave up, an attempt starts now (they may be what it lacked); when an
+    /// attempt is under way, its failure is followed by another attempt at once, with them (a server that takes only the
+    /// newest token refuses the one the attempt was made with, and that refusal says nothing of the new one).
+    /// </summary>
+    public void CredentialsChanged()
     {
         lock (_gate)
         {
             if (_state == WebSocketConnectionState.Failed)
             {
                 TryStartRecoveryLocked(out _, force: true);
+            }
+            else if (_state != WebSocketConnectionState.Connected)
+            {
+                Volatile.Write(ref _credentialsChanged, 1);
             }
         }
 
@@ -178,6 +187,7 @@ internal sealed class ConnectionSupervisor
             lock (_gate)
             {
                 _lastAttempt = _timeProvider.GetTimestamp();
+                Volatile.Write(ref _credentialsChanged, 0);
             }
 
             try
@@ -221,6 +231,13 @@ internal sealed class ConnectionSupervisor
             {
                 // A socket closed on purpose (rotated credentials) is replaced at once, with no backoff.
                 SetState(new ConnectionTransition(WebSocketConnectionState.Reconnecting, Delay: TimeSpan.Zero));
+                continue;
+            }
+
+            if (!connected && Interlocked.Exchange(ref _credentialsChanged, 0) == 1)
+            {
+                Log.AttemptWithReplacedCredentialsFailed(_logger, _connection.Endpoint, error.Message);
+                SetState(new ConnectionTransition(WebSocketConnectionState.Reconnecting, Delay: TimeSpan.Zero, Error: error));
                 continue;
             }
 

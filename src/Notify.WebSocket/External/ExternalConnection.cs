@@ -120,7 +120,7 @@ internal abstract class ExternalConnection : PooledConnection, ISupervisedConnec
             });
         }
 
-        _supervisor.RecoverNow();
+        _supervisor.CredentialsChanged();
     }
 
     /// <summary>Completes when every rotation so far has replaced the socket or found it current (for tests).</summary>

@@ -152,6 +152,32 @@ public sealed class CredentialRotationTests
     }
 
     [Fact]
+    public async Task ARotationWhileTheNextSocketIsOpening_TheRefusalOfTheOldTokenIsFollowedAtOnceByTheNewOne()
+    {
+        // The server answers upgrades late and checks the token current then: the socket opened after the first rotation
+        // is refused (the second rotation came meanwhile, and the server takes only its token).
+        await using var server = await NodePeer.StartAsync("ws-server.mjs", "--auth-bearer", "token-0", "--upgrade-delay", "300");
+        await using var harness = ExternalHarness.Create(
+            server.WsUrl(),
+            """ "authType": "bearer", "authToken": "token-0", "enableAcknowledgments": true, "maxReconnectionDelay": 60000 """);
+        var provider = await harness.ConnectedAsync();
+        var connection = provider.Connection();
+
+        await server.PostAsync("/auth", new { bearer = "token-1" });
+        connection.RotateCredentials(WithToken(connection.Options, "token-1"));
+        await Eventually.TrueAsync(async () => (await server.GetAsync("/stats")).GetProperty("upgrades").GetInt32() == 2, "the socket with token-1 is being opened");
+        await server.PostAsync("/auth", new { bearer = "token-2" });
+        connection.RotateCredentials(WithToken(connection.Options, "token-2"));
+        var sent = await provider.SendToUserAsync("u", new NotificationContent { Body = "after" }, Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(15), Ct);
+
+        Assert.True(sent.Success, sent.Error?.Message);
+        var stats = await server.GetAsync("/stats");
+        Assert.Equal(1, stats.GetProperty("rejected").GetInt32());
+        Assert.Equal<string?[]>(["Bearer token-0", "Bearer token-2"], Tokens(stats));
+        Assert.Equal(WebSocketConnectionState.Connected, connection.State);
+    }
+
+    [Fact]
     public async Task RotatingOneOfTwoTenantsSharingAConnection_MovesItToItsOwn_WhileItsSendsInFlightFinishOnTheOld()
     {
         await using var server = await NodePeer.StartAsync("ws-server.mjs", "--ack-delay", "50");
