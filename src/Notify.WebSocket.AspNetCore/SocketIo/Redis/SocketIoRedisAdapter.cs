@@ -86,7 +86,6 @@ internal sealed class SocketIoRedisAdapter : IHostedService, IDisposable
         }
         catch (RedisException ex)
         {
-            _gateway.Diagnostics.ProtocolError("Redis adapter publish failed", sessionId: null);
             if (_publishFailures.TryEnter(out var suppressed))
             {
                 Log.SocketIoAdapterPublishFailed(_logger, ex, suppressed);
