@@ -18,6 +18,7 @@ internal sealed class TenantConfigurationService(
         ArgumentException.ThrowIfNullOrWhiteSpace(providerName);
         ArgumentNullException.ThrowIfNull(update);
         var name = ProviderOptionsNames.For(providerName, tenantId);
+        Task retiring;
         await _updates.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -33,28 +34,41 @@ internal sealed class TenantConfigurationService(
                 throw;
             }
 
-            await registry.InvalidateAsync(providerName, tenantId).ConfigureAwait(false);
+            retiring = Replace(providerName, tenantId);
         }
         finally
         {
             _updates.Release();
         }
+
+        await retiring.ConfigureAwait(false);
     }
 
     public async ValueTask ResetProviderConfigAsync(string tenantId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
+        Task retiring;
         await _updates.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             overrides.Clear(ProviderOptionsNames.For(WebSocketProviderDefaults.ProviderName, tenantId));
-            await registry.InvalidateAsync(WebSocketProviderDefaults.ProviderName, tenantId).ConfigureAwait(false);
+            retiring = Replace(WebSocketProviderDefaults.ProviderName, tenantId);
         }
         finally
         {
             _updates.Release();
         }
+
+        await retiring.ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Puts the tenant's new provider in place now (the registry swaps it before its first await) and returns the old
+    /// one's retirement, which the caller awaits outside the gate: an old provider with calls held up (its connection is
+    /// down) can take up to its grace to retire, and the next update, a rotation to the token the server takes now,
+    /// must not wait behind that.
+    /// </summary>
+    private Task Replace(string providerName, string tenantId) => registry.InvalidateAsync(providerName, tenantId).AsTask();
 
     public void Dispose() => _updates.Dispose();
 }

@@ -178,6 +178,34 @@ public sealed class CredentialRotationTests
     }
 
     [Fact]
+    public async Task ARotationAfterOneWhoseOldProviderWaitsOutAnOutage_IsNotHeldBehindIt()
+    {
+        await using var server = await NodePeer.StartAsync("ws-server.mjs", "--auth-bearer", "token-0");
+        await using var harness = ExternalHarness.Create(
+            server.WsUrl(),
+            """ "authType": "bearer", "authToken": "token-0", "enableAcknowledgments": true, "maxReconnectionDelay": 200, "reconnectionAttempts": 1000 """);
+        var provider = await harness.ConnectedAsync();
+        var configuration = harness.Services.GetRequiredService<ITenantConfigurationService>();
+        await server.KillAsync();
+        await Eventually.TrueAsync(() => provider.Connection().State != WebSocketConnectionState.Connected, "the server is gone");
+
+        // The first update's old provider keeps this send until the server is back: its update waits for that.
+        var held = provider.SendToUserAsync("u", new NotificationContent { Body = "held" }, Ct).AsTask();
+        var firstUpdate = configuration.UpdateProviderConfigAsync("1", o => o.AuthToken = "token-1", Ct).AsTask();
+        await configuration.UpdateProviderConfigAsync("1", o => o.AuthToken = "token-2", Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        Assert.False(firstUpdate.IsCompleted);
+
+        await server.RestartAsync("--auth-bearer", "token-2");
+        var sent = await held.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        await firstUpdate.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+
+        Assert.True(sent.Success, sent.Error?.Message);
+        var stats = await server.GetAsync("/stats");
+        Assert.Equal(0, stats.GetProperty("rejected").GetInt32());
+        Assert.Equal<string?[]>(["Bearer token-2"], Tokens(stats));
+    }
+
+    [Fact]
     public async Task RotatingOneOfTwoTenantsSharingAConnection_MovesItToItsOwn_WhileItsSendsInFlightFinishOnTheOld()
     {
         await using var server = await NodePeer.StartAsync("ws-server.mjs", "--ack-delay", "50");
