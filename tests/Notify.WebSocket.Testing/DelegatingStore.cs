@@ -51,7 +51,7 @@ public abstract class DelegatingStore(INotificationStore inner) : INotificationS
     public Task<IReadOnlyList<string>> SetMarkAsync(string tenantId, string userId, IReadOnlyCollection<string> ids, InboxMark mark, bool value, CancellationToken cancellationToken = default) =>
         inner.SetMarkAsync(tenantId, userId, ids, mark, value, cancellationToken);
 
-    public Task MarkReadThroughAsync(string tenantId, string userId, StreamPosition? through, CancellationToken cancellationToken = default) =>
+    public Task<IReadOnlyList<StreamPosition>> MarkReadThroughAsync(string tenantId, string userId, StreamPosition? through, CancellationToken cancellationToken = default) =>
         inner.MarkReadThroughAsync(tenantId, userId, through, cancellationToken);
 
     public Task<long> TrimAsync(DateTimeOffset createdBefore, int maxPerStream, CancellationToken cancellationToken = default) => inner.TrimAsync(createdBefore, maxPerStream, cancellationToken);

@@ -309,14 +309,7 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
         return [.. visible.Select(v => v.Id)];
     }
 
-    public Task MarkReadThroughAsync(string tenantId, string userId, StreamPosition? through, CancellationToken cancellationToken = default) =>
-        MarkReadThroughCoreAsync(tenantId, userId, through, cancellationToken);
-
-    /// <summary>Marks every stream of the user's inbox read up to its head now; returns those heads.</summary>
-    public Task<IReadOnlyList<StreamPosition>> MarkAllReadAsync(string tenantId, string userId, CancellationToken cancellationToken = default) =>
-        MarkReadThroughCoreAsync(tenantId, userId, through: null, cancellationToken);
-
-    private async Task<IReadOnlyList<StreamPosition>> MarkReadThroughCoreAsync(string tenantId, string userId, StreamPosition? through, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StreamPosition>> MarkReadThroughAsync(string tenantId, string userId, StreamPosition? through, CancellationToken cancellationToken = default)
     {
         IReadOnlyList<StreamPosition> streams = [];
         await InWriteTransactionAsync(async statements =>

@@ -77,11 +77,7 @@ internal sealed class NotificationInbox(NotificationJournal journal) : INotifica
         // it stays unread.
         var through = Math.Min(position, (await journal.GetBoundsAsync(stream, cancellationToken).ConfigureAwait(false)).Head);
         await journal.CallAsync(
-            static async (store, a, ct) =>
-            {
-                await store.MarkReadThroughAsync(a.tenantId, a.userId, new StreamPosition(a.stream, a.through), ct).ConfigureAwait(false);
-                return true;
-            },
+            static (store, a, ct) => store.MarkReadThroughAsync(a.tenantId, a.userId, new StreamPosition(a.stream, a.through), ct),
             (tenantId, userId, stream, through),
             "inbox write",
             cancellationToken).ConfigureAwait(false);
@@ -92,22 +88,7 @@ internal sealed class NotificationInbox(NotificationJournal journal) : INotifica
     {
         CheckUser(tenantId, userId);
         var heads = await journal.CallAsync(
-            static async (store, a, ct) =>
-            {
-                if (store is AdoNetNotificationStore builtIn)
-                {
-                    // The heads it marks through, read in the same transaction.
-                    return await builtIn.MarkAllReadAsync(a.tenantId, a.userId, ct).ConfigureAwait(false);
-                }
-
-                var heads = await store.GetHeadsAsync(a.tenantId, a.userId, ct).ConfigureAwait(false);
-                foreach (var head in heads)
-                {
-                    await store.MarkReadThroughAsync(a.tenantId, a.userId, head, ct).ConfigureAwait(false);
-                }
-
-                return heads;
-            },
+            static (store, a, ct) => store.MarkReadThroughAsync(a.tenantId, a.userId, through: null, ct),
             (tenantId, userId),
             "inbox write",
             cancellationToken).ConfigureAwait(false);

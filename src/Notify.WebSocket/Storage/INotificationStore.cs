@@ -108,8 +108,11 @@ public interface INotificationStore
     /// <param name="userId">The user.</param>
     /// <param name="through">The stream and the last position to mark read; null for every stream of the inbox.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>A task that completes when the state is stored.</returns>
-    Task MarkReadThroughAsync(string tenantId, string userId, StreamPosition? through, CancellationToken cancellationToken = default);
+    /// <returns>
+    /// The streams and positions marked read through: the one given, or each stream of the inbox with its head then (read
+    /// in the same transaction, so a notification stored after it stays unread).
+    /// </returns>
+    Task<IReadOnlyList<StreamPosition>> MarkReadThroughAsync(string tenantId, string userId, StreamPosition? through, CancellationToken cancellationToken = default);
 
     /// <summary>Removes notifications stored before a time, and those more than a count below their stream's head.</summary>
     /// <param name="createdBefore">Remove what was created before this.</param>

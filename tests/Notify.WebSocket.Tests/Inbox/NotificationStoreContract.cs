@@ -314,7 +314,7 @@ public sealed class PostgreSqlNotificationStoreTests(Notify.WebSocket.Handling.T
                 var some = random.GetItems(ids, 50).Distinct().ToArray();
                 await (device switch
                 {
-                    0 => store.MarkReadThroughAsync("1", "alice", through: null, TestContext.Current.CancellationToken),
+                    0 => (Task)store.MarkReadThroughAsync("1", "alice", through: null, TestContext.Current.CancellationToken),
                     1 => store.SetMarkAsync("1", "alice", some, InboxMark.Read, value: false, TestContext.Current.CancellationToken),
                     _ => store.SetMarkAsync("1", "alice", some, InboxMark.Read, value: true, TestContext.Current.CancellationToken),
                 });
