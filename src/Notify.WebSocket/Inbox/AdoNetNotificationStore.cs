@@ -21,6 +21,9 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
     /// </summary>
     private const int SettleEvery = 8_192;
 
+    /// <summary>How many stream heads the held appender remembers before it starts over (about 100 bytes each).</summary>
+    private const int MaxRememberedHeads = 100_000;
+
     /// <summary>
     /// SQLite's message for SQLITE_READONLY and its extended codes. Its code is not on <see cref="DbException"/>
     /// (Microsoft.Data.Sqlite keeps it on its own exception type, which this package does not reference).
@@ -438,29 +441,69 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
         return fresh;
     }
 
-    /// <summary>Advances each stream's head by its number of new records (streams in a fixed order, so concurrent writers lock rows alike) and hands out the positions in record order.</summary>
+    /// <summary>
+    /// Hands out the positions in record order, after each stream's head. Where appends advance the stored heads, they
+    /// are advanced by each stream's number of new records (streams in a fixed order, so concurrent writers lock rows
+    /// alike); otherwise the heads come from the held appender's memory, and only the streams it does not know are read.
+    /// </summary>
     private async Task AssignPositionsAsync(Statements statements, IReadOnlyList<NotificationRecord> records, List<int> fresh, AppendOutcome[] outcomes, CancellationToken cancellationToken)
     {
+        var keys = fresh.Select(i => (records[i].Stream.TenantId, InboxSql.Key(records[i].Stream))).ToArray();
         var counts = new SortedDictionary<(string Tenant, string Stream), long>(StreamOrder.Instance);
-        foreach (var i in fresh)
+        foreach (var key in keys)
         {
-            var key = (records[i].Stream.TenantId, InboxSql.Key(records[i].Stream));
             counts[key] = counts.GetValueOrDefault(key) + 1;
         }
 
+        var heads = sql.Dialect.ChangeCounter is null
+            ? await AdvanceHeadsAsync(statements, counts, cancellationToken).ConfigureAwait(false)
+            : await KnownHeadsAsync(statements, counts.Keys, cancellationToken).ConfigureAwait(false);
+        for (var j = 0; j < fresh.Count; j++)
+        {
+            var position = heads[keys[j]] + 1;
+            heads[keys[j]] = position;
+            outcomes[fresh[j]] = new AppendOutcome(position, Duplicate: false);
+        }
+    }
+
+    /// <summary>Adds <paramref name="counts"/> to the streams' stored heads; returns each stream's head before.</summary>
+    private async Task<Dictionary<(string Tenant, string Stream), long>> AdvanceHeadsAsync(Statements statements, SortedDictionary<(string Tenant, string Stream), long> counts, CancellationToken cancellationToken)
+    {
         var rows = counts.Select(c => new object[] { c.Key.Tenant, c.Key.Stream, c.Value }).ToArray();
-        var next = new Dictionary<(string Tenant, string Stream), long>(counts.Count);
+        var before = new Dictionary<(string Tenant, string Stream), long>(counts.Count);
         await ReadForRowsAsync(statements, rows, ["t", "s", "n"], sql.AdvanceHeads, sql.AdvanceHeadsOfJson, reader =>
         {
             var key = (reader.GetString(0), reader.GetString(1));
-            next[key] = reader.GetInt64(2) - counts[key] + 1;
+            before[key] = reader.GetInt64(2) - counts[key];
         }, cancellationToken).ConfigureAwait(false);
+        return before;
+    }
 
-        foreach (var i in fresh)
+    /// <summary>
+    /// The heads of <paramref name="streams"/>, as <see cref="Statements.Heads"/>: what the held appender remembers,
+    /// unless another connection has committed since its last append, and the rest read (<see cref="InboxSql.HeadOf"/>),
+    /// their streams added first. The caller advances the entries it uses: a failed append drops the appender, and
+    /// what it remembered with it.
+    /// </summary>
+    private async Task<Dictionary<(string Tenant, string Stream), long>> KnownHeadsAsync(Statements statements, ICollection<(string Tenant, string Stream)> streams, CancellationToken cancellationToken)
+    {
+        var heads = statements.Heads;
+        var version = Convert.ToInt64(await statements.Bind(sql.Dialect.ChangeCounter!, []).ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        if (version != statements.HeadsVersion || heads.Count > MaxRememberedHeads)
         {
-            var key = (records[i].Stream.TenantId, InboxSql.Key(records[i].Stream));
-            outcomes[i] = new AppendOutcome(next[key]++, Duplicate: false);
+            heads.Clear();
+            statements.HeadsVersion = version;
         }
+
+        var unknown = streams.Where(stream => !heads.ContainsKey(stream)).Select(stream => new object[] { stream.Tenant, stream.Stream }).ToArray();
+        if (unknown.Length > 0)
+        {
+            await ReadForRowsAsync(statements, unknown, ["t", "s"], sql.EnsureStreams, sql.EnsureStreamsOfJson, _ => { }, cancellationToken).ConfigureAwait(false);
+            await ReadForRowsAsync(statements, unknown, ["t", "s"], sql.HeadsOf, sql.HeadsOfJson, reader =>
+                heads[(reader.GetString(0), reader.GetString(1))] = reader.GetInt64(2), cancellationToken).ConfigureAwait(false);
+        }
+
+        return heads;
     }
 
     /// <summary>
@@ -784,6 +827,15 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
 
         /// <summary>The transaction the commands run in (the commands outlive it on a held connection).</summary>
         public DbTransaction? Transaction { get; set; }
+
+        /// <summary>
+        /// Stream heads as of this connection's last commit, valid while <see cref="HeadsVersion"/> is the dialect's
+        /// <see cref="InboxDialect.ChangeCounter"/> (no other connection has committed since); kept on the held appender,
+        /// emptied on a connection of its own at every append.
+        /// </summary>
+        public Dictionary<(string Tenant, string Stream), long> Heads { get; } = [];
+
+        public long HeadsVersion { get; set; } = -1;
 
         /// <summary>The command of <paramref name="text"/> with these values, in the order its parameters were first given.</summary>
         public DbCommand Bind(string text, List<(string Name, object Value)> parameters)

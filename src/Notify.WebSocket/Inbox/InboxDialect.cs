@@ -26,7 +26,10 @@ internal sealed class InboxDialect
         // read (read_uncommitted itself only matters with a shared cache, which the store does not use).
         snapshotIsolation: System.Data.IsolationLevel.ReadUncommitted,
         writeCheck: "user_version",
-        userLock: null);
+        userLock: null,
+        // One writer at a time, so the appender can know every head: looking 500 streams up by name in each group commit
+        // took a quarter of its time (2.7 ms of 10.5 for 512 user sends).
+        changeCounter: "PRAGMA data_version");
 
     public static readonly InboxDialect PostgreSql = new(
         "postgresql",
@@ -46,10 +49,12 @@ internal sealed class InboxDialect
         writeCheck: null,
         // Two devices of one user marking at once lock the user's mark rows in different orders (a list of ids, a range
         // of positions): without one lock per user first, PostgreSQL found deadlocks and failed one of them.
-        userLock: "SELECT pg_advisory_xact_lock(7150016, hashtext(@t || ':' || @u));");
+        userLock: "SELECT pg_advisory_xact_lock(7150016, hashtext(@t || ':' || @u));",
+        changeCounter: null);
 
-    private InboxDialect(string name, string text, string integer, string bytes, string? connectionSetup, string? schemaLock, string sequenceKey, string clusteredSuffix, bool returningFeedsInsert, int rowsPerStatement, bool rowsAsJson, System.Data.IsolationLevel snapshotIsolation, string? writeCheck, string? userLock)
+    private InboxDialect(string name, string text, string integer, string bytes, string? connectionSetup, string? schemaLock, string sequenceKey, string clusteredSuffix, bool returningFeedsInsert, int rowsPerStatement, bool rowsAsJson, System.Data.IsolationLevel snapshotIsolation, string? writeCheck, string? userLock, string? changeCounter)
     {
+        ChangeCounter = changeCounter;
         UserLock = userLock;
         WriteCheck = writeCheck;
         SnapshotIsolation = snapshotIsolation;
@@ -117,6 +122,16 @@ internal sealed class InboxDialect
     /// held until it ends; null where writers take turns anyway (SQLite).
     /// </summary>
     public string? UserLock { get; }
+
+    /// <summary>
+    /// A statement whose value, read on one connection, changes whenever another connection has committed (SQLite's
+    /// <c>data_version</c>); null where several writers append at once. With it, appends do not store each stream's
+    /// head: the store's held appender keeps the heads in memory while no other connection writes, a stream's head is
+    /// the higher of its stored head and its last indexed position (<see cref="InboxSql.HeadOf"/>), and the stored head
+    /// is raised only before retention removes a stream's newest notifications, so that positions are never reused.
+    /// Without it, every append advances the stored heads.
+    /// </summary>
+    public string? ChangeCounter { get; }
 
     public static InboxDialect? For(string? provider) => provider?.ToUpperInvariant() switch
     {

@@ -7,7 +7,7 @@ namespace Notify.WebSocket.Inbox;
 /// <summary>
 /// The SQL of the built-in inbox store for one dialect and table prefix. Tables: <c>notifications</c> (a log in
 /// append order: sequence number, tenant, stream, position, id, payload, created-at), <c>streams</c> (each stream's
-/// number and head), the stream index that finds a stream's notifications by stream number and position in two tables,
+/// number and head, see <see cref="HeadOf"/>), the stream index that finds a stream's notifications by stream number and position in two tables,
 /// <c>positions</c> (settled) and <c>positions_recent</c> (what was appended since the last settle), <c>members</c> (channel memberships),
 /// <c>cursors</c> (each user's read-through position per stream) and <c>marks</c> (read or archived state per user
 /// and notification, over the cursor). Streams are stored per tenant as <c>user:{id}</c> / <c>channel:{name}</c>;
@@ -68,6 +68,7 @@ internal sealed class InboxSql
             """;
         LayoutCheck = $"SELECT (SELECT seq FROM {Notifications} WHERE 1 = 0), (SELECT sid FROM {Streams} WHERE 1 = 0)";
         var streamNumber = $"(SELECT sid FROM {Streams} WHERE tenant_id = @t AND stream = @s)";
+        var headOfStream = $"(SELECT {HeadOf("h")} FROM {Streams} h WHERE h.tenant_id = @t AND h.stream = @s)";
         LastSequence = $"SELECT COALESCE(MAX(seq), 0) FROM {Notifications}";
         IndexAppended = IndexRows($"{Notifications} n", "WHERE n.seq > @after");
         // PostgreSQL: one statement, so entries a concurrent appender adds meanwhile are neither lost nor moved twice.
@@ -85,6 +86,11 @@ internal sealed class InboxSql
             SELECT n.tenant_id, n.id, n.stream, n.position FROM json_each(@rows) j
             JOIN {Notifications} n ON n.tenant_id = json_extract(j.value, '$[0]') AND n.stream = json_extract(j.value, '$[1]') AND n.id = json_extract(j.value, '$[2]')
             """;
+        EnsureStreamsOfJson = $"INSERT INTO {Streams} (tenant_id, stream, head) SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), 0 FROM json_each(@rows) WHERE true ON CONFLICT (tenant_id, stream) DO NOTHING";
+        HeadsOfJson = $"""
+            SELECT s.tenant_id, s.stream, {HeadOf("s")} FROM json_each(@rows) j
+            JOIN {Streams} s ON s.tenant_id = json_extract(j.value, '$[0]') AND s.stream = json_extract(j.value, '$[1]')
+            """;
         AdvanceHeadsOfJson = $"""
             INSERT INTO {Streams} AS h (tenant_id, stream, head)
             SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]') FROM json_each(@rows) WHERE true
@@ -94,11 +100,11 @@ internal sealed class InboxSql
             SELECT (SELECT MIN(low) FROM (
                 SELECT MIN(position) AS low FROM {Positions} WHERE sid = {streamNumber}
                 UNION ALL SELECT MIN(position) FROM {RecentPositions} WHERE sid = {streamNumber}) lows),
-              (SELECT head FROM {Streams} WHERE tenant_id = @t AND stream = @s)
+              {headOfStream}
             """;
         Join = $"""
             INSERT INTO {Members} (tenant_id, user_id, stream, since)
-            VALUES (@t, @u, @s, COALESCE((SELECT head FROM {Streams} WHERE tenant_id = @t AND stream = @s), 0))
+            VALUES (@t, @u, @s, COALESCE({headOfStream}, 0))
             ON CONFLICT (tenant_id, user_id, stream) DO NOTHING
             """;
         Leave = $"""
@@ -108,9 +114,9 @@ internal sealed class InboxSql
             """;
         Membership = $"SELECT since FROM {Members} WHERE tenant_id = @t AND user_id = @u AND stream = @s";
         Heads = $"""
-            SELECT @us, COALESCE((SELECT head FROM {Streams} WHERE tenant_id = @t AND stream = @us), 0)
+            SELECT @us, COALESCE((SELECT {HeadOf("h")} FROM {Streams} h WHERE h.tenant_id = @t AND h.stream = @us), 0)
             UNION ALL
-            SELECT m.stream, COALESCE(s.head, 0) FROM {Members} m
+            SELECT m.stream, COALESCE({HeadOf("s")}, 0) FROM {Members} m
             LEFT JOIN {Streams} s ON s.tenant_id = m.tenant_id AND s.stream = m.stream
             WHERE m.tenant_id = @t AND m.user_id = @u
             """;
@@ -139,15 +145,19 @@ internal sealed class InboxSql
             SELECT s.sid, n.position FROM {Notifications} n JOIN {Streams} s ON s.tenant_id = n.tenant_id AND s.stream = n.stream
             WHERE n.created_at < @before ORDER BY n.created_at, n.seq LIMIT @limit
             """;
-        TrimByAge = new TrimStatements(
+        string[] trimByAge =
             [
                 $"DELETE FROM {Positions} WHERE (sid, position) IN ({aged})",
                 $"DELETE FROM {RecentPositions} WHERE (sid, position) IN ({aged})",
                 $"DELETE FROM {Notifications} WHERE seq IN (SELECT seq FROM {Notifications} WHERE created_at < @before ORDER BY created_at, seq LIMIT @limit)",
-            ],
-            Counted: 2);
+            ];
+        // Where appends leave the stored heads behind, the streams about to lose notifications keep their heads first:
+        // a stream trimmed empty must not hand its positions out again.
+        TrimByAge = dialect.ChangeCounter is null
+            ? new TrimStatements(trimByAge, Counted: 2)
+            : new TrimStatements([$"UPDATE {Streams} AS s SET head = {HeadOf("s")} WHERE s.sid IN (SELECT sid FROM ({aged}) a)", .. trimByAge], Counted: 3);
         var beyond = $"""
-            FROM {Streams} s JOIN {Positions} x ON x.sid = s.sid AND x.position <= s.head - @max
+            FROM {Streams} s JOIN {Positions} x ON x.sid = s.sid AND x.position <= {HeadOf("s")} - @max
             ORDER BY s.sid, x.position LIMIT @limit
             """;
         TrimByCount = new TrimStatements(
@@ -251,6 +261,20 @@ internal sealed class InboxSql
         $"INSERT INTO {Streams} AS h (tenant_id, stream, head) VALUES ",
         " ON CONFLICT (tenant_id, stream) DO UPDATE SET head = h.head + excluded.head RETURNING tenant_id, stream, head");
 
+    /// <summary>Adds the streams of <paramref name="rows"/> (tenant, stream) rows that are not stored yet, with head 0.</summary>
+    public string EnsureStreams(int rows) => Chunked("ensure", rows, static (sql, i) => sql.Append(CultureInfo.InvariantCulture, $"(@t{i}, @s{i}, 0)"),
+        $"INSERT INTO {Streams} (tenant_id, stream, head) VALUES ", " ON CONFLICT (tenant_id, stream) DO NOTHING");
+
+    /// <summary>The heads (<see cref="HeadOf"/>) of <paramref name="rows"/> (tenant, stream) rows' streams.</summary>
+    public string HeadsOf(int rows) => Chunked("headsOf", rows, static (sql, i) => sql.Append(CultureInfo.InvariantCulture, $"(@t{i}, @s{i})"),
+        $"SELECT s.tenant_id, s.stream, {HeadOf("s")} FROM {Streams} s WHERE (s.tenant_id, s.stream) IN (VALUES ", ")");
+
+    /// <summary><see cref="EnsureStreams"/> over @rows, a JSON array of [tenant, stream].</summary>
+    public string EnsureStreamsOfJson { get; }
+
+    /// <summary><see cref="HeadsOf"/> over @rows, a JSON array of [tenant, stream].</summary>
+    public string HeadsOfJson { get; }
+
     /// <summary>The ids already stored in their streams, among the rows of @rows, a JSON array of [tenant, stream, id].</summary>
     public string ExistingIdsOfJson { get; }
 
@@ -280,6 +304,19 @@ internal sealed class InboxSql
         mark == Storage.InboxMark.Read
             ? " ON CONFLICT (tenant_id, user_id, stream, position) DO UPDATE SET is_read = excluded.is_read"
             : " ON CONFLICT (tenant_id, user_id, stream, position) DO UPDATE SET archived = excluded.archived");
+
+    /// <summary>
+    /// The head of the stream row <paramref name="alias"/>: the last position it handed out. Where appends advance the
+    /// stored head (<see cref="InboxDialect.ChangeCounter"/> is null), that column; otherwise the higher of it and the
+    /// stream's last indexed position.
+    /// </summary>
+    public string HeadOf(string alias) => Dialect.ChangeCounter is null
+        ? $"{alias}.head"
+        : $"""
+            MAX({alias}.head,
+              COALESCE((SELECT position FROM {RecentPositions} WHERE sid = {alias}.sid ORDER BY position DESC LIMIT 1), 0),
+              COALESCE((SELECT position FROM {Positions} WHERE sid = {alias}.sid ORDER BY position DESC LIMIT 1), 0))
+            """;
 
     /// <summary>Adds to the recent index the log rows <paramref name="rows"/> (aliased <c>n</c>) selects, under their stream's number.</summary>
     private string IndexRows(string rows, string where) => $"""

@@ -200,6 +200,46 @@ public abstract class NotificationStoreContract
     }
 
     [Fact]
+    public async Task Retention_ThatEmptiesAStream_KeepsItsHead_NoPositionIsHandedOutAgain_AlsoAfterARestart()
+    {
+        await using var database = Create();
+        var store = await database.OpenAsync();
+        await store.AppendAsync([Record("a1", Alice), Record("a2", Alice), Record("a3", Alice), Record("c1", Alerts), Record("c2", Alerts)], Ct);
+
+        var removed = await store.TrimAsync(createdBefore: T0.AddHours(1), maxPerStream: 1000, Ct);
+
+        Assert.Equal(5, removed);
+        Assert.Empty(await store.ReadAsync(Alice, 0, 10, Ct));
+        Assert.Equal(3, (await store.GetBoundsAsync(Alice, Ct)).Head);
+        Assert.Equal(2, await store.JoinAsync(Alerts, "alice", Ct));
+        Assert.Equal([new StreamPosition(Alice, 3), new StreamPosition(Alerts, 2)], await store.GetHeadsAsync("1", "alice", Ct));
+        Assert.Equal([4L], (await store.AppendAsync([Record("a4", Alice)], Ct)).Select(o => o.Position));
+
+        // As after a restart: a store that never appended to these streams.
+        await store.TrimAsync(createdBefore: T0.AddHours(1), maxPerStream: 1000, Ct);
+        var restarted = await database.OpenAsync();
+        Assert.Equal([5L, 3], (await restarted.AppendAsync([Record("a5", Alice), Record("c3", Alerts)], Ct)).Select(o => o.Position));
+    }
+
+    [Fact]
+    public async Task Append_TwoStoresOfOneDatabaseTakingTurns_EachContinuesAfterTheOthersPositions()
+    {
+        await using var database = Create();
+        var one = await database.OpenAsync();
+        var two = await database.OpenAsync();
+
+        var positions = new List<long>();
+        foreach (var (store, count) in new[] { (one, 2), (two, 3), (one, 1), (one, 2), (two, 1), (one, 1) })
+        {
+            var ids = Enumerable.Range(positions.Count, count).Select(i => $"a{i}");
+            positions.AddRange((await store.AppendAsync([.. ids.Select(id => Record(id, Alice))], Ct)).Select(o => o.Position));
+        }
+
+        Assert.Equal(Enumerable.Range(1, 10).Select(p => (long)p), positions);
+        Assert.Equal(new StreamBounds(1, 10), await one.GetBoundsAsync(Alice, Ct));
+    }
+
+    [Fact]
     public async Task ManyAppends_MovedToTheSettledIndexOnTheWay_ReadBoundsInboxAndTrimSeeEveryOne()
     {
         // 9,000 notifications: the store moves its recent index into the settled one on the way (every 8,192), so the
