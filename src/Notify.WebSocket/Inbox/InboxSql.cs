@@ -48,7 +48,7 @@ internal sealed class InboxSql
               payload {b} NOT NULL, created_at {i} NOT NULL);
             CREATE UNIQUE INDEX IF NOT EXISTS {index}notifications_id_stream ON {Notifications} (tenant_id, id, stream);
             DROP INDEX IF EXISTS {schema}{index}notifications_id;
-            CREATE INDEX IF NOT EXISTS {index}notifications_created ON {Notifications} (created_at);
+            DROP INDEX IF EXISTS {schema}{index}notifications_created;
             CREATE TABLE IF NOT EXISTS {Streams} (
               sid {dialect.SequenceKey}, tenant_id {t} NOT NULL, stream {t} NOT NULL, head {i} NOT NULL, UNIQUE (tenant_id, stream));
             CREATE TABLE IF NOT EXISTS {Positions} (
@@ -141,15 +141,18 @@ internal sealed class InboxSql
             """;
         ClearReadMarks = $"UPDATE {Marks} SET is_read = NULL WHERE tenant_id = @t AND user_id = @u";
         // Each trim removes the same rows (one ordered, limited choice) from the index and the log, in one transaction.
+        // Age goes by the log's order, the oldest @limit entries at a time, rather than by an index of times: keeping one
+        // cost a third of an append's inserts (1.7 ms of a 512-row group commit, measured apart).
+        var oldest = $"(SELECT seq, tenant_id, stream, position, created_at FROM {Notifications} ORDER BY seq LIMIT @limit)";
         var aged = $"""
-            SELECT s.sid, n.position FROM {Notifications} n JOIN {Streams} s ON s.tenant_id = n.tenant_id AND s.stream = n.stream
-            WHERE n.created_at < @before ORDER BY n.created_at, n.seq LIMIT @limit
+            SELECT s.sid, n.position FROM {oldest} n JOIN {Streams} s ON s.tenant_id = n.tenant_id AND s.stream = n.stream
+            WHERE n.created_at < @before
             """;
         string[] trimByAge =
             [
                 $"DELETE FROM {Positions} WHERE (sid, position) IN ({aged})",
                 $"DELETE FROM {RecentPositions} WHERE (sid, position) IN ({aged})",
-                $"DELETE FROM {Notifications} WHERE seq IN (SELECT seq FROM {Notifications} WHERE created_at < @before ORDER BY created_at, seq LIMIT @limit)",
+                $"DELETE FROM {Notifications} WHERE seq IN (SELECT seq FROM {oldest} n WHERE created_at < @before)",
             ];
         // Where appends leave the stored heads behind, the streams about to lose notifications keep their heads first:
         // a stream trimmed empty must not hand its positions out again.
@@ -227,7 +230,11 @@ internal sealed class InboxSql
 
     public string ClearReadMarks { get; }
 
-    /// <summary>Removes up to @limit notifications created before @before.</summary>
+    /// <summary>
+    /// Removes, among the @limit oldest notifications in the log's order, those created before @before (the caller goes
+    /// on while that is all of them). A notification stamped later than those appended after it (a clock set back)
+    /// therefore ends the pass at its chunk until it is old enough itself.
+    /// </summary>
     public TrimStatements TrimByAge { get; }
 
     /// <summary>Removes up to @limit settled notifications more than @max below their stream's head.</summary>

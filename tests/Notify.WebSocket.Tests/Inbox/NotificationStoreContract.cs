@@ -222,6 +222,27 @@ public abstract class NotificationStoreContract
     }
 
     [Fact]
+    public async Task RetentionByAge_GoesOnPastOneChunk_KeepsWhatIsYoungEnough()
+    {
+        await using var database = Create();
+        var store = await database.OpenAsync();
+        for (var batch = 0; batch < 21; batch++)
+        {
+            await store.AppendAsync([.. Enumerable.Range(0, 500).Select(i => Record($"old{batch}-{i}", batch % 2 == 0 ? Alice : Alerts, T0))], Ct);
+        }
+
+        await store.AppendAsync([Record("young", Alice, T0.AddHours(2)), Record("old-after-young", Alice, T0)], Ct);
+
+        var removed = await store.TrimAsync(createdBefore: T0.AddHours(1), maxPerStream: 100_000, Ct);
+
+        Assert.Equal(10_501, removed);
+        Assert.Equal(["young"], (await store.ReadAsync(Alice, 0, 10, Ct)).Select(n => n.Id));
+        Assert.Equal(new StreamBounds(5_501, 5_502), await store.GetBoundsAsync(Alice, Ct));
+        Assert.Equal(new StreamBounds(0, 5_000), await store.GetBoundsAsync(Alerts, Ct));
+        Assert.Equal([5_001L], (await store.AppendAsync([Record("c-new", Alerts)], Ct)).Select(o => o.Position));
+    }
+
+    [Fact]
     public async Task Append_TwoStoresOfOneDatabaseTakingTurns_EachContinuesAfterTheOthersPositions()
     {
         await using var database = Create();
