@@ -111,16 +111,26 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
 
         await InAppendTransactionAsync(async statements =>
         {
-            var copies = new List<(int Copy, int First)>();
-            var fresh = await SkipDuplicatesAsync(statements, records, outcomes, copies, cancellationToken).ConfigureAwait(false);
-            await AssignPositionsAsync(statements, records, fresh, outcomes, cancellationToken).ConfigureAwait(false);
-            foreach (var (copy, first) in copies)
+            int stored;
+            if (sql.Dialect.ChangeCounter is null)
             {
-                outcomes[copy] = new AppendOutcome(outcomes[first].Position, Duplicate: true);
+                var copies = new List<(int Copy, int First)>();
+                var fresh = await SkipDuplicatesAsync(statements, records, outcomes, copies, cancellationToken).ConfigureAwait(false);
+                await AssignPositionsAsync(statements, records, fresh, outcomes, cancellationToken).ConfigureAwait(false);
+                foreach (var (copy, first) in copies)
+                {
+                    outcomes[copy] = new AppendOutcome(outcomes[first].Position, Duplicate: true);
+                }
+
+                await InsertAsync(statements, records, fresh, outcomes, cancellationToken).ConfigureAwait(false);
+                stored = fresh.Count;
+            }
+            else
+            {
+                stored = await InsertOneByOneAsync(statements, records, outcomes, cancellationToken).ConfigureAwait(false);
             }
 
-            await InsertAsync(statements, records, fresh, outcomes, cancellationToken).ConfigureAwait(false);
-            if (Interlocked.Add(ref _unsettled, fresh.Count) >= SettleEvery)
+            if (Interlocked.Add(ref _unsettled, stored) >= SettleEvery)
             {
                 Volatile.Write(ref _unsettled, 0);
                 await statements.Bind(sql.Settle, []).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -441,42 +451,29 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
         return fresh;
     }
 
-    /// <summary>
-    /// Hands out the positions in record order, after each stream's head. Where appends advance the stored heads, they
-    /// are advanced by each stream's number of new records (streams in a fixed order, so concurrent writers lock rows
-    /// alike); otherwise the heads come from the held appender's memory, and only the streams it does not know are read.
-    /// </summary>
+    /// <summary>Advances each stream's head by its number of new records (streams in a fixed order, so concurrent writers lock rows alike) and hands out the positions in record order.</summary>
     private async Task AssignPositionsAsync(Statements statements, IReadOnlyList<NotificationRecord> records, List<int> fresh, AppendOutcome[] outcomes, CancellationToken cancellationToken)
     {
-        var keys = fresh.Select(i => (records[i].Stream.TenantId, InboxSql.Key(records[i].Stream))).ToArray();
         var counts = new SortedDictionary<(string Tenant, string Stream), long>(StreamOrder.Instance);
-        foreach (var key in keys)
+        foreach (var i in fresh)
         {
+            var key = (records[i].Stream.TenantId, InboxSql.Key(records[i].Stream));
             counts[key] = counts.GetValueOrDefault(key) + 1;
         }
 
-        var heads = sql.Dialect.ChangeCounter is null
-            ? await AdvanceHeadsAsync(statements, counts, cancellationToken).ConfigureAwait(false)
-            : await KnownHeadsAsync(statements, counts.Keys, cancellationToken).ConfigureAwait(false);
-        for (var j = 0; j < fresh.Count; j++)
-        {
-            var position = heads[keys[j]] + 1;
-            heads[keys[j]] = position;
-            outcomes[fresh[j]] = new AppendOutcome(position, Duplicate: false);
-        }
-    }
-
-    /// <summary>Adds <paramref name="counts"/> to the streams' stored heads; returns each stream's head before.</summary>
-    private async Task<Dictionary<(string Tenant, string Stream), long>> AdvanceHeadsAsync(Statements statements, SortedDictionary<(string Tenant, string Stream), long> counts, CancellationToken cancellationToken)
-    {
         var rows = counts.Select(c => new object[] { c.Key.Tenant, c.Key.Stream, c.Value }).ToArray();
-        var before = new Dictionary<(string Tenant, string Stream), long>(counts.Count);
+        var next = new Dictionary<(string Tenant, string Stream), long>(counts.Count);
         await ReadForRowsAsync(statements, rows, ["t", "s", "n"], sql.AdvanceHeads, sql.AdvanceHeadsOfJson, reader =>
         {
             var key = (reader.GetString(0), reader.GetString(1));
-            before[key] = reader.GetInt64(2) - counts[key];
+            next[key] = reader.GetInt64(2) - counts[key] + 1;
         }, cancellationToken).ConfigureAwait(false);
-        return before;
+
+        foreach (var i in fresh)
+        {
+            var key = (records[i].Stream.TenantId, InboxSql.Key(records[i].Stream));
+            outcomes[i] = new AppendOutcome(next[key]++, Duplicate: false);
+        }
     }
 
     /// <summary>
@@ -485,7 +482,7 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
     /// their streams added first. The caller advances the entries it uses: a failed append drops the appender, and
     /// what it remembered with it.
     /// </summary>
-    private async Task<Dictionary<(string Tenant, string Stream), long>> KnownHeadsAsync(Statements statements, ICollection<(string Tenant, string Stream)> streams, CancellationToken cancellationToken)
+    private async Task<Dictionary<(string Tenant, string Stream), long>> KnownHeadsAsync(Statements statements, IEnumerable<(string Tenant, string Stream)> streams, CancellationToken cancellationToken)
     {
         var heads = statements.Heads;
         var version = Convert.ToInt64(await statements.Bind(sql.Dialect.ChangeCounter!, []).ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
@@ -605,6 +602,47 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
         {
             await statements.Bind(sql.IndexAppended, [("after", last)]).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Appends where the heads are known before the rows go in (<see cref="KnownHeadsAsync"/>): each record is inserted
+    /// at its stream's next position unless its stream already has its id (the id index refuses it, also for a second
+    /// copy in this batch), so the duplicates need no lookup of their own first; only those read their stored position.
+    /// Returns how many were stored.
+    /// </summary>
+    private async Task<int> InsertOneByOneAsync(Statements statements, IReadOnlyList<NotificationRecord> records, AppendOutcome[] outcomes, CancellationToken cancellationToken)
+    {
+        var keys = records.Select(record => (record.Stream.TenantId, InboxSql.Key(record.Stream))).ToArray();
+        var heads = await KnownHeadsAsync(statements, keys.Distinct(), cancellationToken).ConfigureAwait(false);
+        var last = Convert.ToInt64(await statements.Bind(sql.LastSequence, []).ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        var stored = 0;
+        for (var i = 0; i < records.Count; i++)
+        {
+            var record = records[i];
+            var (tenant, stream) = keys[i];
+            var position = heads[keys[i]] + 1;
+            var inserted = await statements.Bind(sql.InsertUnlessStored,
+                [("t", tenant), ("s", stream), ("p", position), ("i", record.Id), ("b", AsArray(record.Payload)), ("c", record.CreatedAt.ToUnixTimeMilliseconds())])
+                .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            if (inserted == 1)
+            {
+                heads[keys[i]] = position;
+                outcomes[i] = new AppendOutcome(position, Duplicate: false);
+                stored++;
+            }
+            else
+            {
+                var existing = await statements.Bind(sql.StoredPosition, [("t", tenant), ("s", stream), ("i", record.Id)]).ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+                outcomes[i] = new AppendOutcome(Convert.ToInt64(existing, System.Globalization.CultureInfo.InvariantCulture), Duplicate: true);
+            }
+        }
+
+        if (stored > 0)
+        {
+            await statements.Bind(sql.IndexAppended, [("after", last)]).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return stored;
     }
 
     private async Task<List<StreamPosition>> HeadsAsync(DbConnection connection, DbTransaction? transaction, string tenantId, string userId, CancellationToken cancellationToken)

@@ -129,7 +129,8 @@ internal sealed class InboxDialect
     /// head: the store's held appender keeps the heads in memory while no other connection writes, a stream's head is
     /// the higher of its stored head and its last indexed position (<see cref="InboxSql.HeadOf"/>), and the stored head
     /// is raised only before retention removes a stream's newest notifications, so that positions are never reused.
-    /// Without it, every append advances the stored heads.
+    /// Knowing the heads first, an append inserts its rows one by one, each unless its stream has its id, rather than
+    /// looking the ids up first. Without it, every append looks the ids up and advances the stored heads.
     /// </summary>
     public string? ChangeCounter { get; }
 

@@ -70,6 +70,11 @@ internal sealed class InboxSql
         var streamNumber = $"(SELECT sid FROM {Streams} WHERE tenant_id = @t AND stream = @s)";
         var headOfStream = $"(SELECT {HeadOf("h")} FROM {Streams} h WHERE h.tenant_id = @t AND h.stream = @s)";
         LastSequence = $"SELECT COALESCE(MAX(seq), 0) FROM {Notifications}";
+        InsertUnlessStored = $"""
+            INSERT INTO {Notifications} (tenant_id, stream, position, id, payload, created_at) VALUES (@t, @s, @p, @i, @b, @c)
+            ON CONFLICT (tenant_id, id, stream) DO NOTHING
+            """;
+        StoredPosition = $"SELECT position FROM {Notifications} WHERE tenant_id = @t AND id = @i AND stream = @s";
         IndexAppended = IndexRows($"{Notifications} n", "WHERE n.seq > @after");
         // PostgreSQL: one statement, so entries a concurrent appender adds meanwhile are neither lost nor moved twice.
         Settle = dialect.ReturningFeedsInsert
@@ -201,6 +206,12 @@ internal sealed class InboxSql
 
     /// <summary>The log's last sequence number (SQLite: read in the write transaction, before appending).</summary>
     public string LastSequence { get; }
+
+    /// <summary>Appends one notification (@t, @s, @p, @i, @b, @c) unless its stream has its id: one row changed, or none.</summary>
+    public string InsertUnlessStored { get; }
+
+    /// <summary>The position of id @i in stream @s of tenant @t.</summary>
+    public string StoredPosition { get; }
 
     /// <summary>Indexes the log's rows after sequence number @after (SQLite: the rows this write transaction appended).</summary>
     public string IndexAppended { get; }
