@@ -86,6 +86,37 @@ public sealed class DurabilityTests(RedisServerFixture redis, ITestOutputHelper 
         }
     }
 
+    [Fact]
+    public async Task TwoProcessesOnOneSqliteFile_BroadcastingToOneChannelAtOnce_EachSucceededSendHasItsOwnPosition_NoGaps()
+    {
+        // Each process's appender keeps the stream heads in memory and must read them again after the other's commits.
+        using var directory = new TempDirectory();
+        string[] settings = ["--Notifications:Inbox:DatabasePath", directory.File("inbox.db"), "--Auth:SigningKey", SigningKey()];
+        var succeeded = new ConcurrentBag<string>();
+        await using (var a = await WebSampleProcess.StartAsync(settings))
+        await using (var b = await WebSampleProcess.StartAsync(settings))
+        {
+            await Task.WhenAll(BroadcastAsync(a, Notifications / 2, succeeded, killWhen: null), BroadcastAsync(b, Notifications / 2, succeeded, killWhen: null));
+        }
+
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={directory.File("inbox.db")}");
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT position, id FROM inbox_notifications WHERE stream = 'channel:system' ORDER BY position";
+        var stored = new List<(long Position, string Id)>();
+        await using (var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken))
+        {
+            while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+            {
+                stored.Add((reader.GetInt64(0), reader.GetString(1)));
+            }
+        }
+
+        Assert.Equal(Notifications, succeeded.Count);
+        Assert.Equal(Enumerable.Range(1, Notifications).Select(p => (long)p), stored.Select(s => s.Position));
+        Assert.Equal(succeeded.Order(StringComparer.Ordinal), stored.Select(s => s.Id).Order(StringComparer.Ordinal));
+    }
+
     /// <summary>One key for every instance (scale-out), so a token of one is good on the others.</summary>
     private static string SigningKey() => Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
