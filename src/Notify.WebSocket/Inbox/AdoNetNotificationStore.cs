@@ -341,6 +341,8 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
 
     public async Task<long> TrimAsync(DateTimeOffset createdBefore, int maxPerStream, CancellationToken cancellationToken = default)
     {
+        // Each stream keeps its newest notification: with SQLite its head may be known only from it.
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPerStream, 1);
         // Settled first: trimming by count reads the settled index only.
         await InWriteTransactionAsync(statements => statements.Bind(sql.Settle, []).ExecuteNonQueryAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
         long removed = 0;

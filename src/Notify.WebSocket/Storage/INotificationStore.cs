@@ -116,7 +116,7 @@ public interface INotificationStore
 
     /// <summary>Removes notifications stored before a time, and those more than a count below their stream's head.</summary>
     /// <param name="createdBefore">Remove what was created before this.</param>
-    /// <param name="maxPerStream">Keep at most this many per stream.</param>
+    /// <param name="maxPerStream">Keep at most this many per stream, 1 or more (each stream keeps its newest).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>How many notifications were removed.</returns>
     Task<long> TrimAsync(DateTimeOffset createdBefore, int maxPerStream, CancellationToken cancellationToken = default);
