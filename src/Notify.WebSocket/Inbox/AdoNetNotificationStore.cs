@@ -387,6 +387,7 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
             try
             {
                 _disposed = true;
+                await SettleAtDisposalAsync().ConfigureAwait(false);
                 await DropAppenderAsync().ConfigureAwait(false);
             }
             finally
@@ -396,6 +397,27 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
         }
 
         await source.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Where appends leave the stored heads behind, settles once more, so that a file this store leaves behind has every
+    /// head stored. Best effort: a database that is down at shutdown keeps what the last settle stored.
+    /// </summary>
+    private async Task SettleAtDisposalAsync()
+    {
+        if (sql.Dialect.ChangeCounter is null || _appender is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await InWriteTransactionAsync(statements => statements.Bind(sql.Settle, []).ExecuteNonQueryAsync(CancellationToken.None), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (DbException)
+        {
+            // Nothing to report to: the host is stopping. The heads stay derivable from the index.
+        }
     }
 
     private static DateTimeOffset FromMilliseconds(long milliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);

@@ -80,6 +80,14 @@ internal sealed class InboxSql
         Settle = dialect.ReturningFeedsInsert
             ? $"WITH moved AS (DELETE FROM {RecentPositions} RETURNING sid, position, seq) INSERT INTO {Positions} (sid, position, seq) SELECT sid, position, seq FROM moved"
             : $"INSERT INTO {Positions} (sid, position, seq) SELECT sid, position, seq FROM {RecentPositions}; DELETE FROM {RecentPositions};";
+        // Where appends leave the stored heads behind, each settle brings the heads of the streams appended to since the
+        // last one up to date (once per thousands of appends), and so does the store's disposal: only a crash leaves
+        // stale ones, for the streams appended to since the last settle (see README for opening such a file with an
+        // earlier version, whose appends use the stored heads alone).
+        if (dialect.ChangeCounter is not null)
+        {
+            Settle = $"UPDATE {Streams} AS s SET head = {HeadOf("s")} WHERE s.sid IN (SELECT sid FROM {RecentPositions}); " + Settle;
+        }
 
         Read = $"""
             SELECT n.id, n.position, n.payload, n.created_at
@@ -147,17 +155,20 @@ internal sealed class InboxSql
         ClearReadMarks = $"UPDATE {Marks} SET is_read = NULL WHERE tenant_id = @t AND user_id = @u";
         // Each trim removes the same rows (one ordered, limited choice) from the index and the log, in one transaction.
         // Age goes by the log's order, the oldest @limit entries at a time, rather than by an index of times: keeping one
-        // cost a third of an append's inserts (1.7 ms of a 512-row group commit, measured apart).
+        // cost a third of an append's inserts (1.7 ms of a 512-row group commit, measured apart). Only the log's aged
+        // prefix goes, up to the first notification young enough: a send is stamped before it commits, so a later
+        // position can carry an earlier time, and removing it alone would leave a hole in its stream.
         var oldest = $"(SELECT seq, tenant_id, stream, position, created_at FROM {Notifications} ORDER BY seq LIMIT @limit)";
+        var agedPrefix = $"n.seq < COALESCE((SELECT MIN(seq) FROM {oldest} y WHERE y.created_at >= @before), 9223372036854775807)";
         var aged = $"""
             SELECT s.sid, n.position FROM {oldest} n JOIN {Streams} s ON s.tenant_id = n.tenant_id AND s.stream = n.stream
-            WHERE n.created_at < @before
+            WHERE {agedPrefix}
             """;
         string[] trimByAge =
             [
                 $"DELETE FROM {Positions} WHERE (sid, position) IN ({aged})",
                 $"DELETE FROM {RecentPositions} WHERE (sid, position) IN ({aged})",
-                $"DELETE FROM {Notifications} WHERE seq IN (SELECT seq FROM {oldest} n WHERE created_at < @before)",
+                $"DELETE FROM {Notifications} WHERE seq IN (SELECT seq FROM {oldest} n WHERE {agedPrefix})",
             ];
         // Where appends leave the stored heads behind, the streams about to lose notifications keep their heads first:
         // a stream trimmed empty must not hand its positions out again.
@@ -216,7 +227,7 @@ internal sealed class InboxSql
     /// <summary>Indexes the log's rows after sequence number @after (SQLite: the rows this write transaction appended).</summary>
     public string IndexAppended { get; }
 
-    /// <summary>Moves the recent index entries into the settled index.</summary>
+    /// <summary>Moves the recent index entries into the settled index (and, where appends leave the stored heads behind, first stores their streams' heads).</summary>
     public string Settle { get; }
 
     public string Read { get; }
@@ -242,9 +253,10 @@ internal sealed class InboxSql
     public string ClearReadMarks { get; }
 
     /// <summary>
-    /// Removes, among the @limit oldest notifications in the log's order, those created before @before (the caller goes
-    /// on while that is all of them). A notification stamped later than those appended after it (a clock set back)
-    /// therefore ends the pass at its chunk until it is old enough itself.
+    /// Removes the log's oldest notifications, in its order, up to @limit and up to the first one created at or after
+    /// @before (the caller goes on while that is @limit): every stream loses a prefix of its positions, never one from
+    /// between two it keeps. A notification stamped later than those appended after it holds them until it is old
+    /// enough itself.
     /// </summary>
     public TrimStatements TrimByAge { get; }
 

@@ -222,7 +222,7 @@ public abstract class NotificationStoreContract
     }
 
     [Fact]
-    public async Task RetentionByAge_GoesOnPastOneChunk_KeepsWhatIsYoungEnough()
+    public async Task RetentionByAge_GoesOnPastOneChunk_StopsAtTheFirstNotificationYoungEnough_LeavingNoHole()
     {
         await using var database = Create();
         var store = await database.OpenAsync();
@@ -235,8 +235,8 @@ public abstract class NotificationStoreContract
 
         var removed = await store.TrimAsync(createdBefore: T0.AddHours(1), maxPerStream: 100_000, Ct);
 
-        Assert.Equal(10_501, removed);
-        Assert.Equal(["young"], (await store.ReadAsync(Alice, 0, 10, Ct)).Select(n => n.Id));
+        Assert.Equal(10_500, removed);
+        Assert.Equal(["young", "old-after-young"], (await store.ReadAsync(Alice, 0, 10, Ct)).Select(n => n.Id));
         Assert.Equal(new StreamBounds(5_501, 5_502), await store.GetBoundsAsync(Alice, Ct));
         Assert.Equal(new StreamBounds(0, 5_000), await store.GetBoundsAsync(Alerts, Ct));
         Assert.Equal([5_001L], (await store.AppendAsync([Record("c-new", Alerts)], Ct)).Select(o => o.Position));
@@ -320,6 +320,34 @@ public abstract class NotificationStoreContract
 public sealed class SqliteNotificationStoreTests : NotificationStoreContract
 {
     private protected override StoreUnderTest Create() => StoreUnderTest.Sqlite();
+
+    [Fact]
+    public async Task ADisposedStore_LeavesEveryStreamsHeadStored_WhichEarlierVersionsAppendAfter()
+    {
+        // Appends leave the stored heads behind (the appender knows them); earlier versions read the column alone.
+        await using var database = Create();
+        var store = await database.OpenAsync();
+        var alice = NotificationStreamId.ForUser("1", "alice");
+        var alerts = NotificationStreamId.ForChannel("1", "alerts");
+        await store.AppendAsync([.. new[] { alice, alice, alerts, alice }.Select((stream, i) => new NotificationRecord("n" + i, stream, "{}"u8.ToArray(), DateTimeOffset.UnixEpoch))], TestContext.Current.CancellationToken);
+
+        await ((IAsyncDisposable)store).DisposeAsync();
+
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database.Options.DatabasePath}");
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT stream || '=' || head FROM inbox_streams ORDER BY stream";
+        var heads = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken))
+        {
+            while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+            {
+                heads.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.Equal(["channel:alerts=1", "user:alice=3"], heads);
+    }
 }
 
 public sealed class PostgreSqlNotificationStoreTests(Notify.WebSocket.Handling.Tests.TestSupport.PostgresServer postgres)
