@@ -344,7 +344,7 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
         // Each stream keeps its newest notification: with SQLite its head may be known only from it.
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPerStream, 1);
         // Settled first: trimming by count reads the settled index only.
-        await InWriteTransactionAsync(statements => statements.Bind(sql.Settle, []).ExecuteNonQueryAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
+        await SettleAsync(cancellationToken).ConfigureAwait(false);
         long removed = 0;
         foreach (var (trim, parameter) in new[] { (sql.TrimByAge, ("before", createdBefore.ToUnixTimeMilliseconds())), (sql.TrimByCount, ("max", (long)maxPerStream)) })
         {
@@ -412,13 +412,17 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
 
         try
         {
-            await InWriteTransactionAsync(statements => statements.Bind(sql.Settle, []).ExecuteNonQueryAsync(CancellationToken.None), CancellationToken.None).ConfigureAwait(false);
+            await SettleAsync(CancellationToken.None).ConfigureAwait(false);
         }
         catch (DbException)
         {
             // Nothing to report to: the host is stopping. The heads stay derivable from the index.
         }
     }
+
+    /// <summary>Moves the recent index into the settled one (<see cref="InboxSql.Settle"/>) in a transaction of its own.</summary>
+    private Task SettleAsync(CancellationToken cancellationToken) =>
+        InWriteTransactionAsync(statements => statements.Bind(sql.Settle, []).ExecuteNonQueryAsync(cancellationToken), cancellationToken);
 
     private static DateTimeOffset FromMilliseconds(long milliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);
 
@@ -509,7 +513,7 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
     private async Task<Dictionary<(string Tenant, string Stream), long>> KnownHeadsAsync(Statements statements, IEnumerable<(string Tenant, string Stream)> streams, CancellationToken cancellationToken)
     {
         var heads = statements.Heads;
-        var version = Convert.ToInt64(await statements.Bind(sql.Dialect.ChangeCounter!, []).ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        var version = await statements.Int64Async(sql.Dialect.ChangeCounter!, [], cancellationToken).ConfigureAwait(false);
         if (version != statements.HeadsVersion || heads.Count > MaxRememberedHeads)
         {
             heads.Clear();
@@ -604,7 +608,7 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
         // transaction's: SQLite has one writer at a time.
         var last = sql.Dialect.ReturningFeedsInsert || fresh.Count == 0
             ? 0L
-            : Convert.ToInt64(await statements.Bind(sql.LastSequence, []).ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+            : await statements.Int64Async(sql.LastSequence, [], cancellationToken).ConfigureAwait(false);
         foreach (var chunk in Chunks(fresh))
         {
             var parameters = new List<(string, object)>(chunk.Length * 6);
@@ -638,7 +642,7 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
     {
         var keys = records.Select(record => (record.Stream.TenantId, InboxSql.Key(record.Stream))).ToArray();
         var heads = await KnownHeadsAsync(statements, keys.Distinct(), cancellationToken).ConfigureAwait(false);
-        var last = Convert.ToInt64(await statements.Bind(sql.LastSequence, []).ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        var last = await statements.Int64Async(sql.LastSequence, [], cancellationToken).ConfigureAwait(false);
         var stored = 0;
         for (var i = 0; i < records.Count; i++)
         {
@@ -656,8 +660,8 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
             }
             else
             {
-                var existing = await statements.Bind(sql.StoredPosition, [("t", tenant), ("s", stream), ("i", record.Id)]).ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-                outcomes[i] = new AppendOutcome(Convert.ToInt64(existing, System.Globalization.CultureInfo.InvariantCulture), Duplicate: true);
+                var existing = await statements.Int64Async(sql.StoredPosition, [("t", tenant), ("s", stream), ("i", record.Id)], cancellationToken).ConfigureAwait(false);
+                outcomes[i] = new AppendOutcome(existing, Duplicate: true);
             }
         }
 
@@ -916,6 +920,10 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
 
             return command;
         }
+
+        /// <summary>The whole number the command of <paramref name="text"/> returns first.</summary>
+        public async Task<long> Int64Async(string text, List<(string Name, object Value)> parameters, CancellationToken cancellationToken) =>
+            Convert.ToInt64(await Bind(text, parameters).ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
 
         public async ValueTask DisposeAsync()
         {

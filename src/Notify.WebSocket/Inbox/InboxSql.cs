@@ -86,7 +86,7 @@ internal sealed class InboxSql
         // earlier version, whose appends use the stored heads alone).
         if (dialect.ChangeCounter is not null)
         {
-            Settle = $"UPDATE {Streams} AS s SET head = {HeadOf("s")} WHERE s.sid IN (SELECT sid FROM {RecentPositions}); " + Settle;
+            Settle = $"{StoreHeads($"SELECT sid FROM {RecentPositions}")}; {Settle}";
         }
 
         Read = $"""
@@ -174,7 +174,7 @@ internal sealed class InboxSql
         // a stream trimmed empty must not hand its positions out again.
         TrimByAge = dialect.ChangeCounter is null
             ? new TrimStatements(trimByAge, Counted: 2)
-            : new TrimStatements([$"UPDATE {Streams} AS s SET head = {HeadOf("s")} WHERE s.sid IN (SELECT sid FROM ({aged}) a)", .. trimByAge], Counted: 3);
+            : new TrimStatements([StoreHeads($"SELECT sid FROM ({aged}) a"), .. trimByAge], Counted: 3);
         var beyond = $"""
             FROM {Streams} s JOIN {Positions} x ON x.sid = s.sid AND x.position <= {HeadOf("s")} - @max
             ORDER BY s.sid, x.position LIMIT @limit
@@ -347,6 +347,9 @@ internal sealed class InboxSql
               COALESCE((SELECT position FROM {RecentPositions} WHERE sid = {alias}.sid ORDER BY position DESC LIMIT 1), 0),
               COALESCE((SELECT position FROM {Positions} WHERE sid = {alias}.sid ORDER BY position DESC LIMIT 1), 0))
             """;
+
+    /// <summary>Stores the heads (<see cref="HeadOf"/>) of the streams whose numbers <paramref name="streamNumbers"/> selects.</summary>
+    private string StoreHeads(string streamNumbers) => $"UPDATE {Streams} AS s SET head = {HeadOf("s")} WHERE s.sid IN ({streamNumbers})";
 
     /// <summary>Adds to the recent index the log rows <paramref name="rows"/> (aliased <c>n</c>) selects, under their stream's number.</summary>
     private string IndexRows(string rows, string where) => $"""
