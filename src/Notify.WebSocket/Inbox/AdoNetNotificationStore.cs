@@ -405,7 +405,8 @@ internal sealed class AdoNetNotificationStore(DbDataSource source, InboxSql sql)
     /// </summary>
     private async Task SettleAtDisposalAsync()
     {
-        if (sql.Dialect.ChangeCounter is null || _appender is null)
+        // What was appended since the last settle, not whether the appender is still held: a failed append drops it.
+        if (sql.Dialect.ChangeCounter is null || Volatile.Read(ref _unsettled) == 0)
         {
             return;
         }

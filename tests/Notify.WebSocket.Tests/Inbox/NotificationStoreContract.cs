@@ -321,15 +321,23 @@ public sealed class SqliteNotificationStoreTests : NotificationStoreContract
 {
     private protected override StoreUnderTest Create() => StoreUnderTest.Sqlite();
 
-    [Fact]
-    public async Task ADisposedStore_LeavesEveryStreamsHeadStored_WhichEarlierVersionsAppendAfter()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ADisposedStore_LeavesEveryStreamsHeadStored_WhichEarlierVersionsAppendAfter(bool lastAppendFailed)
     {
         // Appends leave the stored heads behind (the appender knows them); earlier versions read the column alone.
         await using var database = Create();
         var store = await database.OpenAsync();
         var alice = NotificationStreamId.ForUser("1", "alice");
         var alerts = NotificationStreamId.ForChannel("1", "alerts");
-        await store.AppendAsync([.. new[] { alice, alice, alerts, alice }.Select((stream, i) => new NotificationRecord("n" + i, stream, "{}"u8.ToArray(), DateTimeOffset.UnixEpoch))], TestContext.Current.CancellationToken);
+        NotificationRecord Record(NotificationStreamId stream, int i) => new("n" + i, stream, "{}"u8.ToArray(), DateTimeOffset.UnixEpoch);
+        await store.AppendAsync([.. new[] { alice, alice, alerts, alice }.Select(Record)], TestContext.Current.CancellationToken);
+        if (lastAppendFailed)
+        {
+            // A failed append drops the held appender; what the earlier ones appended still needs its heads stored.
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.AppendAsync([Record(alice, 9)], new CancellationToken(canceled: true)));
+        }
 
         await ((IAsyncDisposable)store).DisposeAsync();
 
